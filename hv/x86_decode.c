@@ -704,23 +704,24 @@ int x86_insn_describe_error(const struct x86_insn *insn, int err, char *buf,
 	struct sbuf sb = { .buf = buf, .size = buf ? size : 0 };
 	unsigned int i, n;
 
-	sb_puts(&sb, "x86 decode: ");
+	sb_puts(&sb, "x86 decode failed: ");
 	if (!insn) {
 		sb_puts(&sb, "no instruction");
 	} else {
 		sb_puts(&sb, x86_decode_reason_str(insn->reason));
-		n = MIN(insn->opcode_len, (u8)sizeof(insn->opcode));
-		for (i = 0; i < n; i++) {
-			sb_putc(&sb, ' ');
-			sb_hex8(&sb, insn->opcode[i]);
-		}
 		sb_puts(&sb, " (");
 		sb_puts(&sb, err_name(err));
 		sb_puts(&sb, ") at byte ");
 		sb_dec(&sb, insn->err_pos);
-		sb_puts(&sb, " in ");
+		sb_puts(&sb, "; ");
 		sb_puts(&sb, mode_name(insn->mode));
-		sb_puts(&sb, " mode; bytes [");
+		sb_puts(&sb, " mode");
+		n = MIN(insn->opcode_len, (u8)sizeof(insn->opcode));
+		for (i = 0; i < n; i++) {
+			sb_puts(&sb, i ? " " : ", opcode ");
+			sb_hex8(&sb, insn->opcode[i]);
+		}
+		sb_puts(&sb, ", bytes [");
 		n = MIN(insn->nbytes, (u8)X86_MAX_INSN_LEN);
 		for (i = 0; i < n; i++) {
 			if (i)

@@ -262,8 +262,8 @@ int __must_check x86_insn_string_step(const struct x86_insn *insn,
  * @buf:  output, always NUL-terminated when @size > 0
  * @size: size of @buf
  *
- * Example: "x86 decode: unsupported opcode 0f 05 (-EOPNOTSUPP) at byte 0
- * in 64-bit mode; bytes [0f 05 90] (3 fetched)".
+ * Example: "x86 decode failed: unsupported opcode (-EOPNOTSUPP) at byte 1;
+ * 64-bit mode, opcode 0f 05, bytes [0f 05 90] (3 fetched)".
  *
  * Context: any.
  * Return: the length the full line has (like snprintf); it was truncated
