@@ -108,7 +108,7 @@ HOST_BENCH   := $(filter-out -DTDP_DEBUG,$(HOST_BASE)) -O2
 # Portable sources: everything that executes no privileged instruction.
 # Issues add their portable files here.
 PORTABLE_SRCS := $(MMU_SRCS) $(filter-out lib/string.c,$(LIB_SRCS)) \
-	boot/config.c drivers/console_fmt.c \
+	boot/config.c drivers/console_fmt.c drivers/uart.c drivers/acpi.c \
 	$(wildcard hv/x86_decode.c)
 HOST_SUPPORT  := $(wildcard tests/host/*.c)
 

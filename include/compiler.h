@@ -10,11 +10,17 @@
 
 #define __must_check __attribute__((warn_unused_result))
 #define __noreturn __attribute__((noreturn))
+#ifndef __packed
 #define __packed __attribute__((packed))
+#endif
+#ifndef __aligned
 #define __aligned(x) __attribute__((aligned(x)))
+#endif
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __unused __attribute__((unused))
+#ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
+#endif
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -22,6 +22,9 @@
 #ifndef ENOEXEC
 #define ENOEXEC 8
 #endif
+#ifndef ENODEV
+#define ENODEV 19
+#endif
 #ifndef EAGAIN
 #define EAGAIN 11
 #endif

@@ -28,6 +28,7 @@ void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 #define pr_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
 
 /* Debug builds only, but always type-checked. */
+#undef ASSERT /* GNU-EFI defines its own; ours wins where log.h is seen */
 #ifdef TDP_DEBUG
 #define ASSERT(cond)                                                      \
 	do {                                                              \

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tdpvisor.cfg and load-option parser.  Portable (no <efi.h>): host tests
+ * drive it with valid files, every error path and malformed input.
+ *
+ * Every key is a row of config_keys[]: its type, where it lives in struct
+ * tdp_config, and its accepted values.  Error messages are built from the
+ * same rows, so what the error says is accepted is what is accepted.
+ */
+#include "config.h"
+#include "errno_codes.h"
+#include "fmt.h"
+#include "log.h"
+#include "string_util.h"
+
+#define LINE_MAX_LEN 256
+
+enum key_type { KEY_ENUM, KEY_UINT, KEY_SIZE, KEY_STR };
+
+struct config_key {
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	unsigned int width; /* bytes of the field (integers) */
+	const char *const *names; /* KEY_ENUM: NULL-terminated */
+	u64 min, max; /* KEY_UINT / KEY_SIZE; KEY_STR: max = buffer size */
+	u64 align; /* KEY_SIZE: required alignment */
+	const char *help; /* accepted values, for KEY_UINT/KEY_SIZE/KEY_STR */
+};
+
+static const char *const serial_names[] = { "auto", "com1", "com2", "com3",
+					    "com4", "mmio", NULL };
+static const char *const level_names[] = { "error", "warn", "info", "debug",
+					   NULL };
+static const char *const exc_names[] = { "none", "ud", "gp", "de", "bp",
+					 NULL };
+
+#define FIELD(f) offsetof(struct tdp_config, f), \
+	sizeof(((struct tdp_config *)0)->f)
+
+static const struct config_key config_keys[] = {
+	{ "serial", KEY_ENUM, FIELD(serial), serial_names, 0, 0, 0, NULL },
+	{ "serial_baud", KEY_UINT, FIELD(serial_baud), NULL, 2, 115200, 0,
+	  "an integer that divides 115200 (e.g. 9600, 38400, 57600, 115200)" },
+	{ "serial_mmio_base", KEY_UINT, FIELD(serial_mmio_base), NULL, 1,
+	  0xfffffffffffULL, 0, "a non-zero physical address, e.g. 0xfe032000" },
+	{ "serial_mmio_stride", KEY_UINT, FIELD(serial_mmio_stride), NULL, 1, 4,
+	  0, "1, 2 or 4 (bytes between UART registers)" },
+	{ "log_level", KEY_ENUM, FIELD(log_level), level_names, 0, 0, 0, NULL },
+	{ "guest_mem", KEY_SIZE, FIELD(guest_mem), NULL, 2ULL << 20, 64ULL << 30,
+	  2ULL << 20, "a size from 2M to 64G in whole MiB multiples of 2M "
+		      "(suffix K, M or G), e.g. 64M" },
+	{ "hv_mem", KEY_SIZE, FIELD(hv_mem), NULL, 4ULL << 20, 4ULL << 30,
+	  1ULL << 20, "a size from 4M to 4G in whole MiB (suffix K, M or G)" },
+	{ "guest", KEY_STR, FIELD(guest), NULL, 1, CONFIG_STR_MAX, 0,
+	  "a built-in guest name or an ESP path such as \\guests\\kernel.elf "
+	  "(1-127 characters)" },
+	{ "guest_cmdline", KEY_STR, FIELD(guest_cmdline), NULL, 0,
+	  CONFIG_STR_MAX, 0, "a string of up to 127 characters" },
+	{ "guest_module", KEY_STR, FIELD(guest_module), NULL, 1,
+	  CONFIG_STR_MAX, 0, "an ESP path of up to 127 characters" },
+	{ "test_exception", KEY_ENUM, FIELD(test_exception), exc_names, 0, 0, 0,
+	  NULL },
+};
+
+void config_defaults(struct tdp_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->serial = SERIAL_AUTO;
+	cfg->serial_baud = 115200;
+	cfg->serial_mmio_stride = 1;
+	cfg->log_level = LOG_INFO;
+	cfg->guest_mem = 64ULL << 20;
+	cfg->hv_mem = 32ULL << 20;
+	memcpy(cfg->guest, "demo", 5);
+}
+
+static const char *enum_name(const char *const *names, u32 v)
+{
+	for (u32 i = 0; names[i]; i++)
+		if (i == v)
+			return names[i];
+	return "?";
+}
+
+const char *config_serial_name(u32 s)
+{
+	return enum_name(serial_names, s);
+}
+
+const char *config_log_level_name(u32 l)
+{
+	return enum_name(level_names, l);
+}
+
+const char *config_exception_name(u32 e)
+{
+	return enum_name(exc_names, e);
+}
+
+/* Where the error happened: "tdpvisor.cfg:12" or "load options". */
+struct parse_ctx {
+	const char *src;
+	unsigned int line; /* 0: no line numbers (load options) */
+	struct config_error *err;
+	struct tdp_config *cfg;
+	u32 seen[(ARRAY_SIZE(config_keys) + 31) / 32];
+};
+
+static int __printf(2, 3) fail(struct parse_ctx *c, const char *fmt, ...)
+{
+	char loc[96];
+	size_t n;
+	va_list ap;
+
+	if (c->line)
+		fmt_snprintf(loc, sizeof(loc), "%s:%u: ", c->src, c->line);
+	else
+		fmt_snprintf(loc, sizeof(loc), "%s: ", c->src);
+	n = (size_t)fmt_snprintf(c->err->msg, sizeof(c->err->msg), "%s", loc);
+	if (n >= sizeof(c->err->msg))
+		n = sizeof(c->err->msg) - 1;
+	va_start(ap, fmt);
+	fmt_vsnprintf(c->err->msg + n, sizeof(c->err->msg) - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void list_names(char *buf, size_t size, const char *const *names)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (u32 i = 0; names[i] && n < size; i++)
+		n += (size_t)fmt_snprintf(buf + n, size - n, "%s%s",
+					  i ? ", " : "", names[i]);
+}
+
+static void list_keys(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (u32 i = 0; i < ARRAY_SIZE(config_keys) && n < size; i++)
+		n += (size_t)fmt_snprintf(buf + n, size - n, "%s%s",
+					  i ? ", " : "", config_keys[i].name);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static bool lower_eq(const char *a, size_t alen, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < alen && b[i]; i++) {
+		char x = a[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (x != b[i])
+			return false;
+	}
+	return i == alen && !b[i];
+}
+
+/* Parse an unsigned decimal or 0x-hex number; no sign, no overflow. */
+static bool parse_u64(const char *s, size_t len, u64 *out, size_t *used)
+{
+	unsigned int base = 10;
+	size_t i = 0;
+	u64 v = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	size_t start = i;
+
+	for (; i < len; i++) {
+		char ch = s[i];
+		unsigned int d;
+
+		if (ch >= '0' && ch <= '9')
+			d = (unsigned int)(ch - '0');
+		else if (base == 16 && ch >= 'a' && ch <= 'f')
+			d = (unsigned int)(ch - 'a' + 10);
+		else if (base == 16 && ch >= 'A' && ch <= 'F')
+			d = (unsigned int)(ch - 'A' + 10);
+		else
+			break;
+		if (v > (~0ULL - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	if (i == start)
+		return false;
+	*out = v;
+	*used = i;
+	return true;
+}
+
+static void store_uint(void *field, unsigned int width, u64 v)
+{
+	if (width == 8)
+		*(u64 *)field = v;
+	else
+		*(u32 *)field = (u32)v;
+}
+
+static int set_enum(struct parse_ctx *c, const struct config_key *k,
+		    const char *v, size_t vlen, void *field)
+{
+	char list[256];
+
+	for (u32 i = 0; k->names[i]; i++) {
+		if (lower_eq(v, vlen, k->names[i])) {
+			store_uint(field, k->width, i);
+			return 0;
+		}
+	}
+	list_names(list, sizeof(list), k->names);
+	return fail(c, "key '%s': bad value '%.*s' (accepted: %s)", k->name,
+		    (int)vlen, v, list);
+}
+
+static int set_number(struct parse_ctx *c, const struct config_key *k,
+		      const char *v, size_t vlen, void *field)
+{
+	size_t used = 0;
+	u64 x, mult = 1;
+
+	if (!parse_u64(v, vlen, &x, &used))
+		goto bad;
+	if (k->type == KEY_SIZE && used < vlen) {
+		char s = v[used++];
+
+		if (s == 'k' || s == 'K')
+			mult = 1ULL << 10;
+		else if (s == 'm' || s == 'M')
+			mult = 1ULL << 20;
+		else if (s == 'g' || s == 'G')
+			mult = 1ULL << 30;
+		else
+			goto bad;
+		if (used < vlen && (v[used] == 'b' || v[used] == 'B'))
+			used++;
+		if (x > ~0ULL / mult)
+			goto bad;
+		x *= mult;
+	}
+	if (used != vlen || x < k->min || x > k->max)
+		goto bad;
+	if (k->align && (x % k->align))
+		goto bad;
+	if (k->offset == offsetof(struct tdp_config, serial_baud) && 115200 % x)
+		goto bad;
+	if (k->offset == offsetof(struct tdp_config, serial_mmio_stride) &&
+	    x == 3)
+		goto bad;
+	store_uint(field, k->width, x);
+	return 0;
+bad:
+	return fail(c, "key '%s': bad value '%.*s' (accepted: %s)", k->name,
+		    (int)vlen, v, k->help);
+}
+
+static int set_value(struct parse_ctx *c, const struct config_key *k,
+		     const char *v, size_t vlen)
+{
+	void *field = (char *)c->cfg + k->offset;
+
+	switch (k->type) {
+	case KEY_ENUM:
+		return set_enum(c, k, v, vlen, field);
+	case KEY_UINT:
+	case KEY_SIZE:
+		return set_number(c, k, v, vlen, field);
+	case KEY_STR:
+		if (vlen < k->min || vlen >= k->max)
+			return fail(c, "key '%s': bad value '%.*s' (accepted: %s)",
+				    k->name, (int)MIN(vlen, 64), v, k->help);
+		for (size_t i = 0; i < vlen; i++)
+			if ((u8)v[i] < 0x20 || (u8)v[i] > 0x7e)
+				return fail(c, "key '%s': value has a control or "
+					    "non-ASCII byte at column %zu",
+					    k->name, i + 1);
+		memcpy(field, v, vlen);
+		((char *)field)[vlen] = '\0';
+		return 0;
+	}
+	return fail(c, "key '%s': internal error (bad key type)", k->name);
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && is_space(**s))
+		(*s)++, (*len)--;
+	while (*len && is_space((*s)[*len - 1]))
+		(*len)--;
+}
+
+/* Handle one "key = value" pair (already split and trimmed). */
+static int apply_pair(struct parse_ctx *c, const char *key, size_t klen,
+		      const char *v, size_t vlen, bool no_dup)
+{
+	char keys[512];
+
+	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+		v++;
+		vlen -= 2;
+	}
+	for (u32 i = 0; i < ARRAY_SIZE(config_keys); i++) {
+		const struct config_key *k = &config_keys[i];
+
+		if (!lower_eq(key, klen, k->name))
+			continue;
+		if (no_dup && (c->seen[i / 32] & (1u << (i % 32))))
+			return fail(c, "key '%s' given twice", k->name);
+		c->seen[i / 32] |= 1u << (i % 32);
+		return set_value(c, k, v, vlen);
+	}
+	list_keys(keys, sizeof(keys));
+	return fail(c, "unknown key '%.*s' (accepted keys: %s)",
+		    (int)MIN(klen, 64), key, keys);
+}
+
+static int parse_line(struct parse_ctx *c, const char *s, size_t len)
+{
+	const char *eq;
+	size_t klen;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '#') {
+			len = i;
+			break;
+		}
+	}
+	trim(&s, &len);
+	if (!len)
+		return 0;
+	eq = NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '=') {
+			eq = s + i;
+			break;
+		}
+	}
+	if (!eq)
+		return fail(c, "expected 'key = value', got '%.*s'",
+			    (int)MIN(len, 64), s);
+	klen = (size_t)(eq - s);
+	const char *v = eq + 1;
+	size_t vlen = len - klen - 1;
+
+	trim(&s, &klen);
+	trim(&v, &vlen);
+	if (!klen)
+		return fail(c, "missing key before '='");
+	return apply_pair(c, s, klen, v, vlen, true);
+}
+
+int config_parse_file(struct tdp_config *cfg, const char *name,
+		      const char *text, size_t len, struct config_error *err)
+{
+	struct parse_ctx c = { .src = name, .line = 1, .err = err, .cfg = cfg };
+	size_t start = 0;
+
+	err->msg[0] = '\0';
+	/* A UTF-8 byte-order mark (Windows editors add one) is skipped. */
+	if (len >= 3 && (u8)text[0] == 0xef && (u8)text[1] == 0xbb &&
+	    (u8)text[2] == 0xbf)
+		start = 3;
+	while (start < len) {
+		size_t end = start;
+		int r;
+
+		while (end < len && text[end] != '\n') {
+			if (!text[end])
+				return fail(&c, "NUL byte at column %zu "
+					    "(is this a text file?)",
+					    end - start + 1);
+			end++;
+		}
+		if (end - start > LINE_MAX_LEN)
+			return fail(&c, "line longer than %d characters",
+				    LINE_MAX_LEN);
+		r = parse_line(&c, text + start, end - start);
+		if (r)
+			return r;
+		start = end + 1;
+		c.line++;
+	}
+	return 0;
+}
+
+int config_parse_options(struct tdp_config *cfg, const char *text,
+			 struct config_error *err)
+{
+	struct parse_ctx c = { .src = "load options", .err = err, .cfg = cfg };
+	bool first = true;
+
+	err->msg[0] = '\0';
+	while (*text) {
+		const char *w, *eq = NULL;
+		size_t wlen = 0;
+		int r;
+
+		while (*text && (is_space(*text) || *text == '\n'))
+			text++;
+		if (!*text)
+			break;
+		w = text;
+		while (w[wlen] && !is_space(w[wlen]) && w[wlen] != '\n') {
+			if (!eq && w[wlen] == '=')
+				eq = w + wlen;
+			wlen++;
+		}
+		text = w + wlen;
+		if (!eq) {
+			if (first)
+				continue; /* argv[0]: the image path */
+			return fail(&c, "expected key=value, got '%.*s'",
+				    (int)MIN(wlen, 64), w);
+		}
+		first = false;
+		r = apply_pair(&c, w, (size_t)(eq - w), eq + 1,
+			       wlen - (size_t)(eq - w) - 1, false);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int config_check(const struct tdp_config *cfg, struct config_error *err)
+{
+	struct parse_ctx c = { .src = "configuration", .err = err };
+
+	err->msg[0] = '\0';
+	if (cfg->serial == SERIAL_MMIO && !cfg->serial_mmio_base)
+		return fail(&c, "serial = mmio needs serial_mmio_base "
+			    "(the UART's physical address)");
+	if (cfg->serial != SERIAL_MMIO && cfg->serial_mmio_base)
+		return fail(&c, "serial_mmio_base is set but serial = %s; "
+			    "set serial = mmio to use it",
+			    config_serial_name(cfg->serial));
+	return 0;
+}

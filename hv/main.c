@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv_main(): everything after ExitBootServices.  Own descriptor tables
+ * first (so any later fault prints a dump), then the test knobs that must
+ * fire early, the VMX capability report, the in-firmware self-tests, and
+ * power-off with the run's status.
+ */
+#include "boot_info.h"
+#include "console.h"
+#include "hv/cpu.h"
+#include "hv/vmx_caps.h"
+#include "log.h"
+#include "status.h"
+#include "x86.h"
+
+/* test_exception: raise a host exception on purpose (system tests). */
+static void raise_test_exception(u32 kind)
+{
+	volatile u64 zero = 0, sink;
+
+	pr_info("test_exception=%s: raising it now",
+		config_exception_name(kind));
+	switch (kind) {
+	case TEST_EXC_UD:
+		asm volatile("ud2");
+		break;
+	case TEST_EXC_GP:
+		sink = *(volatile u64 *)0x8000000000000000ULL;
+		(void)sink;
+		break;
+	case TEST_EXC_DE:
+		asm volatile("divq %1" : "=a"(sink) : "r"(zero), "a"(1ULL), "d"(0ULL));
+		break;
+	case TEST_EXC_BP:
+		asm volatile("int3");
+		break;
+	}
+	pr_err("test_exception=%s: no exception was raised",
+	       config_exception_name(kind));
+	power_off(TDP_STATUS_FAIL);
+}
+
+void hv_main(struct boot_info *bi)
+{
+	struct vmx_caps caps;
+	int status = TDP_STATUS_OK;
+
+	cpu_tables_init();
+	set_image_range(bi->image_base, bi->image_size);
+	pr_info("hv: own GDT/TSS/IDT loaded (TR=0x%x)", GDT_SEL_TSS);
+	if (bi->cfg.test_exception != TEST_EXC_NONE)
+		raise_test_exception(bi->cfg.test_exception);
+
+	if (vmx_caps_probe(&caps))
+		status = TDP_STATUS_FAIL;
+	vmx_caps_report(&caps);
+	power_off(status);
+}

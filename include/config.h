@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tdpvisor configuration: the keys of tdpvisor.cfg and of the UEFI load
+ * options (boot/config.c parses both; the README documents every key).
+ *
+ * The parser is portable and table-driven: adding a key means adding a
+ * field here, a row to config_keys[] in boot/config.c, and a README line.
+ */
+#ifndef TDP_CONFIG_H
+#define TDP_CONFIG_H
+
+#include "compiler.h"
+
+#define CONFIG_STR_MAX 128
+
+enum config_serial {
+	SERIAL_AUTO = 0, /* ACPI SPCR if it names a 16550, else COM1 */
+	SERIAL_COM1,
+	SERIAL_COM2,
+	SERIAL_COM3,
+	SERIAL_COM4,
+	SERIAL_MMIO, /* serial_mmio_base / serial_mmio_stride */
+};
+
+enum config_exception {
+	TEST_EXC_NONE = 0,
+	TEST_EXC_UD, /* ud2 */
+	TEST_EXC_GP, /* non-canonical load */
+	TEST_EXC_DE, /* divide by zero */
+	TEST_EXC_BP, /* int3 */
+};
+
+struct tdp_config {
+	u32 serial; /* enum config_serial */
+	u32 serial_baud;
+	u64 serial_mmio_base;
+	u32 serial_mmio_stride;
+	u32 log_level; /* enum log_level */
+	u64 guest_mem; /* bytes */
+	u64 hv_mem; /* bytes of hypervisor pool */
+	char guest[CONFIG_STR_MAX];
+	char guest_cmdline[CONFIG_STR_MAX];
+	char guest_module[CONFIG_STR_MAX];
+	u32 test_exception; /* enum config_exception */
+};
+
+struct config_error {
+	char msg[512];
+};
+
+void config_defaults(struct tdp_config *cfg);
+
+/**
+ * config_parse_file() - parse the text of a tdpvisor.cfg file into @cfg.
+ * @cfg:  configuration to update (start from config_defaults()).
+ * @name: file name used in error messages.
+ * @text: file contents; need not be NUL-terminated.
+ * @len:  length of @text in bytes.
+ * @err:  receives a message naming file, line, key and accepted values.
+ *
+ * Format: one "key = value" per line; '#' starts a comment; blank lines
+ * are ignored; a value may be double-quoted.  A key given twice is an error.
+ *
+ * Return: 0, or -EINVAL for the first bad line (unknown key, bad value,
+ * missing '=', duplicate key, NUL byte, over-long line).
+ */
+int __must_check config_parse_file(struct tdp_config *cfg, const char *name,
+				   const char *text, size_t len,
+				   struct config_error *err);
+
+/**
+ * config_parse_options() - parse UEFI load options ("key=value" words).
+ * @cfg:  configuration to update; these override tdpvisor.cfg.
+ * @text: NUL-terminated option string.  A first word without '=' (the
+ *        image path the UEFI shell passes as argv[0]) is skipped.
+ * @err:  receives the message for the first bad word.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int __must_check config_parse_options(struct tdp_config *cfg, const char *text,
+				      struct config_error *err);
+
+/**
+ * config_check() - cross-key checks once every source is parsed.
+ * Return: 0, or -EINVAL (e.g. serial=mmio without serial_mmio_base).
+ */
+int __must_check config_check(const struct tdp_config *cfg,
+			      struct config_error *err);
+
+/* Names for printing: "com1", "debug", ... */
+const char *config_serial_name(u32 serial);
+const char *config_log_level_name(u32 level);
+const char *config_exception_name(u32 exc);
+
+#endif /* TDP_CONFIG_H */

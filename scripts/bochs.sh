@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Boots an ESP image under Bochs 2.7 + OVMF with VMX/EPT emulated
+# (CPU model corei7_skylake_x; see shared notes/emulators.md).
+#
+#   scripts/bochs.sh ESP.img SERIAL_LOG [TIMEOUT_S] [BOCHS_LOG]
+#
+# The serial log is the oracle: Bochs exits 1 even after a clean guest
+# shutdown, so the status is taken from the hypervisor's last line
+# "tdpvisor: exit status N".  Exit: N, 124 on timeout, 125 when no status
+# line was printed.
+set -uo pipefail
+img=$1 log=$2 tmo=${3:-300} blog=${4:-${2%.*}.bochs.log}
+ovmf=/usr/share/ovmf/OVMF.fd
+for f in "$ovmf" /usr/share/vgabios/vgabios.bin; do
+	[ -r "$f" ] || { echo "bochs.sh: $f missing (apt-get install ovmf vgabios)" >&2; exit 125; }
+done
+dir=$(mktemp -d /tmp/tdpvisor-bochs.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+: >"$log"
+cat >"$dir/bochsrc" <<RC
+display_library: sdl2
+memory: guest=${BOCHS_MEM:-512}, host=${BOCHS_MEM:-512}
+romimage: file=$ovmf, address=0xffe00000
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+vga: extension=vbe
+pci: enabled=1, chipset=i440fx
+cpu: model=${BOCHS_CPU:-corei7_skylake_x}, count=1, ips=${BOCHS_IPS:-100000000}, reset_on_triple_fault=0, ignore_bad_msrs=1
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=disk, path=$(realpath "$img"), mode=flat
+boot: disk
+com1: enabled=1, mode=file, dev=$(realpath "$log")
+port_e9_hack: enabled=1
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+clock: sync=none, time0=local
+log: $(realpath -m "$blog")
+panic: action=fatal
+RC
+echo c >"$dir/rc"
+SDL_VIDEODRIVER=dummy timeout "$tmo" bochs-bin -q -unlock -f "$dir/bochsrc" \
+	-rc "$dir/rc" </dev/null >"$dir/stdout" 2>&1
+rc=$?
+[ $rc -eq 124 ] && exit 124
+st=$(sed -n 's/.*tdpvisor: exit status \([0-9]*\).*/\1/p' "$log" | tail -1)
+[ -n "$st" ] && exit "$st"
+tail -5 "$dir/stdout" >&2
+exit 125
