@@ -155,9 +155,9 @@ BENCH_BINS := $(BENCHES:%=$(BUILD)/host/bench/bbin/%)
 FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
 
 .PHONY: host-tests host-bins fuzz
-host-bins: deps-test $(UNIT_BINS) $(TSAN_BINS)
+host-bins: deps-test $(UNIT_BINS) $(TSAN_BINS) $(FUZZ_BINS)
 host-tests: host-bins
-	$(Q)scripts/run-host-tests.sh $(BUILD)/host
+	$(Q)scripts/run-host-tests.sh $(BUILD)/host $(BUILD)/fuzz
 fuzz: deps-test $(FUZZ_BINS)
 
 # ---------------------------------------------------------------------------
