@@ -10,9 +10,12 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 BUILD      := build
 V          ?= 0
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS  += -j$(JOBS) --no-print-directory
 Q          := $(if $(filter 1,$(V)),,@)
 
 # ---------------------------------------------------------------------------
@@ -57,24 +60,32 @@ GUEST_BINS := $(GUEST_ASM:guest/%.asm=$(BUILD)/guest/%.bin)
 # Only boot/efi_*.c may include <efi.h> (DESIGN.md §1).
 $(BUILD)/img/boot/efi_%.o: IMG_CFLAGS += $(IMG_EFI_CFLAGS)
 
-$(BUILD)/img/%.o: %.c
+# Dependency stamps: every compile waits for scripts/deps.sh (which installs
+# missing Debian packages as root), even under -j.
+$(BUILD)/.deps-%: scripts/deps.sh
+	@mkdir -p $(dir $@)
+	$(Q)scripts/deps.sh $* && touch $@
+# One apt-get at a time: the others wait for the build set.
+$(BUILD)/.deps-test $(BUILD)/.deps-run $(BUILD)/.deps-usb: $(BUILD)/.deps-build
+
+$(BUILD)/img/%.o: %.c | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(IMG_CC) $(IMG_CFLAGS) -c $< -o $@
 
-$(BUILD)/img/%.o: %.asm | $(BUILD)/gen/asm_offsets.inc
+$(BUILD)/img/%.o: %.asm | $(BUILD)/gen/asm_offsets.inc $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MT $@ $< -o $@
 
 # Struct offsets for NASM, generated from C (bhyve's genassym).
-$(BUILD)/gen/asm_offsets.inc: hv/gen/asm_offsets.c $(wildcard include/*.h hv/*.h)
+$(BUILD)/gen/asm_offsets.inc: hv/gen/asm_offsets.c $(wildcard include/*.h hv/*.h) | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)$(IMG_CC) $(filter-out -MMD -MP -g,$(IMG_CFLAGS)) -S $< -o $@.s
 	$(Q)sed -n 's/.*@@OFFSET@@ \([A-Za-z_0-9]*\) \$$\{0,1\}\([0-9-]*\).*/%define \1 \2/p' $@.s > $@
 
-$(BUILD)/guest/%.bin: guest/%.asm $(wildcard include/*.inc)
+$(BUILD)/guest/%.bin: guest/%.asm $(wildcard include/*.inc guest/*.inc) | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	$(Q)$(NASM) -f bin -Iinclude/ -Iguest/ $< -o $@
@@ -91,7 +102,7 @@ $(BUILD)/tdpvisor.efi: $(BUILD)/tdpvisor.elf
 	$(Q)$(OBJDUMP) -d -S $< > $(BUILD)/tdpvisor.dis
 
 .PHONY: all
-all: deps-build $(BUILD)/tdpvisor.efi
+all: $(BUILD)/tdpvisor.efi
 
 # ---------------------------------------------------------------------------
 # Host builds of the portable code: tests (ASan+UBSan, TSan), fuzz, bench
@@ -118,7 +129,7 @@ FUZZERS    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 BENCHES    := $(patsubst bench/%.c,%,$(wildcard bench/bench_*.c))
 
 define host_variant # $(1)=variant name, $(2)=flags
-$(BUILD)/host/$(1)/%.o: %.c
+$(BUILD)/host/$(1)/%.o: %.c | $(BUILD)/.deps-test
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$< [$(1)]"
 	$(Q)$(HOST_CC) $(2) -c $$< -o $$@
@@ -136,14 +147,14 @@ $(eval $(call host_variant,asan,$(HOST_ASAN)))
 $(eval $(call host_variant,tsan,$(HOST_TSAN)))
 $(eval $(call host_variant,bench,$(HOST_BENCH)))
 
-$(BUILD)/host/bench/bbin/%: $(BUILD)/host/bench/bench/%.o $(HOST_OBJS_bench)
+$(BUILD)/host/bench/bbin/%: $(BUILD)/host/bench/bench/%.o $(HOST_OBJS_bench) | $(BUILD)/.deps-test
 	@mkdir -p $(dir $@)
 	@echo "  HOSTLD  $@"
 	$(Q)$(HOST_CC) $(HOST_BENCH) $^ -o $@ -lm
 
 FUZZ_FLAGS := $(filter-out -Werror -MMD -MP,$(HOST_BASE)) -O1 \
 	-fsanitize=fuzzer,address,undefined
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(HOST_SUPPORT)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(HOST_SUPPORT) | $(BUILD)/.deps-test
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
@@ -155,44 +166,32 @@ BENCH_BINS := $(BENCHES:%=$(BUILD)/host/bench/bbin/%)
 FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
 
 .PHONY: host-tests host-bins fuzz
-host-bins: deps-test $(UNIT_BINS) $(TSAN_BINS) $(FUZZ_BINS)
+host-bins: $(UNIT_BINS) $(TSAN_BINS) $(FUZZ_BINS)
 host-tests: host-bins
 	$(Q)scripts/run-host-tests.sh $(BUILD)/host $(BUILD)/fuzz
-fuzz: deps-test $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS)
 
 # ---------------------------------------------------------------------------
 # Images, run, test, bench
 # ---------------------------------------------------------------------------
-.PHONY: deps deps-build deps-test deps-run run test sys-tests bench usb \
-	esp format format-check clean
+.PHONY: deps run test sys-tests bench usb format format-check clean
 
-deps-build:
-	$(Q)scripts/deps.sh build
-deps-test:
-	$(Q)scripts/deps.sh test
-deps-run:
-	$(Q)scripts/deps.sh run
 deps:
 	$(Q)scripts/deps.sh all
 
-# A FAT16 ESP image (no partition table) for QEMU and Bochs.
-CFG ?=
-$(BUILD)/esp.img: $(BUILD)/tdpvisor.efi scripts/mkesp.sh $(wildcard $(CFG))
-	$(Q)scripts/mkesp.sh $@ $(BUILD)/tdpvisor.efi $(CFG)
-
-run: deps-run all
+run: all | $(BUILD)/.deps-run
 	$(Q)scripts/run.sh $(BUILD)/tdpvisor.efi
 
-test: deps-test all host-bins
+test: all host-bins | $(BUILD)/.deps-test
 	$(Q)scripts/test.sh
 
-sys-tests: deps-test all
+sys-tests: all | $(BUILD)/.deps-test
 	$(Q)scripts/sys-tests.sh
 
-bench: deps-test $(BENCH_BINS)
+bench: $(BENCH_BINS) | $(BUILD)/.deps-test
 	$(Q)scripts/bench.sh $(BUILD)
 
-usb: deps-build all
+usb: all | $(BUILD)/.deps-usb
 	$(Q)scripts/mkusb.sh $(BUILD)/tdpvisor-usb.img $(BUILD)/tdpvisor.efi
 
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

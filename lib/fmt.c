@@ -41,7 +41,7 @@ static void out_str(struct fmt_out *o, const char *s, const struct fmt_spec *sp)
 
 	if (!s)
 		s = "(null)";
-	while (s[len] && (sp->prec < 0 || len < sp->prec))
+	while ((sp->prec < 0 || len < sp->prec) && s[len])
 		len++;
 	if (!sp->left)
 		out_pad(o, ' ', sp->width - len);

@@ -43,7 +43,8 @@ if [ "$fuzz_secs" != 0 ]; then
 		[ -x "$f" ] || continue
 		name="fuzz:$(basename "$f") (${fuzz_secs}s)"
 		corpus=tests/fuzz/corpus/$(basename "$f")
-		args=(-max_total_time="$fuzz_secs" -seed=1 -print_final_stats=1)
+		args=(-max_total_time="$fuzz_secs" -seed=1 -print_final_stats=1
+			-artifact_prefix="$logdir/")
 		[ -d "$corpus" ] && args+=("$corpus")
 		run_one "$name" "$logdir/$(basename "$f").log" "$f" "${args[@]}"
 	done

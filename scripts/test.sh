@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# make test: host tests (unit, property, concurrency under ASan/UBSan and
+# TSan, short fuzz runs), then the system tests under QEMU TCG and Bochs.
+# Prints "N passed, N failed" per runner and a total.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+t0=$SECONDS
+rc=0
+scripts/run-host-tests.sh build/host build/fuzz | tee build/host-tests.out || rc=1
+scripts/sys-tests.sh | tee build/sys-tests.out || rc=1
+p=0 f=0
+for o in build/host-tests.out build/sys-tests.out; do
+	l=$(grep -E '^[a-z ]+: [0-9]+ passed, [0-9]+ failed' "$o" | tail -1)
+	[ -z "$l" ] && { f=$((f + 1)); continue; }
+	p=$((p + $(echo "$l" | sed -E 's/.*: ([0-9]+) passed.*/\1/')))
+	f=$((f + $(echo "$l" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+done
+echo "== make test: $p passed, $f failed ($((SECONDS - t0))s) =="
+[ $rc -eq 0 ] && [ $f -eq 0 ]

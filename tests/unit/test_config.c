@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * boot/config.c: valid files, every error path, load options, cross-key
+ * checks, and seeded random malformed input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "errno_codes.h"
+#include "log.h"
+
+static int parse(struct tdp_config *cfg, const char *text,
+		 struct config_error *err)
+{
+	config_defaults(cfg);
+	return config_parse_file(cfg, "tdpvisor.cfg", text, strlen(text), err);
+}
+
+/* Parses @text, expects -EINVAL and an error message equal to @msg. */
+static void expect_error(const char *text, const char *msg)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
+	assert_string_equal(err.msg, msg);
+}
+
+static void test_defaults(void **state)
+{
+	struct tdp_config cfg;
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(cfg.serial, SERIAL_AUTO);
+	assert_int_equal(cfg.serial_baud, 115200);
+	assert_int_equal(cfg.log_level, LOG_INFO);
+	assert_int_equal(cfg.guest_mem, 64ULL << 20);
+	assert_int_equal(cfg.hv_mem, 32ULL << 20);
+	assert_string_equal(cfg.guest, "demo");
+	assert_int_equal(cfg.test_exception, TEST_EXC_NONE);
+}
+
+static void test_valid_file(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+	const char *text =
+		"\xef\xbb\xbf# tdpvisor configuration\r\n"
+		"serial = COM2\r\n"
+		"  serial_baud=57600   # trailing comment\n"
+		"\n"
+		"log_level = debug\n"
+		"guest_mem = 1G\n"
+		"hv_mem = 4096K\n"
+		"guest = \"\\guests\\kvm unit.elf\"\n"
+		"guest_cmdline = console=ttyS0 x=1\n"
+		"guest_module = /mod.bin\n"
+		"test_exception = bp";
+
+	(void)state;
+	assert_int_equal(parse(&cfg, text, &err), 0);
+	assert_string_equal(err.msg, "");
+	assert_int_equal(cfg.serial, SERIAL_COM2);
+	assert_int_equal(cfg.serial_baud, 57600);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_int_equal(cfg.guest_mem, 1ULL << 30);
+	assert_int_equal(cfg.hv_mem, 4ULL << 20);
+	assert_string_equal(cfg.guest, "\\guests\\kvm unit.elf");
+	assert_string_equal(cfg.guest_cmdline, "console=ttyS0 x=1");
+	assert_string_equal(cfg.guest_module, "/mod.bin");
+	assert_int_equal(cfg.test_exception, TEST_EXC_BP);
+	assert_int_equal(config_check(&cfg, &err), 0);
+}
+
+static void test_sizes_and_numbers(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "guest_mem = 2M", &err), 0);
+	assert_int_equal(cfg.guest_mem, 2ULL << 20);
+	assert_int_equal(parse(&cfg, "guest_mem = 64g", &err), 0);
+	assert_int_equal(cfg.guest_mem, 64ULL << 30);
+	assert_int_equal(parse(&cfg, "guest_mem = 4194304", &err), 0);
+	assert_int_equal(cfg.guest_mem, 4ULL << 20);
+	assert_int_equal(parse(&cfg, "guest_mem = 0x400000", &err), 0);
+	assert_int_equal(cfg.guest_mem, 4ULL << 20);
+	assert_int_equal(parse(&cfg, "guest_mem = 8MB", &err), 0);
+	assert_int_equal(cfg.guest_mem, 8ULL << 20);
+	assert_int_equal(parse(&cfg, "serial = mmio\nserial_mmio_base = "
+				     "0xFE032000\nserial_mmio_stride = 4",
+			       &err), 0);
+	assert_int_equal(cfg.serial_mmio_base, 0xfe032000ULL);
+	assert_int_equal(cfg.serial_mmio_stride, 4);
+	assert_int_equal(config_check(&cfg, &err), 0);
+	assert_int_equal(parse(&cfg, "serial_baud = 9600", &err), 0);
+	assert_int_equal(cfg.serial_baud, 9600);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("log_level = loud",
+		     "tdpvisor.cfg:1: key 'log_level': bad value 'loud' "
+		     "(accepted: error, warn, info, debug)");
+	expect_error("# c\n\nserail = com1",
+		     "tdpvisor.cfg:3: unknown key 'serail' (accepted keys: "
+		     "serial, serial_baud, serial_mmio_base, "
+		     "serial_mmio_stride, log_level, guest_mem, hv_mem, guest, "
+		     "guest_cmdline, guest_module, test_exception)");
+	expect_error("serial com1",
+		     "tdpvisor.cfg:1: expected 'key = value', got 'serial com1'");
+	expect_error(" = 4", "tdpvisor.cfg:1: missing key before '='");
+	expect_error("serial = com1\nserial = com2",
+		     "tdpvisor.cfg:2: key 'serial' given twice");
+	expect_error("serial = com5",
+		     "tdpvisor.cfg:1: key 'serial': bad value 'com5' "
+		     "(accepted: auto, com1, com2, com3, com4, mmio)");
+	expect_error("test_exception = pf",
+		     "tdpvisor.cfg:1: key 'test_exception': bad value 'pf' "
+		     "(accepted: none, ud, gp, de, bp)");
+}
+
+static void test_number_errors(void **state)
+{
+	static const char *const bad_mem[] = {
+		"guest_mem = 1M", /* below 2M */
+		"guest_mem = 3M", /* not a multiple of 2M */
+		"guest_mem = 65G", /* above 64G */
+		"guest_mem = 64T", /* unknown suffix */
+		"guest_mem = -2M",
+		"guest_mem = ",
+		"guest_mem = M",
+		"guest_mem = 0x",
+		"guest_mem = 2M2",
+		"guest_mem = 99999999999999999999999",
+		"guest_mem = 18446744073709551615G",
+	};
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_mem) / sizeof(bad_mem[0]); i++) {
+		assert_int_equal(parse(&cfg, bad_mem[i], &err), -EINVAL);
+		assert_non_null(strstr(err.msg, "key 'guest_mem': bad value"));
+		assert_non_null(strstr(err.msg, "accepted: a size from 2M "
+						"to 64G"));
+	}
+	expect_error("serial_baud = 7",
+		     "tdpvisor.cfg:1: key 'serial_baud': bad value '7' "
+		     "(accepted: an integer that divides 115200 (e.g. 9600, "
+		     "38400, 57600, 115200))");
+	expect_error("serial_baud = 230400",
+		     "tdpvisor.cfg:1: key 'serial_baud': bad value '230400' "
+		     "(accepted: an integer that divides 115200 (e.g. 9600, "
+		     "38400, 57600, 115200))");
+	expect_error("serial_mmio_stride = 3",
+		     "tdpvisor.cfg:1: key 'serial_mmio_stride': bad value '3' "
+		     "(accepted: 1, 2 or 4 (bytes between UART registers))");
+	expect_error("serial_mmio_base = 0",
+		     "tdpvisor.cfg:1: key 'serial_mmio_base': bad value '0' "
+		     "(accepted: a non-zero physical address, e.g. 0xfe032000)");
+	expect_error("hv_mem = 3M",
+		     "tdpvisor.cfg:1: key 'hv_mem': bad value '3M' (accepted: "
+		     "a size from 4M to 4G in whole MiB (suffix K, M or G))");
+}
+
+static void test_string_errors(void **state)
+{
+	char text[300];
+
+	(void)state;
+	expect_error("guest = ",
+		     "tdpvisor.cfg:1: key 'guest': bad value '' (accepted: a "
+		     "built-in guest name or an ESP path such as "
+		     "\\guests\\kernel.elf (1-127 characters))");
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "guest = ", 8);
+	text[8 + 128] = '\0';
+	struct tdp_config cfg;
+	struct config_error err;
+
+	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "key 'guest': bad value"));
+	expect_error("guest_cmdline = a\tb",
+		     "tdpvisor.cfg:1: key 'guest_cmdline': value has a control "
+		     "or non-ASCII byte at column 2");
+	text[8 + 128] = 'a';
+	text[sizeof(text) - 1] = '\0';
+	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
+	assert_string_equal(err.msg,
+			    "tdpvisor.cfg:1: line longer than 256 characters");
+}
+
+static void test_nul_byte(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+	const char text[] = "serial = com1\nlog\0_level = info\n";
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(config_parse_file(&cfg, "x.cfg", text,
+					   sizeof(text) - 1, &err), -EINVAL);
+	assert_string_equal(err.msg, "x.cfg:2: NUL byte at column 4 "
+				     "(is this a text file?)");
+}
+
+static void test_options(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(config_parse_options(&cfg, "\\EFI\\BOOT\\BOOTX64.EFI "
+						    "log_level=warn  guest=x",
+					      &err), 0);
+	assert_int_equal(cfg.log_level, LOG_WARN);
+	assert_string_equal(cfg.guest, "x");
+	/* Options may repeat a key the file set (they override it). */
+	assert_int_equal(config_parse_options(&cfg, "a.efi log_level=debug "
+						    "log_level=error",
+					      &err), 0);
+	assert_int_equal(cfg.log_level, LOG_ERR);
+	assert_int_equal(config_parse_options(&cfg, "", &err), 0);
+	assert_int_equal(config_parse_options(&cfg, "a.efi log_level=x", &err),
+			 -EINVAL);
+	assert_string_equal(err.msg, "load options: key 'log_level': bad value "
+				     "'x' (accepted: error, warn, info, debug)");
+	assert_int_equal(config_parse_options(&cfg, "a.efi guest=y stray",
+					      &err), -EINVAL);
+	assert_string_equal(err.msg,
+			    "load options: expected key=value, got 'stray'");
+}
+
+static void test_cross_checks(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "serial = mmio", &err), 0);
+	assert_int_equal(config_check(&cfg, &err), -EINVAL);
+	assert_string_equal(err.msg, "configuration: serial = mmio needs "
+				     "serial_mmio_base (the UART's physical "
+				     "address)");
+	assert_int_equal(parse(&cfg, "serial_mmio_base = 0x1000", &err), 0);
+	assert_int_equal(config_check(&cfg, &err), -EINVAL);
+	assert_string_equal(err.msg, "configuration: serial_mmio_base is set "
+				     "but serial = auto; set serial = mmio to "
+				     "use it");
+}
+
+/*
+ * Seeded random mutations of a valid file: the parser must never crash,
+ * must either accept or return -EINVAL with a message that names the file,
+ * and a failed parse must leave values in range.
+ */
+static void test_malformed_random(void **state)
+{
+	static const char base[] = "serial = com1\nserial_baud = 38400\n"
+				   "log_level = debug\nguest_mem = 128M\n"
+				   "guest = \\a\\b.elf\n# comment\n";
+	static const char alphabet[] = "=#\"\n\r\t 0123456789xXkKmMgG"
+				       "abcdefghijklmnopqrstuvwxyz_\\/.\xff";
+	unsigned int seed = 12345, accepted = 0, rejected = 0;
+	char buf[sizeof(base) + 16];
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	for (int iter = 0; iter < 200000; iter++) {
+		size_t len = sizeof(base) - 1;
+		int muts = 1 + rand_r(&seed) % 4;
+
+		memcpy(buf, base, sizeof(base));
+		for (int m = 0; m < muts; m++) {
+			size_t pos = (size_t)rand_r(&seed) % len;
+
+			buf[pos] = alphabet[rand_r(&seed) %
+					    (sizeof(alphabet) - 1)];
+		}
+		if (rand_r(&seed) % 8 == 0)
+			len = (size_t)rand_r(&seed) % len;
+		config_defaults(&cfg);
+		int r = config_parse_file(&cfg, "f.cfg", buf, len, &err);
+
+		if (r == 0) {
+			accepted++;
+			assert_true(cfg.serial <= SERIAL_MMIO);
+			assert_true(cfg.log_level <= LOG_DEBUG);
+			assert_true(cfg.guest_mem >= (2ULL << 20) &&
+				    cfg.guest_mem <= (64ULL << 30));
+			assert_true(115200 % cfg.serial_baud == 0);
+			assert_true(strlen(cfg.guest) < CONFIG_STR_MAX);
+		} else {
+			rejected++;
+			assert_int_equal(r, -EINVAL);
+			assert_memory_equal(err.msg, "f.cfg:", 6);
+		}
+	}
+	assert_true(accepted > 1000);
+	assert_true(rejected > 1000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_valid_file),
+		cmocka_unit_test(test_sizes_and_numbers),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_number_errors),
+		cmocka_unit_test(test_string_errors),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_cross_checks),
+		cmocka_unit_test(test_malformed_random),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
