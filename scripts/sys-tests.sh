@@ -4,6 +4,8 @@
 #
 # Each tests/sys/*.case file is one boot:
 #   emulator: qemu-tcg | bochs        (required)
+#   image:    usb                     boot the `make usb` GPT image instead
+#                                     of a bare FAT16 ESP (cfg/file ignored)
 #   status:   N                       expected exit status (required)
 #   timeout:  SECONDS                 default 90 (qemu) / 300 (bochs)
 #   cfg:      LINE                    a line of tdpvisor.cfg (repeatable;
@@ -39,8 +41,11 @@ run_case() {
 	else
 		cfg=-
 	fi
-	scripts/mkesp.sh "$esp" build/tdpvisor.efi "$cfg" "${files[@]}" || {
-		echo "FAIL $name: could not build the ESP image" >"$res"; return; }
+	if grep -q '^image: *usb' "$case"; then
+		scripts/mkusb.sh "$esp" build/tdpvisor.efi >/dev/null
+	else
+		scripts/mkesp.sh "$esp" build/tdpvisor.efi "$cfg" "${files[@]}"
+	fi || { echo "FAIL $name: could not build the boot image" >"$res"; return; }
 	local t0=$SECONDS
 	case $emu in
 	qemu-tcg) scripts/qemu.sh tcg "$esp" "$log" "$tmo" ;;
