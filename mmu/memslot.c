@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memslots and the memslot generation (see memslot.h for the protocol).
+ *
+ * An update runs under slots_lock (updaters only; faults never take it):
+ *   1. allocate everything it needs (new arrays, dirty bitmap) — -ENOMEM
+ *      before any visible change;
+ *   2. delete/move: publish a copy with the slot marked INVALID and the
+ *      generation's UPDATE_IN_PROGRESS bit set, then zap the slot's range
+ *      under the write lock (faults meanwhile get -EAGAIN);
+ *   3. publish the final array with generation + 1; the superseded arrays
+ *      go to the deferred-free list and are freed after the next
+ *      write-lock acquisition (the grace period);
+ *   4. if the low 19 bits of the generation wrapped to 0, zap every MMIO
+ *      SPTE; then the follow-up work of flag changes (write-protect,
+ *      dirty-log start, huge-page recovery).
+ */
+#include "string_util.h"
+#include "mmu/tdp_mmu_internal.h"
+
+#define TDP_MAX_PFN (1ULL << 40)
+
+const struct tdp_memslots *tdp_memslots_current(const struct tdp_mmu *mmu)
+{
+	return __atomic_load_n(&mmu->slots, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * tdp_memslot_generation() - the current memslot generation.
+ * @mmu: the MMU.
+ * Context: any (lockless).
+ * Return: the generation; bit 63 set while an update is in progress.
+ */
+u64 tdp_memslot_generation(const struct tdp_mmu *mmu)
+{
+	return __atomic_load_n(&mmu->generation, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * tdp_memslot_lookup() - the memslot containing @gfn.
+ * @slots: a memslot array (tdp_memslots_current()).
+ * @gfn: the GFN.
+ * Context: MMU lock held (read suffices), which keeps @slots alive.
+ * Return: the slot, or NULL if no slot covers @gfn.
+ */
+const struct tdp_memslot *tdp_memslot_lookup(const struct tdp_memslots *slots,
+					     gfn_t gfn)
+{
+	u32 lo = 0, hi = slots->nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (gfn < slots->slots[mid].base_gfn)
+			hi = mid;
+		else if (gfn >= tdp_memslot_end(&slots->slots[mid]))
+			lo = mid + 1;
+		else
+			return &slots->slots[mid];
+	}
+	return NULL;
+}
+
+/**
+ * tdp_memslot_find_id() - the memslot with a given id.
+ * @slots: a memslot array.
+ * @id: the slot id.
+ * Return: the slot or NULL.
+ */
+const struct tdp_memslot *tdp_memslot_find_id(const struct tdp_memslots *slots,
+					      u16 id)
+{
+	u32 i;
+
+	for (i = 0; i < slots->nr; i++)
+		if (slots->slots[i].id == id)
+			return &slots->slots[i];
+	return NULL;
+}
+
+static struct tdp_memslot *slot_by_id(struct tdp_memslots *slots, u16 id)
+{
+	return (struct tdp_memslot *)tdp_memslot_find_id(slots, id);
+}
+
+void tdp_memslot_mark_dirty(const struct tdp_memslot *slot, gfn_t gfn)
+{
+	u64 off = gfn - slot->base_gfn;
+	u64 *word = &slot->dirty_dir[off / TDP_DIRTY_BITS_PER_PAGE]
+				    [(off % TDP_DIRTY_BITS_PER_PAGE) / 64];
+
+	__atomic_fetch_or(word, 1ULL << (off % 64), __ATOMIC_RELAXED);
+}
+
+bool tdp_memslot_test_and_clear_dirty_word(const struct tdp_memslot *slot,
+					   u64 word, u64 *out)
+{
+	u64 per_page = TDP_DIRTY_BITS_PER_PAGE / 64;
+
+	*out = __atomic_exchange_n(&slot->dirty_dir[word / per_page]
+						   [word % per_page],
+				   0, __ATOMIC_RELAXED);
+	return *out != 0;
+}
+
+int tdp_memslots_init(struct tdp_mmu *mmu, u64 initial_generation)
+{
+	struct tdp_memslots *s = tdp_aux_page_alloc(mmu);
+
+	if (!s)
+		return -ENOMEM;
+	s->generation = initial_generation & ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
+	mmu->generation = s->generation;
+	__atomic_store_n(&mmu->slots, s, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void tdp_free_dirty_dir(struct tdp_mmu *mmu, u64 **dir)
+{
+	unsigned int i;
+
+	if (!dir)
+		return;
+	for (i = 0; i < PAGE_SIZE / sizeof(u64 *) && dir[i]; i++)
+		tdp_aux_page_free(mmu, dir[i]);
+	tdp_aux_page_free(mmu, dir);
+}
+
+void tdp_memslots_destroy(struct tdp_mmu *mmu)
+{
+	struct tdp_memslots *s = mmu->slots;
+	u32 i;
+
+	for (i = 0; i < s->nr; i++)
+		tdp_free_dirty_dir(mmu, s->slots[i].dirty_dir);
+	tdp_aux_page_free(mmu, s);
+	mmu->slots = NULL;
+}
+
+static u64 **tdp_alloc_dirty_dir(struct tdp_mmu *mmu, u64 npages)
+{
+	u64 **dir = tdp_aux_page_alloc(mmu);
+	u64 i, n = (npages + TDP_DIRTY_BITS_PER_PAGE - 1) /
+		   TDP_DIRTY_BITS_PER_PAGE;
+
+	if (!dir)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		dir[i] = tdp_aux_page_alloc(mmu);
+		if (!dir[i]) {
+			tdp_free_dirty_dir(mmu, dir);
+			return NULL;
+		}
+	}
+	return dir;
+}
+
+/* Retire @old (superseded by the array just published) after grace. */
+static void tdp_memslots_retire(struct tdp_mmu *mmu, struct tdp_memslots *old,
+				u64 **drop_dir)
+{
+	struct tdp_memslots *head;
+
+	old->defer_dirty_dir = drop_dir;
+	head = __atomic_load_n(&mmu->deferred_slots, __ATOMIC_RELAXED);
+	do {
+		old->defer_next = head;
+	} while (!__atomic_compare_exchange_n(&mmu->deferred_slots, &head, old,
+					      false, __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
+}
+
+static void tdp_memslots_publish(struct tdp_mmu *mmu, struct tdp_memslots *new,
+				 u64 **drop_dir)
+{
+	struct tdp_memslots *old = mmu->slots;
+
+	__atomic_store_n(&mmu->generation, new->generation, __ATOMIC_RELEASE);
+	__atomic_store_n(&mmu->slots, new, __ATOMIC_RELEASE);
+	tdp_memslots_retire(mmu, old, drop_dir);
+}
+
+static void tdp_memslots_sort_insert(struct tdp_memslots *s,
+				     const struct tdp_memslot *slot)
+{
+	u32 i = s->nr;
+
+	while (i > 0 && s->slots[i - 1].base_gfn > slot->base_gfn) {
+		s->slots[i] = s->slots[i - 1];
+		i--;
+	}
+	s->slots[i] = *slot;
+	s->nr++;
+}
+
+static void tdp_memslots_remove(struct tdp_memslots *s, u16 id)
+{
+	u32 i, j;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->slots[i].id == id)
+			break;
+	for (j = i; j + 1 < s->nr; j++)
+		s->slots[j] = s->slots[j + 1];
+	if (i < s->nr)
+		s->nr--;
+}
+
+static bool tdp_range_overlaps(const struct tdp_memslots *s, gfn_t base,
+			       u64 npages, int skip_id)
+{
+	u32 i;
+
+	for (i = 0; i < s->nr; i++) {
+		const struct tdp_memslot *o = &s->slots[i];
+
+		if (o->id == skip_id)
+			continue;
+		if (base < tdp_memslot_end(o) && o->base_gfn < base + npages)
+			return true;
+	}
+	return false;
+}
+
+static bool tdp_range_valid(gfn_t base, u64 npages)
+{
+	return npages && npages <= TDP_MAX_GFN && base < TDP_MAX_GFN &&
+	       base + npages <= TDP_MAX_GFN;
+}
+
+static struct tdp_memslots *tdp_memslots_copy(struct tdp_mmu *mmu)
+{
+	struct tdp_memslots *s = tdp_aux_page_alloc(mmu);
+
+	if (!s)
+		return NULL;
+	memcpy(s, mmu->slots, sizeof(*s));
+	s->defer_next = NULL;
+	s->defer_dirty_dir = NULL;
+	return s;
+}
+
+/* Publish the final array (generation + 1), then end the grace period. */
+static void tdp_memslots_commit(struct tdp_mmu *mmu, struct tdp_memslots *new,
+				u64 **drop_dir)
+{
+	new->generation = (mmu->slots->generation &
+			   ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS) + 1;
+	new->generation &= ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
+	tdp_memslots_publish(mmu, new, drop_dir);
+	tdp_mmu_write_lock(mmu);
+	/* Wrapped: an old MMIO SPTE could now look current. */
+	if (!tdp_memslots_mmio_gen(new->generation))
+		tdp_mmu_zap_all_mmio_locked(mmu);
+	tdp_mmu_write_unlock(mmu);
+}
+
+/*
+ * Phase 1 of delete/move: hide the slot from faults (INVALID, generation
+ * in progress) and zap what maps it.  @a becomes the current array.
+ */
+static void tdp_memslot_invalidate(struct tdp_mmu *mmu, struct tdp_memslots *a,
+				   const struct tdp_memslot *slot)
+{
+	slot_by_id(a, slot->id)->flags |= TDP_MEMSLOT_INVALID;
+	a->generation = mmu->slots->generation |
+			TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
+	tdp_memslots_publish(mmu, a, NULL);
+	tdp_mmu_write_lock(mmu);
+	tdp_mmu_zap_range_for_memslot(mmu, slot->base_gfn,
+				      tdp_memslot_end(slot));
+	tdp_mmu_write_unlock(mmu);
+}
+
+static void tdp_slots_lock(struct tdp_mmu *mmu)
+{
+	tdp_spin_lock(&mmu->slots_lock, mmu->ops->cpu_relax, mmu->opaque);
+}
+
+static int tdp_memslot_check_new(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
+				 u64 npages, pfn_t base_pfn, u32 flags)
+{
+	if (id >= TDP_MAX_MEMSLOTS || !tdp_range_valid(base_gfn, npages) ||
+	    (flags & ~TDP_MEMSLOT_USER_FLAGS) || base_pfn >= TDP_MAX_PFN ||
+	    npages > TDP_MAX_PFN - base_pfn)
+		return -EINVAL;
+	if ((flags & TDP_MEMSLOT_LOG_DIRTY) && npages > TDP_DIRTY_MAX_PAGES)
+		return -EINVAL;
+	if (tdp_memslot_find_id(mmu->slots, id) ||
+	    tdp_range_overlaps(mmu->slots, base_gfn, npages, -1))
+		return -EEXIST;
+	if (mmu->slots->nr >= TDP_MAX_MEMSLOTS)
+		return -ENOSPC;
+	return 0;
+}
+
+/**
+ * tdp_memslot_add() - add guest RAM: GFNs [@base_gfn, +@npages) map host
+ * PFNs from @base_pfn.
+ * @mmu: the MMU.
+ * @id: slot id, < TDP_MAX_MEMSLOTS.
+ * @base_gfn: first GFN.
+ * @npages: number of 4 KiB pages (> 0).
+ * @base_pfn: first host PFN.
+ * @flags: TDP_MEMSLOT_LOG_DIRTY and/or TDP_MEMSLOT_READONLY.
+ *
+ * Stale MMIO SPTEs in the range stay in place: the generation bump makes
+ * them stale and the next fault maps RAM.
+ *
+ * Context: takes slots_lock and the MMU write lock; must not hold either.
+ * Return: 0; -EINVAL for a bad id, empty or out-of-range GFN/PFN range, or
+ * unknown flags; -EEXIST if the id exists or the range overlaps another
+ * slot; -ENOSPC if all slots are used; -ENOMEM if the new array or dirty
+ * bitmap cannot be allocated (nothing changed).
+ */
+int tdp_memslot_add(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn, u64 npages,
+		    pfn_t base_pfn, u32 flags)
+{
+	struct tdp_memslot slot = { .base_gfn = base_gfn, .npages = npages,
+				    .base_pfn = base_pfn, .flags = flags,
+				    .id = id };
+	struct tdp_memslots *b;
+	int r;
+
+	tdp_slots_lock(mmu);
+	r = tdp_memslot_check_new(mmu, id, base_gfn, npages, base_pfn, flags);
+	if (r)
+		goto out;
+	r = -ENOMEM;
+	if (flags & TDP_MEMSLOT_LOG_DIRTY) {
+		slot.dirty_dir = tdp_alloc_dirty_dir(mmu, npages);
+		if (!slot.dirty_dir)
+			goto out;
+	}
+	b = tdp_memslots_copy(mmu);
+	if (!b) {
+		tdp_free_dirty_dir(mmu, slot.dirty_dir);
+		goto out;
+	}
+	tdp_memslots_sort_insert(b, &slot);
+	tdp_memslots_commit(mmu, b, NULL);
+	r = 0;
+out:
+	tdp_spin_unlock(&mmu->slots_lock);
+	return r;
+}
+
+/**
+ * tdp_memslot_delete() - remove a memslot and every mapping of it.
+ * @mmu: the MMU.
+ * @id: the slot id.
+ *
+ * Context: takes slots_lock and the MMU write lock; must not hold either.
+ * Return: 0; -ENOENT if no slot has @id; -ENOMEM if the new arrays cannot
+ * be allocated (nothing changed).
+ */
+int tdp_memslot_delete(struct tdp_mmu *mmu, u16 id)
+{
+	struct tdp_memslots *a, *b;
+	struct tdp_memslot slot;
+	int r = -ENOENT;
+
+	tdp_slots_lock(mmu);
+	if (!tdp_memslot_find_id(mmu->slots, id))
+		goto out;
+	slot = *tdp_memslot_find_id(mmu->slots, id);
+	r = -ENOMEM;
+	a = tdp_memslots_copy(mmu);
+	b = tdp_memslots_copy(mmu);
+	if (!a || !b) {
+		tdp_aux_page_free(mmu, a);
+		tdp_aux_page_free(mmu, b);
+		goto out;
+	}
+	tdp_memslot_invalidate(mmu, a, &slot);
+	tdp_memslots_remove(b, id);
+	tdp_memslots_commit(mmu, b, slot.dirty_dir);
+	r = 0;
+out:
+	tdp_spin_unlock(&mmu->slots_lock);
+	return r;
+}
+
+/**
+ * tdp_memslot_move() - give a memslot a new base GFN (same host pages).
+ * @mmu: the MMU.
+ * @id: the slot id.
+ * @new_base: the new first GFN.
+ *
+ * The old range is zapped; the dirty bitmap (if logging) is kept.
+ *
+ * Context: takes slots_lock and the MMU write lock; must not hold either.
+ * Return: 0; -ENOENT if no slot has @id; -EINVAL if the new range is out
+ * of the 48-bit GPA space; -EEXIST if it overlaps another slot; -ENOMEM if
+ * the new arrays cannot be allocated (nothing changed).
+ */
+int tdp_memslot_move(struct tdp_mmu *mmu, u16 id, gfn_t new_base)
+{
+	struct tdp_memslots *a, *b;
+	struct tdp_memslot slot;
+	int r = -ENOENT;
+
+	tdp_slots_lock(mmu);
+	if (!tdp_memslot_find_id(mmu->slots, id))
+		goto out;
+	slot = *tdp_memslot_find_id(mmu->slots, id);
+	r = -EINVAL;
+	if (!tdp_range_valid(new_base, slot.npages))
+		goto out;
+	r = -EEXIST;
+	if (tdp_range_overlaps(mmu->slots, new_base, slot.npages, id))
+		goto out;
+	r = 0;
+	if (new_base == slot.base_gfn)
+		goto out;
+	r = -ENOMEM;
+	a = tdp_memslots_copy(mmu);
+	b = tdp_memslots_copy(mmu);
+	if (!a || !b) {
+		tdp_aux_page_free(mmu, a);
+		tdp_aux_page_free(mmu, b);
+		goto out;
+	}
+	tdp_memslot_invalidate(mmu, a, &slot);
+	tdp_memslots_remove(b, id);
+	slot.base_gfn = new_base;
+	tdp_memslots_sort_insert(b, &slot);
+	tdp_memslots_commit(mmu, b, NULL);
+	r = 0;
+out:
+	tdp_spin_unlock(&mmu->slots_lock);
+	return r;
+}
+
+/* After a flag change committed: bring the tables in line. */
+static void tdp_memslot_flags_changed(struct tdp_mmu *mmu,
+				      const struct tdp_memslot *slot,
+				      u32 old_flags)
+{
+	u32 changed = old_flags ^ slot->flags;
+
+	if ((changed & TDP_MEMSLOT_READONLY) &&
+	    (slot->flags & TDP_MEMSLOT_READONLY))
+		tdp_mmu_slot_write_protect(mmu, slot, true);
+	if (!(changed & TDP_MEMSLOT_LOG_DIRTY))
+		return;
+	if (slot->flags & TDP_MEMSLOT_LOG_DIRTY)
+		(void)tdp_mmu_slot_dirty_log_start(mmu, slot);
+	else
+		tdp_mmu_recover_huge_pages(mmu, slot->base_gfn,
+					   tdp_memslot_end(slot));
+}
+
+/**
+ * tdp_memslot_set_flags() - change a memslot's flags.
+ * @mmu: the MMU.
+ * @id: the slot id.
+ * @flags: new TDP_MEMSLOT_LOG_DIRTY / TDP_MEMSLOT_READONLY.
+ *
+ * Starting dirty logging write-protects (or, in D-bit mode, clears the D
+ * bits of) the slot's leaves and splits huge pages (eagerly if configured,
+ * else on the next write); stopping it recovers huge pages in place.
+ * Making the slot read-only write-protects it for good.  An eager split
+ * that runs out of memory is not an error: the rest split on demand.
+ *
+ * Context: takes slots_lock and the MMU locks; must not hold any.
+ * Return: 0; -ENOENT if no slot has @id; -EINVAL for unknown flags or a
+ * slot too large to log; -ENOMEM if the array or bitmap cannot be
+ * allocated (nothing changed).
+ */
+int tdp_memslot_set_flags(struct tdp_mmu *mmu, u16 id, u32 flags)
+{
+	struct tdp_memslot slot;
+	struct tdp_memslots *b;
+	u64 **drop = NULL;
+	u32 old_flags;
+	int r = -EINVAL;
+
+	tdp_slots_lock(mmu);
+	if (flags & ~TDP_MEMSLOT_USER_FLAGS)
+		goto out;
+	r = -ENOENT;
+	if (!tdp_memslot_find_id(mmu->slots, id))
+		goto out;
+	slot = *tdp_memslot_find_id(mmu->slots, id);
+	old_flags = slot.flags;
+	r = 0;
+	if (flags == old_flags)
+		goto out;
+	r = -EINVAL;
+	if ((flags & TDP_MEMSLOT_LOG_DIRTY) && slot.npages > TDP_DIRTY_MAX_PAGES)
+		goto out;
+	r = -ENOMEM;
+	b = tdp_memslots_copy(mmu);
+	if (!b)
+		goto out;
+	if ((flags & TDP_MEMSLOT_LOG_DIRTY) && !slot.dirty_dir) {
+		slot.dirty_dir = tdp_alloc_dirty_dir(mmu, slot.npages);
+		if (!slot.dirty_dir) {
+			tdp_aux_page_free(mmu, b);
+			goto out;
+		}
+	} else if (!(flags & TDP_MEMSLOT_LOG_DIRTY)) {
+		drop = slot.dirty_dir;
+		slot.dirty_dir = NULL;
+	}
+	slot.flags = flags;
+	*slot_by_id(b, id) = slot;
+	tdp_memslots_commit(mmu, b, drop);
+	tdp_memslot_flags_changed(mmu, &slot, old_flags);
+	r = 0;
+out:
+	tdp_spin_unlock(&mmu->slots_lock);
+	return r;
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MMIO SPTEs (DESIGN.md §5): the MMU side of EPT-misconfiguration handling.
+ * An MMIO SPTE caches "no memslot here" together with the memslot
+ * generation it was created under; it is current only while that
+ * generation is, and no update is in progress.  When the 19-bit generation
+ * wraps, every MMIO SPTE is zapped so an old one can never look current.
+ */
+#include "mmu/tdp_mmu_internal.h"
+
+/**
+ * tdp_mmu_mmio_spte_is_current() - may an MMIO SPTE be emulated at once?
+ * @mmu: the MMU.
+ * @spte: an SPTE (anything).
+ *
+ * Context: any (reads the current memslot generation locklessly).
+ * Return: true if @spte is an MMIO SPTE of the current generation and no
+ * memslot update is in progress.
+ */
+bool tdp_mmu_mmio_spte_is_current(const struct tdp_mmu *mmu, u64 spte)
+{
+	u64 gen = tdp_memslot_generation(mmu);
+
+	if (!is_mmio_spte(spte) || (gen & TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS))
+		return false;
+	return get_mmio_spte_gen(spte) == tdp_memslots_mmio_gen(gen);
+}
+
+static bool tdp_spte_is_sane_leaf(u64 spte)
+{
+	return (spte & SPTE_EPT_READABLE) &&
+	       (spte & SPTE_EPT_MEMTYPE_MASK) == SPTE_EPT_MEMTYPE_WB;
+}
+
+/**
+ * tdp_mmu_classify_misconfig() - decide what an EPT misconfiguration at
+ * @gpa means.
+ * @mmu: the MMU.
+ * @root: the root the vCPU ran on.
+ * @gpa: the guest-physical address from the exit.
+ * @spte_out: the lowest SPTE found (for the log); may be NULL.
+ *
+ * Context: takes the read lock.
+ * Return: TDP_MISCONFIG_MMIO (current MMIO SPTE: emulate);
+ * TDP_MISCONFIG_STALE (stale generation, update in progress, or the SPTE
+ * changed since the exit: run tdp_mmu_page_fault()); TDP_MISCONFIG_BUG (a
+ * present SPTE the CPU cannot accept: dump the walk and stop the VM).
+ */
+enum tdp_misconfig_kind tdp_mmu_classify_misconfig(struct tdp_mmu *mmu,
+						   struct tdp_mmu_page *root,
+						   gpa_t gpa, u64 *spte_out)
+{
+	u64 sptes[TDP_ROOT_LEVEL + 1];
+	int level = tdp_mmu_get_walk(mmu, root, gpa, sptes);
+	u64 spte = sptes[level];
+
+	if (spte_out)
+		*spte_out = spte;
+	if (is_mmio_spte(spte))
+		return tdp_mmu_mmio_spte_is_current(mmu, spte) ?
+			       TDP_MISCONFIG_MMIO : TDP_MISCONFIG_STALE;
+	if (!is_shadow_present_pte(spte) || tdp_spte_is_sane_leaf(spte))
+		return TDP_MISCONFIG_STALE;
+	return TDP_MISCONFIG_BUG;
+}
+
+/* Context: write lock held.  Return: MMIO SPTEs zapped. */
+u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu)
+{
+	struct tdp_ctx ctx = { .mmu = mmu, .shared = false };
+	struct tdp_mmu_page *root;
+	struct tdp_iter iter;
+	u64 zapped = 0;
+	u32 i;
+
+	for_each_root(mmu, i, root) {
+		ctx.root = root;
+		for_each_tdp_pte(iter, mmu, root->spt, 0, TDP_MAX_GFN) {
+			if (!is_mmio_spte(iter.old_spte))
+				continue;
+			tdp_mmu_set_spte(&ctx, &iter, SHADOW_NONPRESENT_VALUE);
+			zapped++;
+		}
+	}
+	return zapped;
+}
+
+/**
+ * tdp_mmu_zap_all_mmio() - zap every MMIO SPTE (generation wrap).
+ * @mmu: the MMU.
+ *
+ * No TLB flush: MMIO SPTEs are never cached as translations.
+ *
+ * Context: takes the write lock.
+ * Return: the number of MMIO SPTEs zapped.
+ */
+u64 tdp_mmu_zap_all_mmio(struct tdp_mmu *mmu)
+{
+	u64 zapped;
+
+	tdp_mmu_write_lock(mmu);
+	zapped = tdp_mmu_zap_all_mmio_locked(mmu);
+	tdp_mmu_write_unlock(mmu);
+	return zapped;
+}

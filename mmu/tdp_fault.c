@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fault path: map a GPA under the READ lock with compare-exchange only.
+ *
+ * Walk from the root toward the goal level (the largest leaf the memslot
+ * and the alignment of both GFN and host PFN allow; 4K under dirty
+ * logging).  Above the goal: link a new table where nothing is mapped,
+ * split a huge leaf in place (on-demand split), descend into tables.  At
+ * the goal: install the leaf (replacing a table, which recovers a huge
+ * page, or a stale MMIO SPTE), or upgrade an existing leaf's access.
+ * Any lost race returns -EBUSY with nothing changed; the caller retries.
+ */
+#include "mmu/tdp_mmu_internal.h"
+
+/* Tables one fault may need: links from the root down to 4K. */
+#define TDP_FAULT_CACHE_MIN (TDP_ROOT_LEVEL - 1)
+
+/**
+ * tdp_max_mapping_level() - largest leaf that may map @gfn from @slot.
+ * @mmu: the MMU (configured max_level).
+ * @slot: the memslot holding @gfn.
+ * @gfn: the GFN.
+ * Return: TDP_LEVEL_4K..cfg.max_level.
+ */
+int tdp_max_mapping_level(const struct tdp_mmu *mmu,
+			  const struct tdp_memslot *slot, gfn_t gfn)
+{
+	int level;
+	u64 pages;
+	gfn_t base;
+
+	if (slot->flags & TDP_MEMSLOT_LOG_DIRTY)
+		return TDP_LEVEL_4K;
+	for (level = mmu->cfg.max_level; level > TDP_LEVEL_4K; level--) {
+		pages = tdp_pages_per_level(level);
+		base = gfn & ~(pages - 1);
+		if (base < slot->base_gfn || base + pages > tdp_memslot_end(slot))
+			continue;
+		/* GFN and host PFN must be congruent modulo the page size. */
+		if ((slot->base_pfn - slot->base_gfn) & (pages - 1))
+			continue;
+		return level;
+	}
+	return TDP_LEVEL_4K;
+}
+
+static int tdp_link_table(const struct tdp_ctx *ctx, struct tdp_iter *iter,
+			  struct tdp_mmu_cache *cache)
+{
+	struct tdp_mmu_page *sp = tdp_cache_pop(ctx->mmu, cache);
+
+	if (WARN_ON_ONCE(!sp))
+		return -ENOMEM;
+	sp->gfn = iter->gfn;
+	sp->level = iter->level - 1;
+	sp->role = ctx->root->role;
+	sp->state = TDP_SP_LIVE;
+	if (tdp_mmu_set_spte_atomic(ctx, iter, make_nonleaf_spte(sp->pa))) {
+		sp->state = TDP_SP_CACHED;
+		tdp_cache_push(ctx->mmu, cache, sp);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * tdp_split_huge_spte() - replace a huge leaf by a table of leaves one
+ * level down that map the same memory with the same attributes.
+ * @ctx: operation context (read lock).
+ * @iter: at the huge leaf (iter->old_spte).
+ * @sp: an unlinked table page; filled and linked on success.  On failure
+ *      it is reset to non-present and still belongs to the caller.
+ *
+ * Context: MMU read lock held.
+ * Return: 0, or -EBUSY if the leaf changed meanwhile.
+ */
+int tdp_split_huge_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
+			struct tdp_mmu_page *sp)
+{
+	u64 huge = iter->old_spte;
+	int i;
+
+	sp->gfn = iter->gfn;
+	sp->level = iter->level - 1;
+	sp->role = ctx->root->role;
+	for (i = 0; i < SPTE_ENT_PER_PAGE; i++)
+		sp->spt[i] = make_small_spte(huge, iter->level, i);
+	sp->state = TDP_SP_LIVE;
+	if (tdp_mmu_set_spte_atomic(ctx, iter, make_nonleaf_spte(sp->pa))) {
+		for (i = 0; i < SPTE_ENT_PER_PAGE; i++)
+			sp->spt[i] = SHADOW_NONPRESENT_VALUE;
+		sp->state = TDP_SP_CACHED;
+		return -EBUSY;
+	}
+	/* The children exist only now that the parent change committed. */
+	__atomic_fetch_add(&tdp_stats(ctx)->pages[iter->level - 1],
+			   SPTE_ENT_PER_PAGE, __ATOMIC_RELAXED);
+	tdp_stat_add(&tdp_stats(ctx)->splits, 1);
+	return 0;
+}
+
+static bool tdp_slot_wrprot_logging(const struct tdp_mmu *mmu,
+				    const struct tdp_memslot *slot)
+{
+	return (slot->flags & TDP_MEMSLOT_LOG_DIRTY) &&
+	       mmu->cfg.dirty_mode == TDP_DIRTY_WRPROT;
+}
+
+/* An existing leaf at the goal level: spurious, or grant W. */
+static int tdp_fix_leaf(const struct tdp_ctx *ctx,
+			const struct tdp_memslot *slot, struct tdp_iter *iter,
+			struct tdp_fault *f)
+{
+	u64 old = iter->old_spte;
+	int r;
+
+	if ((spte_access(old) & f->access) == f->access) {
+		f->result = TDP_FAULT_SPURIOUS;
+		tdp_stat_add(&tdp_stats(ctx)->spurious, 1);
+		return 0;
+	}
+	/* Only W can be missing; the slot allows it (checked by the caller). */
+	if (WARN_ON_ONCE(!(f->access & TDP_ACC_W) ||
+			 (slot->flags & TDP_MEMSLOT_READONLY)))
+		return -EFAULT;
+	r = tdp_mmu_set_spte_atomic(ctx, iter, old | SPTE_EPT_WRITABLE |
+					       SPTE_HOST_WRITABLE |
+					       SPTE_MMU_WRITABLE |
+					       SPTE_ACCESSED_MASK |
+					       SPTE_DIRTY_MASK);
+	if (r)
+		return r;
+	if (slot->flags & TDP_MEMSLOT_LOG_DIRTY)
+		tdp_memslot_mark_dirty(slot, iter->gfn);
+	f->result = TDP_FAULT_FIXED;
+	return 0;
+}
+
+static int tdp_map_target_level(const struct tdp_ctx *ctx,
+				const struct tdp_memslot *slot,
+				struct tdp_iter *iter, struct tdp_fault *f)
+{
+	bool write = f->access & TDP_ACC_W;
+	bool host_writable = !(slot->flags & TDP_MEMSLOT_READONLY);
+	u64 access = TDP_ACC_R | TDP_ACC_X, new_spte;
+	pfn_t pfn = tdp_memslot_gfn_to_pfn(slot, iter->gfn);
+	int r;
+
+	f->level = iter->level;
+	f->pfn = pfn + ((f->gpa >> PAGE_SHIFT) - iter->gfn);
+	if (is_shadow_present_pte(iter->old_spte) &&
+	    is_last_spte(iter->old_spte, iter->level)) {
+		WARN_ON_ONCE(spte_to_pfn(iter->old_spte) != pfn);
+		return tdp_fix_leaf(ctx, slot, iter, f);
+	}
+	if (host_writable && (write || !tdp_slot_wrprot_logging(ctx->mmu, slot)))
+		access |= TDP_ACC_W;
+	new_spte = make_spte(pfn, iter->level, access, host_writable, true,
+			     write);
+	r = tdp_mmu_set_spte_atomic(ctx, iter, new_spte);
+	if (r)
+		return r;
+	if (write && (slot->flags & TDP_MEMSLOT_LOG_DIRTY))
+		tdp_memslot_mark_dirty(slot, iter->gfn);
+	f->result = TDP_FAULT_MAPPED;
+	return 0;
+}
+
+static int tdp_fault_map(const struct tdp_ctx *ctx,
+			 const struct tdp_memslot *slot,
+			 struct tdp_mmu_cache *cache, struct tdp_fault *f)
+{
+	gfn_t gfn = f->gpa >> PAGE_SHIFT;
+	int goal = tdp_max_mapping_level(ctx->mmu, slot, gfn);
+	struct tdp_mmu_page *sp;
+	struct tdp_iter iter;
+	int r;
+
+	for_each_tdp_pte(iter, ctx->mmu, ctx->root->spt, gfn, gfn + 1) {
+		if (is_frozen_spte(iter.old_spte)) {
+			tdp_stat_add(&tdp_stats(ctx)->frozen_retries, 1);
+			return -EBUSY;
+		}
+		if (iter.level == goal)
+			return tdp_map_target_level(ctx, slot, &iter, f);
+		if (!is_shadow_present_pte(iter.old_spte)) {
+			r = tdp_link_table(ctx, &iter, cache);
+		} else if (is_last_spte(iter.old_spte, iter.level)) {
+			/* A huge leaf above the goal: split on demand. */
+			sp = tdp_cache_pop(ctx->mmu, cache);
+			if (WARN_ON_ONCE(!sp))
+				return -ENOMEM;
+			r = tdp_split_huge_spte(ctx, &iter, sp);
+			if (r)
+				tdp_cache_push(ctx->mmu, cache, sp);
+		} else {
+			r = 0;
+		}
+		if (r)
+			return r;
+	}
+	WARN_ON_ONCE(true);
+	return -EBUSY;
+}
+
+static int tdp_fault_mmio(const struct tdp_ctx *ctx, u64 generation,
+			  struct tdp_mmu_cache *cache, struct tdp_fault *f)
+{
+	gfn_t gfn = f->gpa >> PAGE_SHIFT;
+	u64 gen = tdp_memslots_mmio_gen(generation);
+	struct tdp_iter iter;
+	int r;
+
+	f->result = TDP_FAULT_MMIO;
+	f->level = TDP_LEVEL_4K;
+	f->mmio_cached = false;
+	/* Mid-update: an MMIO SPTE could outlive a slot that appears. */
+	if (generation & TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS)
+		return 0;
+	for_each_tdp_pte(iter, ctx->mmu, ctx->root->spt, gfn, gfn + 1) {
+		if (is_frozen_spte(iter.old_spte))
+			return -EBUSY;
+		if (iter.level == TDP_LEVEL_4K) {
+			if (is_mmio_spte(iter.old_spte) &&
+			    get_mmio_spte_gen(iter.old_spte) == gen) {
+				f->mmio_cached = true;
+				return 0;
+			}
+			if (WARN_ON_ONCE(is_shadow_present_pte(iter.old_spte)))
+				return 0;
+			r = tdp_mmu_set_spte_atomic(ctx, &iter,
+						    make_mmio_spte(f->gpa, gen));
+			if (r)
+				return r;
+			tdp_stat_add(&tdp_stats(ctx)->mmio_installed, 1);
+			f->mmio_cached = true;
+			return 0;
+		}
+		if (!is_shadow_present_pte(iter.old_spte)) {
+			r = tdp_link_table(ctx, &iter, cache);
+			if (r)
+				return r;
+		} else if (WARN_ON_ONCE(is_last_spte(iter.old_spte, iter.level))) {
+			return 0; /* RAM leaf without a memslot: a bug */
+		}
+	}
+	return -EBUSY;
+}
+
+static int tdp_fault_locked(const struct tdp_ctx *ctx,
+			    struct tdp_mmu_cache *cache, struct tdp_fault *f)
+{
+	const struct tdp_memslots *slots;
+	const struct tdp_memslot *slot;
+
+	if (!tdp_mmu_root_is_valid(ctx->root))
+		return -EAGAIN;
+	slots = tdp_memslots_current(ctx->mmu);
+	slot = tdp_memslot_lookup(slots, f->gpa >> PAGE_SHIFT);
+	if (!slot)
+		return tdp_fault_mmio(ctx, slots->generation, cache, f);
+	if (slot->flags & TDP_MEMSLOT_INVALID)
+		return -EAGAIN;
+	if ((f->access & TDP_ACC_W) && (slot->flags & TDP_MEMSLOT_READONLY)) {
+		f->result = TDP_FAULT_RO_WRITE;
+		return 0;
+	}
+	return tdp_fault_map(ctx, slot, cache, f);
+}
+
+/**
+ * tdp_mmu_page_fault() - handle an EPT violation (or prefault) at a GPA.
+ * @mmu: the MMU.
+ * @root: the root the vCPU runs on (referenced by the caller).
+ * @cache: the vCPU's page cache (topped up here, outside the lock); its
+ *         shard selects the lock/stats shard.
+ * @fault: in: gpa and access (TDP_ACC_*); out: result, level, pfn.
+ *
+ * Maps the largest leaf the memslot allows, or installs an MMIO SPTE with
+ * the current memslot generation when no memslot covers the GPA (result
+ * TDP_FAULT_MMIO: emulate the access).
+ *
+ * Context: takes the read lock; must not hold the MMU lock.
+ * Return: 0 (see fault->result); -EBUSY if a racing change won (nothing
+ * was changed; retry); -EAGAIN if the root was invalidated (reload it) or
+ * the memslot is being deleted or moved (retry); -ENOMEM if the cache
+ * could not be topped up; -EINVAL for a GPA beyond the 48-bit EPT range or
+ * a bad access mask; -EFAULT on an internal inconsistency (warned).
+ */
+int tdp_mmu_page_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
+		       struct tdp_mmu_cache *cache, struct tdp_fault *fault)
+{
+	struct tdp_ctx ctx = { .mmu = mmu, .root = root,
+			       .shard = cache->shard, .shared = true };
+	int r;
+
+	if ((fault->gpa >> TDP_MAX_GPA_BITS) || !fault->access ||
+	    (fault->access & ~TDP_ACC_ALL))
+		return -EINVAL;
+	r = tdp_mmu_cache_topup(mmu, cache, TDP_FAULT_CACHE_MIN);
+	if (r)
+		return r;
+	tdp_stat_add(&tdp_stats(&ctx)->faults, 1);
+	tdp_mmu_read_lock(mmu, ctx.shard);
+	r = tdp_fault_locked(&ctx, cache, fault);
+	tdp_mmu_read_unlock(mmu, ctx.shard);
+	tdp_mmu_maybe_reclaim(mmu);
+	return r;
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TDP iterator (see tdp_iter.h for the level diagram and contract).
+ */
+#include "mmu/tdp_iter.h"
+#include "mmu/tdp_mmu.h"
+
+static void tdp_iter_refresh_sptep(struct tdp_iter *iter)
+{
+	iter->sptep = iter->pt_path[iter->level - 1] +
+		      tdp_spte_index(iter->gfn, iter->level);
+	iter->old_spte = READ_ONCE(*iter->sptep);
+}
+
+/**
+ * tdp_iter_restart() - restart the walk from the root at the SPTE the walk
+ * was about to visit (after a yield, or a lost race that needs a re-read).
+ * @iter: the iterator.
+ *
+ * Context: MMU lock held.
+ */
+void tdp_iter_restart(struct tdp_iter *iter)
+{
+	iter->yielded = false;
+	iter->yielded_gfn = iter->next_last_level_gfn;
+	iter->level = iter->root_level;
+	iter->gfn = tdp_gfn_round_for_level(iter->next_last_level_gfn,
+					    iter->level);
+	tdp_iter_refresh_sptep(iter);
+	iter->valid = true;
+}
+
+/**
+ * tdp_iter_start() - begin a pre-order walk.
+ * @iter: the iterator.
+ * @mmu: the MMU (for pa_to_va).
+ * @root_pt: the root table.
+ * @root_level: its level (TDP_ROOT_LEVEL).
+ * @min_level: do not step below this level.
+ * @start: first GFN of interest.
+ *
+ * Context: MMU lock held.
+ */
+void tdp_iter_start(struct tdp_iter *iter, const struct tdp_mmu *mmu,
+		    u64 *root_pt, int root_level, int min_level, gfn_t start)
+{
+	iter->mmu = mmu;
+	iter->root_level = root_level;
+	iter->min_level = min_level;
+	iter->next_last_level_gfn = start;
+	iter->pt_path[root_level - 1] = root_pt;
+	iter->steps = 0;
+	tdp_iter_restart(iter);
+}
+
+static bool try_step_down(struct tdp_iter *iter)
+{
+	u64 *child;
+
+	if (iter->level == iter->min_level)
+		return false;
+	/* Re-read: the SPTE may have changed since the caller looked. */
+	iter->old_spte = READ_ONCE(*iter->sptep);
+	if (!is_shadow_present_pte(iter->old_spte) ||
+	    is_last_spte(iter->old_spte, iter->level))
+		return false;
+	child = tdp_mmu_pa_to_va(iter->mmu, spte_to_child_pa(iter->old_spte));
+	iter->level--;
+	iter->pt_path[iter->level - 1] = child;
+	iter->gfn = tdp_gfn_round_for_level(iter->next_last_level_gfn,
+					    iter->level);
+	tdp_iter_refresh_sptep(iter);
+	return true;
+}
+
+static bool try_step_side(struct tdp_iter *iter)
+{
+	if (tdp_spte_index(iter->gfn, iter->level) == SPTE_ENT_PER_PAGE - 1)
+		return false;
+	iter->gfn += tdp_pages_per_level(iter->level);
+	iter->next_last_level_gfn = iter->gfn;
+	iter->sptep++;
+	iter->old_spte = READ_ONCE(*iter->sptep);
+	return true;
+}
+
+static bool try_step_up(struct tdp_iter *iter)
+{
+	if (iter->level == iter->root_level)
+		return false;
+	iter->level++;
+	iter->gfn = tdp_gfn_round_for_level(iter->gfn, iter->level);
+	tdp_iter_refresh_sptep(iter);
+	return true;
+}
+
+/**
+ * tdp_iter_next() - step to the next SPTE in pre-order.
+ * @iter: the iterator; iter->valid goes false at the end of the root.
+ *
+ * Context: MMU lock held.
+ */
+void tdp_iter_next(struct tdp_iter *iter)
+{
+	iter->steps++;
+	if (iter->yielded) {
+		tdp_iter_restart(iter);
+		return;
+	}
+	if (try_step_down(iter))
+		return;
+	do {
+		if (try_step_side(iter))
+			return;
+	} while (try_step_up(iter));
+	iter->valid = false;
+}

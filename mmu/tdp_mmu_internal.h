@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces shared by the files of mmu/ (not for hv/).
+ */
+#ifndef TDP_MMU_INTERNAL_H
+#define TDP_MMU_INTERNAL_H
+
+#include "errno_codes.h"
+#include "log.h"
+#include "mmu/tdp_mmu.h"
+#include "mmu/tdp_iter.h"
+
+enum {
+	TDP_SP_FREE = 0,
+	TDP_SP_CACHED,	 /* in a vCPU cache, not linked */
+	TDP_SP_LIVE,	 /* linked into a root (or a root) */
+	TDP_SP_DEFERRED, /* unlinked, waiting for the grace period */
+	TDP_SP_SLAB,	 /* slab header slot */
+};
+
+/*
+ * One operation's context: which root, whether the lock is held shared
+ * (read) or exclusive (write), and which stats shard to charge.
+ */
+struct tdp_ctx {
+	struct tdp_mmu *mmu;
+	struct tdp_mmu_page *root;
+	unsigned int shard;
+	bool shared;
+};
+
+static inline struct tdp_mmu_stats *tdp_stats(const struct tdp_ctx *ctx)
+{
+	return &ctx->mmu->stats[ctx->shard % TDP_STAT_SHARDS];
+}
+
+static inline void tdp_stat_add(u64 *ctr, u64 v)
+{
+	__atomic_fetch_add(ctr, v, __ATOMIC_RELAXED);
+}
+
+static inline bool tdp_try_cmpxchg(u64 *sptep, u64 *old, u64 new_spte)
+{
+	return __atomic_compare_exchange_n(sptep, old, new_spte, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+}
+
+/* Locks: the write side drains the deferred-free list (tdp_mmu.c). */
+void tdp_mmu_read_lock(struct tdp_mmu *mmu, unsigned int shard);
+void tdp_mmu_read_unlock(struct tdp_mmu *mmu, unsigned int shard);
+void tdp_mmu_write_lock(struct tdp_mmu *mmu);
+void tdp_mmu_write_unlock(struct tdp_mmu *mmu);
+
+void tdp_mmu_flush_tlb(struct tdp_mmu *mmu);
+void tdp_mmu_maybe_reclaim(struct tdp_mmu *mmu);
+
+/* Descriptors and page-table pages. */
+struct tdp_mmu_page *tdp_sp_alloc(struct tdp_mmu *mmu);
+void tdp_sp_free(struct tdp_mmu *mmu, struct tdp_mmu_page *sp);
+struct tdp_mmu_page *tdp_sp_from_pa(const struct tdp_mmu *mmu, hpa_t pa);
+struct tdp_mmu_page *tdp_cache_pop(struct tdp_mmu *mmu,
+				   struct tdp_mmu_cache *cache);
+void tdp_cache_push(struct tdp_mmu *mmu, struct tdp_mmu_cache *cache,
+		    struct tdp_mmu_page *sp);
+void tdp_sp_defer_free(struct tdp_mmu *mmu, struct tdp_mmu_page *sp);
+void *tdp_aux_page_alloc(struct tdp_mmu *mmu);
+void tdp_aux_page_free(struct tdp_mmu *mmu, void *va);
+
+/* SPTE changes (tdp_mmu.c). */
+int __tdp_handle_changed_spte(const struct tdp_ctx *ctx, gfn_t gfn,
+			      u64 old_spte, u64 new_spte, int level);
+int __must_check tdp_mmu_set_spte_atomic(const struct tdp_ctx *ctx,
+					 struct tdp_iter *iter, u64 new_spte);
+void tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
+		      u64 new_spte);
+void tdp_trace_record(struct tdp_mmu *mmu, gfn_t gfn, int level, u64 old_spte,
+		      u64 new_spte);
+bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
+			       bool flush);
+
+/* Roots (tdp_root.c). */
+void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
+
+/* Zap (tdp_zap.c). */
+bool __tdp_mmu_zap_range(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
+			 u64 *zapped);
+void __tdp_mmu_zap_root(const struct tdp_ctx *ctx);
+u64 tdp_mmu_zap_range_for_memslot(struct tdp_mmu *mmu, gfn_t start, gfn_t end);
+u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu);
+
+/* Dirty logging and huge pages, used by memslot updates. */
+int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
+				 const struct tdp_memslot *slot);
+void tdp_mmu_slot_write_protect(struct tdp_mmu *mmu,
+				const struct tdp_memslot *slot, bool readonly);
+int tdp_split_huge_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
+			struct tdp_mmu_page *sp);
+int tdp_max_mapping_level(const struct tdp_mmu *mmu,
+			  const struct tdp_memslot *slot, gfn_t gfn);
+
+#define for_each_valid_root(mmu, i, root)                         \
+	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)                 \
+		if (!((root) = (mmu)->roots[(i)]) || (root)->root_invalid) \
+			;                                         \
+		else
+
+#define for_each_root(mmu, i, root)                \
+	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)  \
+		if (!((root) = (mmu)->roots[(i)])) \
+			;                          \
+		else
+
+#endif /* TDP_MMU_INTERNAL_H */

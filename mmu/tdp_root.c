@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Roots: refcounted top-level tables.  The roots[] array holds one
+ * reference to each valid root; a vCPU holds one for the root its EPTP
+ * points at.  Invalidating a root drops the array's reference; the root is
+ * torn down (under the write lock) when the last reference goes, so no
+ * walker ever sees a freed root.
+ */
+#include "mmu/tdp_mmu_internal.h"
+
+/**
+ * tdp_mmu_root_hpa() - physical address of a root table, for the EPTP.
+ * @root: a root from tdp_mmu_get_root().
+ * Return: the root table's host-physical address.
+ */
+hpa_t tdp_mmu_root_hpa(const struct tdp_mmu_page *root)
+{
+	return root->pa;
+}
+
+/**
+ * tdp_mmu_root_eptp() - the EPTP value for a root (WB, 4-level, A/D on).
+ * @root: a root from tdp_mmu_get_root().
+ * Return: the 64-bit EPTP to write into the VMCS.
+ */
+u64 tdp_mmu_root_eptp(const struct tdp_mmu_page *root)
+{
+	return make_eptp(root->pa, root->level);
+}
+
+/**
+ * tdp_mmu_root_is_valid() - whether a vCPU may keep using a root.
+ * @root: a referenced root.
+ * Context: any (lockless read).
+ * Return: false once the root was invalidated; reload with get_root.
+ */
+bool tdp_mmu_root_is_valid(const struct tdp_mmu_page *root)
+{
+	return !__atomic_load_n(&root->root_invalid, __ATOMIC_ACQUIRE);
+}
+
+static struct tdp_mmu_page *tdp_find_valid_root(struct tdp_mmu *mmu,
+						enum tdp_root_role role)
+{
+	struct tdp_mmu_page *root;
+	u32 i;
+
+	for_each_valid_root(mmu, i, root)
+		if (root->role == role) {
+			__atomic_fetch_add(&root->root_refcount, 1,
+					   __ATOMIC_RELAXED);
+			return root;
+		}
+	return NULL;
+}
+
+static int tdp_install_root(struct tdp_mmu *mmu, struct tdp_mmu_page *sp)
+{
+	u32 i;
+
+	for (i = 0; i < TDP_MAX_ROOTS; i++)
+		if (!mmu->roots[i]) {
+			mmu->roots[i] = sp;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+/**
+ * tdp_mmu_get_root() - a referenced, valid root of the given role,
+ * created if there is none.
+ * @mmu: the MMU.
+ * @role: TDP_ROOT_DIRECT (TDP_ROOT_MIRROR arrives with issue 4).
+ * @rootp: set to the root on success.
+ *
+ * Context: takes the read lock, and the write lock to create a root.
+ * Return: 0; -EOPNOTSUPP for a mirror root; -ENOMEM if the root table
+ * cannot be allocated; -ENOSPC if TDP_MAX_ROOTS roots (valid or invalid but
+ * still referenced) exist.
+ */
+int tdp_mmu_get_root(struct tdp_mmu *mmu, enum tdp_root_role role,
+		     struct tdp_mmu_page **rootp)
+{
+	struct tdp_mmu_page *root;
+	int r = 0;
+
+	if (role != TDP_ROOT_DIRECT)
+		return -EOPNOTSUPP;
+	tdp_mmu_read_lock(mmu, 0);
+	root = tdp_find_valid_root(mmu, role);
+	tdp_mmu_read_unlock(mmu, 0);
+	if (root)
+		goto out;
+
+	tdp_mmu_write_lock(mmu);
+	root = tdp_find_valid_root(mmu, role);
+	if (!root) {
+		root = tdp_sp_alloc(mmu);
+		if (!root) {
+			r = -ENOMEM;
+			goto unlock;
+		}
+		root->level = TDP_ROOT_LEVEL;
+		root->role = role;
+		root->state = TDP_SP_LIVE;
+		root->root_refcount = 2; /* roots[] and the caller */
+		r = tdp_install_root(mmu, root);
+		if (r) {
+			tdp_sp_free(mmu, root);
+			root = NULL;
+		}
+	}
+unlock:
+	tdp_mmu_write_unlock(mmu);
+out:
+	*rootp = root;
+	return r;
+}
+
+/*
+ * Tear down a root whose last reference is gone (or at destroy): zap it,
+ * remove it from roots[], queue its page.  Context: write lock held.
+ */
+void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root)
+{
+	struct tdp_ctx ctx = { .mmu = mmu, .root = root, .shared = false };
+	u32 i;
+
+	__tdp_mmu_zap_root(&ctx);
+	tdp_mmu_flush_tlb(mmu);
+	for (i = 0; i < TDP_MAX_ROOTS; i++)
+		if (mmu->roots[i] == root)
+			mmu->roots[i] = NULL;
+	tdp_sp_defer_free(mmu, root);
+}
+
+/**
+ * tdp_mmu_put_root() - drop a reference from tdp_mmu_get_root().
+ * @mmu: the MMU.
+ * @root: the root; torn down if this was the last reference.
+ *
+ * Context: must not hold the MMU lock (may take the write lock).
+ */
+void tdp_mmu_put_root(struct tdp_mmu *mmu, struct tdp_mmu_page *root)
+{
+	if (__atomic_fetch_sub(&root->root_refcount, 1, __ATOMIC_ACQ_REL) != 1)
+		return;
+	tdp_mmu_write_lock(mmu);
+	tdp_mmu_free_root_locked(mmu, root);
+	tdp_mmu_write_unlock(mmu);
+}
+
+/**
+ * tdp_mmu_invalidate_roots() - "fast zap": retire every root at once.
+ * @mmu: the MMU.
+ *
+ * vCPUs see tdp_mmu_root_is_valid() go false, reload a fresh root and drop
+ * the old one, which is torn down when its last user lets go.
+ *
+ * Context: takes the write lock.
+ */
+void tdp_mmu_invalidate_roots(struct tdp_mmu *mmu)
+{
+	struct tdp_mmu_page *root;
+	u32 i;
+
+	tdp_mmu_write_lock(mmu);
+	for_each_valid_root(mmu, i, root) {
+		__atomic_store_n(&root->root_invalid, true, __ATOMIC_RELEASE);
+		if (__atomic_fetch_sub(&root->root_refcount, 1,
+				       __ATOMIC_ACQ_REL) == 1)
+			tdp_mmu_free_root_locked(mmu, root);
+	}
+	tdp_mmu_write_unlock(mmu);
+}
