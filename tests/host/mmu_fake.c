@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host fake platform for MMU tests (see mmu_fake.h).  No main().
+ */
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mmu_fake.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define MMU_FAKE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MMU_FAKE_ASAN 1
+#endif
+#endif
+#ifdef MMU_FAKE_ASAN
+#include <sanitizer/asan_interface.h>
+#define fake_poison(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define fake_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define fake_poison(p, n) ((void)(p), (void)(n))
+#define fake_unpoison(p, n) ((void)(p), (void)(n))
+#endif
+
+#define CHUNK_BYTES (MMU_FAKE_CHUNK_PAGES * PAGE_SIZE)
+
+void mmu_fake_init(struct mmu_fake *f)
+{
+	memset(f, 0, sizeof(*f));
+	pthread_mutex_init(&f->lock, NULL);
+	f->fail_after = -1;
+	f->sched_yield = true;
+}
+
+u64 mmu_fake_destroy(struct mmu_fake *f)
+{
+	u64 live = f->live;
+	u32 i;
+
+	for (i = 0; i < f->nr_chunks; i++) {
+		fake_unpoison(f->chunks[i], CHUNK_BYTES);
+		free(f->chunks[i]);
+		free(f->descs[i]);
+	}
+	pthread_mutex_destroy(&f->lock);
+	return live;
+}
+
+void mmu_fake_fail_after(struct mmu_fake *f, s64 n, bool sticky)
+{
+	pthread_mutex_lock(&f->lock);
+	f->fail_after = n;
+	f->fail_sticky = sticky;
+	pthread_mutex_unlock(&f->lock);
+}
+
+u64 mmu_fake_live(struct mmu_fake *f)
+{
+	u64 v;
+
+	pthread_mutex_lock(&f->lock);
+	v = f->live;
+	pthread_mutex_unlock(&f->lock);
+	return v;
+}
+
+u64 mmu_fake_flushes(struct mmu_fake *f)
+{
+	return __atomic_load_n(&f->flushes, __ATOMIC_RELAXED);
+}
+
+static struct mmu_fake_desc *fake_desc(struct mmu_fake *f, u32 idx)
+{
+	return &__atomic_load_n(&f->descs[idx / MMU_FAKE_CHUNK_PAGES],
+				__ATOMIC_ACQUIRE)[idx % MMU_FAKE_CHUNK_PAGES];
+}
+
+static u8 *fake_va(struct mmu_fake *f, u32 idx)
+{
+	return __atomic_load_n(&f->chunks[idx / MMU_FAKE_CHUNK_PAGES],
+			       __ATOMIC_ACQUIRE) +
+	       (idx % MMU_FAKE_CHUNK_PAGES) * PAGE_SIZE;
+}
+
+static bool fake_grow(struct mmu_fake *f)
+{
+	u8 *chunk;
+	struct mmu_fake_desc *d;
+
+	if (f->nr_chunks == MMU_FAKE_MAX_CHUNKS)
+		return false;
+	chunk = aligned_alloc(CHUNK_BYTES, CHUNK_BYTES);
+	d = calloc(MMU_FAKE_CHUNK_PAGES, sizeof(*d));
+	if (!chunk || !d) {
+		free(chunk);
+		free(d);
+		return false;
+	}
+	fake_poison(chunk, CHUNK_BYTES);
+	__atomic_store_n(&f->descs[f->nr_chunks], d, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->chunks[f->nr_chunks], chunk, __ATOMIC_RELEASE);
+	f->nr_chunks++;
+	return true;
+}
+
+static bool fake_should_fail(struct mmu_fake *f)
+{
+	if (f->fail_after < 0)
+		return false;
+	if (f->fail_after > 0) {
+		f->fail_after--;
+		return false;
+	}
+	if (!f->fail_sticky)
+		f->fail_after = -1;
+	f->injected_failures++;
+	return true;
+}
+
+static u32 fake_reuse(struct mmu_fake *f)
+{
+	u32 idx = f->free_head - 1;
+
+	f->free_head = fake_desc(f, idx)->next_free;
+	if (!f->free_head)
+		f->free_tail = 0;
+	f->nr_free--;
+	return idx;
+}
+
+static s64 fake_take_index(struct mmu_fake *f)
+{
+	bool fresh = f->next_fresh < f->nr_chunks * MMU_FAKE_CHUNK_PAGES;
+
+	/* Reuse freed pages late and in FIFO order: more UAFs get caught. */
+	if (f->free_head && f->nr_free > 1024)
+		return fake_reuse(f);
+	if (!fresh && !fake_grow(f))
+		return f->free_head ? (s64)fake_reuse(f) : -1;
+	return f->next_fresh++;
+}
+
+static void *fake_alloc_page(void *opaque)
+{
+	struct mmu_fake *f = opaque;
+	struct mmu_fake_desc *d;
+	s64 idx = -1;
+	u8 *va;
+
+	pthread_mutex_lock(&f->lock);
+	if (!fake_should_fail(f))
+		idx = fake_take_index(f);
+	if (idx < 0) {
+		pthread_mutex_unlock(&f->lock);
+		return NULL;
+	}
+	d = fake_desc(f, (u32)idx);
+	d->allocated = 1;
+	d->priv = NULL;
+	f->allocs++;
+	if (++f->live > f->peak_live)
+		f->peak_live = f->live;
+	va = fake_va(f, (u32)idx);
+	fake_unpoison(va, PAGE_SIZE);
+	memset(va, 0, PAGE_SIZE);
+	pthread_mutex_unlock(&f->lock);
+	return va;
+}
+
+static s64 fake_index_of(struct mmu_fake *f, const void *va)
+{
+	uintptr_t base = (uintptr_t)va & ~(uintptr_t)(CHUNK_BYTES - 1);
+	u32 i, n = __atomic_load_n(&f->nr_chunks, __ATOMIC_ACQUIRE);
+
+	if ((uintptr_t)va & (PAGE_SIZE - 1))
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((uintptr_t)__atomic_load_n(&f->chunks[i], __ATOMIC_ACQUIRE) ==
+		    base)
+			return (s64)i * MMU_FAKE_CHUNK_PAGES +
+			       (((uintptr_t)va - base) >> PAGE_SHIFT);
+	return -1;
+}
+
+static void fake_free_page(void *opaque, void *va)
+{
+	struct mmu_fake *f = opaque;
+	struct mmu_fake_desc *d;
+	s64 idx;
+
+	pthread_mutex_lock(&f->lock);
+	idx = fake_index_of(f, va);
+	if (idx < 0) {
+		f->bad_frees++;
+		goto out;
+	}
+	d = fake_desc(f, (u32)idx);
+	if (!d->allocated) {
+		f->double_frees++;
+		fprintf(stderr, "mmu_fake: double free of page %p\n", va);
+		goto out;
+	}
+	d->allocated = 0;
+	d->next_free = 0;
+	if (f->free_tail)
+		fake_desc(f, f->free_tail - 1)->next_free = (u32)idx + 1;
+	else
+		f->free_head = (u32)idx + 1;
+	f->free_tail = (u32)idx + 1;
+	f->frees++;
+	f->nr_free++;
+	f->live--;
+	fake_poison(va, PAGE_SIZE);
+out:
+	pthread_mutex_unlock(&f->lock);
+}
+
+static hpa_t fake_va_to_pa(void *opaque, const void *va)
+{
+	s64 idx = fake_index_of(opaque, va);
+
+	if (idx < 0) {
+		fprintf(stderr, "mmu_fake: va_to_pa of unknown %p\n", va);
+		abort();
+	}
+	return MMU_FAKE_PA_BASE + ((u64)idx << PAGE_SHIFT);
+}
+
+static void *fake_pa_to_va(void *opaque, hpa_t pa)
+{
+	return fake_va(opaque, (u32)((pa - MMU_FAKE_PA_BASE) >> PAGE_SHIFT));
+}
+
+static void **fake_page_private(void *opaque, hpa_t pa)
+{
+	return &fake_desc(opaque, (u32)((pa - MMU_FAKE_PA_BASE) >> PAGE_SHIFT))
+			->priv;
+}
+
+static void fake_flush_tlb(void *opaque, hpa_t root_pa)
+{
+	struct mmu_fake *f = opaque;
+
+	(void)root_pa;
+	__atomic_fetch_add(&f->flushes, 1, __ATOMIC_RELAXED);
+}
+
+static void fake_cpu_relax(void *opaque)
+{
+	struct mmu_fake *f = opaque;
+
+	if (f->sched_yield)
+		sched_yield();
+	else
+		__builtin_ia32_pause();
+}
+
+const struct tdp_mmu_ops mmu_fake_ops = {
+	.alloc_page = fake_alloc_page,
+	.free_page = fake_free_page,
+	.va_to_pa = fake_va_to_pa,
+	.pa_to_va = fake_pa_to_va,
+	.page_private = fake_page_private,
+	.flush_tlb = fake_flush_tlb,
+	.cpu_relax = fake_cpu_relax,
+};
+
+int mmu_fake_vm_create(struct mmu_fake *f, struct tdp_mmu *mmu,
+		       const struct tdp_mmu_config *cfg,
+		       struct tdp_mmu_page **root)
+{
+	struct tdp_mmu_config def;
+	int r;
+
+	if (!cfg) {
+		tdp_mmu_default_config(&def);
+		cfg = &def;
+	}
+	r = tdp_mmu_init(mmu, &mmu_fake_ops, f, cfg);
+	if (r)
+		return r;
+	r = tdp_mmu_get_root(mmu, TDP_ROOT_DIRECT, root);
+	if (r)
+		tdp_mmu_destroy(mmu);
+	return r;
+}
+
+void mmu_fake_vm_destroy(struct mmu_fake *f, struct tdp_mmu *mmu,
+			 struct tdp_mmu_page *root)
+{
+	(void)f;
+	if (root)
+		tdp_mmu_put_root(mmu, root);
+	tdp_mmu_destroy(mmu);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host fake platform for MMU tests: the struct tdp_mmu_ops that
+ * hv/ provides on the machine, backed by aligned_alloc'ed 2 MiB chunks of
+ * 4 KiB pages behind fake physical addresses.  Freed pages are poisoned
+ * under ASan (use-after-free is reported), double frees are counted, and
+ * allocation failures can be injected.
+ */
+#ifndef TESTS_HOST_MMU_FAKE_H
+#define TESTS_HOST_MMU_FAKE_H
+
+#include <pthread.h>
+#include "mmu/tdp_mmu.h"
+
+#define MMU_FAKE_PA_BASE 0x1000000000ULL /* 64 GiB: high address bits */
+#define MMU_FAKE_MAX_CHUNKS 8192	 /* 16 GiB of fake pages */
+#define MMU_FAKE_CHUNK_PAGES 512
+
+struct mmu_fake_desc {
+	void *priv;
+	u32 next_free;
+	u8 allocated;
+};
+
+struct mmu_fake {
+	pthread_mutex_t lock;
+	u8 *chunks[MMU_FAKE_MAX_CHUNKS];
+	struct mmu_fake_desc *descs[MMU_FAKE_MAX_CHUNKS];
+	u32 nr_chunks;
+	u32 next_fresh;		/* page index never handed out yet */
+	u32 free_head, free_tail; /* FIFO of freed page indices (+1; 0 = none) */
+	u32 nr_free;
+	u64 allocs, frees, live, peak_live;
+	u64 double_frees, bad_frees;
+	s64 fail_after;		/* allocations left before failing; <0 = never */
+	bool fail_sticky;	/* keep failing once failed */
+	u64 injected_failures;
+	u64 flushes;
+	bool sched_yield;	/* cpu_relax yields the thread */
+};
+
+extern const struct tdp_mmu_ops mmu_fake_ops;
+
+void mmu_fake_init(struct mmu_fake *f);
+/* Frees every chunk; returns the number of pages still allocated. */
+u64 mmu_fake_destroy(struct mmu_fake *f);
+/* The @n-th allocation from now fails (n = 0: the next one). */
+void mmu_fake_fail_after(struct mmu_fake *f, s64 n, bool sticky);
+u64 mmu_fake_live(struct mmu_fake *f);
+u64 mmu_fake_flushes(struct mmu_fake *f);
+
+/* Convenience for tests: init an MMU on a fake and get its direct root. */
+int mmu_fake_vm_create(struct mmu_fake *f, struct tdp_mmu *mmu,
+		       const struct tdp_mmu_config *cfg,
+		       struct tdp_mmu_page **root);
+void mmu_fake_vm_destroy(struct mmu_fake *f, struct tdp_mmu *mmu,
+			 struct tdp_mmu_page *root);
+
+#endif /* TESTS_HOST_MMU_FAKE_H */
