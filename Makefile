@@ -53,9 +53,17 @@ LIB_SRCS     := $(wildcard lib/*.c)
 IMG_SRCS := $(BOOT_SRCS) $(HV_SRCS) $(DRIVERS_SRCS) $(MMU_SRCS) $(LIB_SRCS)
 IMG_OBJS := $(IMG_SRCS:%.c=$(BUILD)/img/%.o) $(HV_ASM:%.asm=$(BUILD)/img/%.o)
 
-# Guests built into the image (guest/*.asm -> flat binaries -> incbin).
-GUEST_ASM  := $(wildcard guest/*.asm)
-GUEST_BINS := $(GUEST_ASM:guest/%.asm=$(BUILD)/guest/%.bin)
+# Built-in guests: each guest/NAME.c is one multiboot ELF32 kernel, linked
+# with guest/lib/, and linked into the image by a generated incbin file.
+GUEST_NAMES  := $(patsubst guest/%.c,%,$(wildcard guest/*.c))
+GUEST_ELFS   := $(GUEST_NAMES:%=$(BUILD)/guest/%.elf)
+GUEST_LIB    := $(BUILD)/guest/lib/crt0.o $(BUILD)/guest/lib/lib.o
+GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP \
+	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
+	-fno-delete-null-pointer-checks \
+	-mno-sse -mno-mmx -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+	-Iinclude -Iguest/lib
+IMG_OBJS += $(BUILD)/img/gen/guest_blobs.o
 
 # Only boot/efi_*.c may include <efi.h> (DESIGN.md §1).
 $(BUILD)/img/boot/efi_%.o: IMG_CFLAGS += $(IMG_EFI_CFLAGS)
@@ -85,10 +93,36 @@ $(BUILD)/gen/asm_offsets.inc: hv/gen/asm_offsets.c $(wildcard include/*.h hv/*.h
 	$(Q)$(IMG_CC) $(filter-out -MMD -MP -g,$(IMG_CFLAGS)) -S $< -o $@.s
 	$(Q)sed -n 's/.*@@OFFSET@@ \([A-Za-z_0-9]*\) \$$\{0,1\}\([0-9-]*\).*/%define \1 \2/p' $@.s > $@
 
-$(BUILD)/guest/%.bin: guest/%.asm $(wildcard include/*.inc guest/*.inc) | $(BUILD)/.deps-build
+$(BUILD)/guest/%.o: guest/%.c Makefile | $(BUILD)/.deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC32    $<"
+	$(Q)$(IMG_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest/lib/crt0.o: guest/lib/crt0.asm | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) -f bin -Iinclude/ -Iguest/ $< -o $@
+	$(Q)$(NASM) -f elf32 $< -o $@
+
+$(BUILD)/guest/%.elf: $(BUILD)/guest/%.o $(GUEST_LIB) guest/lib/guest.ld
+	@echo "  LD32    $@"
+	$(Q)$(LD) -m elf_i386 -nostdlib --no-warn-rwx-segments -T guest/lib/guest.ld $(GUEST_LIB) $< -o $@
+
+$(BUILD)/gen/guest_blobs.asm: $(GUEST_ELFS) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q){ echo "section .rodata"; \
+	  for n in $(GUEST_NAMES); do \
+	    echo "global guest_blob_$${n}_start, guest_blob_$${n}_end"; \
+	    echo "align 16"; \
+	    echo "guest_blob_$${n}_start: incbin \"$(BUILD)/guest/$$n.elf\""; \
+	    echo "guest_blob_$${n}_end:"; \
+	  done; \
+	  echo "section .note.GNU-stack noalloc noexec nowrite progbits"; } > $@
+
+$(BUILD)/img/gen/guest_blobs.o: $(BUILD)/gen/guest_blobs.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 $< -o $@
 
 $(BUILD)/tdpvisor.elf: $(IMG_OBJS) linker.ld
 	@echo "  LD      $@"
@@ -99,7 +133,7 @@ $(BUILD)/tdpvisor.efi: $(BUILD)/tdpvisor.elf
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j .reloc --target efi-app-x86_64 \
 		--subsystem=10 $< $@
-	$(Q)$(OBJDUMP) -d -S $< > $(BUILD)/tdpvisor.dis
+	$(Q)$(OBJDUMP) -d -S $< > $(BUILD)/tdpvisor.dis 2>/dev/null
 
 .PHONY: all
 all: $(BUILD)/tdpvisor.efi
@@ -120,7 +154,7 @@ HOST_BENCH   := $(filter-out -DTDP_DEBUG,$(HOST_BASE)) -O2
 # Issues add their portable files here.
 PORTABLE_SRCS := $(MMU_SRCS) $(filter-out lib/string.c,$(LIB_SRCS)) \
 	boot/config.c drivers/console_fmt.c drivers/uart.c drivers/acpi.c \
-	$(wildcard hv/x86_decode.c)
+	$(wildcard hv/x86_decode.c) hv/guest_load.c
 HOST_SUPPORT  := $(wildcard tests/host/*.c)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -32,6 +32,7 @@ static const char *const serial_names[] = { "auto", "com1", "com2", "com3",
 					    "com4", "mmio", NULL };
 static const char *const level_names[] = { "error", "warn", "info", "debug",
 					   NULL };
+static const char *const bool_names[] = { "no", "yes", NULL };
 static const char *const exc_names[] = { "none", "ud", "gp", "de", "bp",
 					 NULL };
 
@@ -53,14 +54,19 @@ static const struct config_key config_keys[] = {
 	{ "hv_mem", KEY_SIZE, FIELD(hv_mem), NULL, 4ULL << 20, 4ULL << 30,
 	  1ULL << 20, "a size from 4M to 4G in whole MiB (suffix K, M or G)" },
 	{ "guest", KEY_STR, FIELD(guest), NULL, 1, CONFIG_STR_MAX, 0,
-	  "a built-in guest name or an ESP path such as \\guests\\kernel.elf "
+	  "a comma-separated list of built-in guest names ('tests' = all "
+	  "test guests) or ESP paths such as \\guests\\kernel.elf "
 	  "(1-127 characters)" },
 	{ "guest_cmdline", KEY_STR, FIELD(guest_cmdline), NULL, 0,
 	  CONFIG_STR_MAX, 0, "a string of up to 127 characters" },
 	{ "guest_module", KEY_STR, FIELD(guest_module), NULL, 1,
 	  CONFIG_STR_MAX, 0, "an ESP path of up to 127 characters" },
+	{ "run_limit_ms", KEY_UINT, FIELD(run_limit_ms), NULL, 0, 3600000, 0,
+	  "0 (no limit) or milliseconds of guest run time up to 3600000" },
 	{ "test_exception", KEY_ENUM, FIELD(test_exception), exc_names, 0, 0, 0,
 	  NULL },
+	{ "test_bad_guest_state", KEY_ENUM, FIELD(test_bad_guest_state),
+	  bool_names, 0, 0, 0, NULL },
 };
 
 void config_defaults(struct tdp_config *cfg)
@@ -72,6 +78,7 @@ void config_defaults(struct tdp_config *cfg)
 	cfg->log_level = LOG_INFO;
 	cfg->guest_mem = 64ULL << 20;
 	cfg->hv_mem = 32ULL << 20;
+	cfg->run_limit_ms = 60000;
 	memcpy(cfg->guest, "demo", 5);
 }
 

@@ -269,11 +269,29 @@ static __noreturn void stop_boot(int status)
 	power_off(status);
 }
 
+/* Loads every ESP path in the comma-separated `guest` list. */
 static void load_guests(void)
 {
-	if (!is_builtin_name(bi.cfg.guest) &&
-	    load_blob(bi.cfg.guest, &bi.guest_image, "guest image"))
-		stop_boot(TDP_STATUS_CONFIG);
+	char list[CONFIG_STR_MAX], *p = list;
+	u32 n = 0;
+
+	fmt_snprintf(list, sizeof(list), "%s", bi.cfg.guest);
+	while (p && *p) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (!is_builtin_name(p)) {
+			if (n == BOOT_MAX_IMAGES) {
+				pr_err("boot: more than %d guest images in "
+				       "'guest'", BOOT_MAX_IMAGES);
+				stop_boot(TDP_STATUS_CONFIG);
+			}
+			if (load_blob(p, &bi.guest_images[n++], "guest image"))
+				stop_boot(TDP_STATUS_CONFIG);
+		}
+		p = comma ? comma + 1 : NULL;
+	}
 	if (bi.cfg.guest_module[0] &&
 	    load_blob(bi.cfg.guest_module, &bi.guest_module, "guest module"))
 		stop_boot(TDP_STATUS_CONFIG);

@@ -8,6 +8,10 @@
 #include "boot_info.h"
 #include "console.h"
 #include "hv/cpu.h"
+#include "hv/guests.h"
+#include "hv/pool.h"
+#include "hv/selftest.h"
+#include "hv/vm.h"
 #include "hv/vmx_caps.h"
 #include "log.h"
 #include "status.h"
@@ -51,8 +55,18 @@ void hv_main(struct boot_info *bi)
 	if (bi->cfg.test_exception != TEST_EXC_NONE)
 		raise_test_exception(bi->cfg.test_exception);
 
+	pool_init(bi->hv_pool_base, bi->hv_pool_size);
 	if (vmx_caps_probe(&caps))
 		status = TDP_STATUS_FAIL;
 	vmx_caps_report(&caps);
+	if (mmu_selftest())
+		status = TDP_STATUS_FAIL;
+	if (caps.usable && status == TDP_STATUS_OK) {
+		if (vmx_enable(&caps))
+			status = TDP_STATUS_FAIL;
+		else if (guests_run_all(bi, &caps))
+			status = TDP_STATUS_FAIL;
+		vmx_disable();
+	}
 	power_off(status);
 }

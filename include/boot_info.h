@@ -22,6 +22,8 @@ struct boot_mem_summary {
 	u32 entries;
 };
 
+#define BOOT_MAX_IMAGES 8
+
 struct boot_blob {
 	const void *data; /* NULL: absent */
 	u64 size;
@@ -37,7 +39,8 @@ struct boot_info {
 	struct boot_mem_summary mem;
 	u64 hv_pool_base, hv_pool_size; /* page-aligned, identity-mapped */
 	u64 guest_ram_base, guest_ram_size; /* 2 MiB-aligned */
-	struct boot_blob guest_image; /* loaded from the ESP, or absent */
+	/* ESP paths named in cfg.guest, in order; name = the path as given. */
+	struct boot_blob guest_images[BOOT_MAX_IMAGES];
 	struct boot_blob guest_module;
 	boot_reset_fn reset_system; /* UEFI runtime service, or NULL */
 };

@@ -5,6 +5,7 @@
  * marker into "%define NAME N" in build/gen/asm_offsets.inc.
  */
 #include "hv/cpu.h"
+#include "hv/vm.h"
 
 #define DEFINE(sym, val) \
 	asm volatile("\n@@OFFSET@@ " #sym " %c0" ::"i"(val))
@@ -30,5 +31,24 @@ void asm_offsets(void)
 	OFFSET(TF_RAX, trap_frame, rax);
 	OFFSET(TF_VECTOR, trap_frame, vector);
 	DEFINE(TRAP_STUB_SIZE_ASM, TRAP_STUB_SIZE);
+	/* struct vcpu: guest GPRs in x86_gpr order, and the launched flag. */
+	OFFSET(VCPU_RAX, vcpu, regs.regs[X86_GPR_RAX]);
+	OFFSET(VCPU_RCX, vcpu, regs.regs[X86_GPR_RCX]);
+	OFFSET(VCPU_RDX, vcpu, regs.regs[X86_GPR_RDX]);
+	OFFSET(VCPU_RBX, vcpu, regs.regs[X86_GPR_RBX]);
+	OFFSET(VCPU_RBP, vcpu, regs.regs[X86_GPR_RBP]);
+	OFFSET(VCPU_RSI, vcpu, regs.regs[X86_GPR_RSI]);
+	OFFSET(VCPU_RDI, vcpu, regs.regs[X86_GPR_RDI]);
+	OFFSET(VCPU_R8, vcpu, regs.regs[X86_GPR_R8]);
+	OFFSET(VCPU_R9, vcpu, regs.regs[X86_GPR_R8 + 1]);
+	OFFSET(VCPU_R10, vcpu, regs.regs[X86_GPR_R8 + 2]);
+	OFFSET(VCPU_R11, vcpu, regs.regs[X86_GPR_R8 + 3]);
+	OFFSET(VCPU_R12, vcpu, regs.regs[X86_GPR_R8 + 4]);
+	OFFSET(VCPU_R13, vcpu, regs.regs[X86_GPR_R8 + 5]);
+	OFFSET(VCPU_R14, vcpu, regs.regs[X86_GPR_R8 + 6]);
+	OFFSET(VCPU_R15, vcpu, regs.regs[X86_GPR_R15]);
+	OFFSET(VCPU_CR2, vcpu, cr2);
+	OFFSET(VCPU_LAUNCHED, vcpu, launched);
+	DEFINE(VMCS_HOST_RSP_ASM, VMCS_HOST_RSP);
 	DEFINE(IDT_VECTORS_ASM, IDT_VECTORS);
 }

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+/* CPUID exits: the hypervisor's filtered leaves are what the guest sees. */
+#include "guest.h"
+
+int guest_main(u32 magic, struct multiboot_info *mbi)
+{
+	u32 a, b, c, d;
+	char sig[13];
+
+	(void)mbi;
+	report("multiboot magic in EAX", magic == MULTIBOOT_BOOTLOADER_MAGIC);
+	cpuid(1, 0, &a, &b, &c, &d);
+	report("CPUID.1:ECX.hypervisor set", (c >> 31) & 1);
+	report("CPUID.1:ECX.VMX hidden", !((c >> 5) & 1));
+	report("CPUID.1:ECX.XSAVE/OSXSAVE hidden", !((c >> 26) & 3));
+	cpuid(0x40000000, 0, &a, &b, &c, &d);
+	memcpy(sig, &b, 4);
+	memcpy(sig + 4, &c, 4);
+	memcpy(sig + 8, &d, 4);
+	sig[12] = '\0';
+	printf("hypervisor signature '%s', max leaf 0x%x\n", sig, a);
+	report("CPUID.40000000 signature TDPVTDPVTDPV",
+	       !strcmp(sig, "TDPVTDPVTDPV") && a == 0x40000000);
+	for (int i = 0; i < 100; i++)
+		cpuid(0, 0, &a, &b, &c, &d);
+	report("100 more CPUID exits", a >= 1);
+	return report_failures();
+}

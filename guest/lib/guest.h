@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The built-in guests' tiny runtime (guest/lib/lib.c): hypercalls, port
+ * I/O, COM1 output, printf, and kvm-unit-tests-style report().  Guests run
+ * in 32-bit protected mode with paging off unless they turn it on.
+ */
+#ifndef TDP_GUEST_H
+#define TDP_GUEST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "guest_abi.h"
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+struct multiboot_info {
+	u32 flags, mem_lower, mem_upper, boot_device, cmdline;
+	u32 mods_count, mods_addr;
+	u32 syms[4];
+	u32 mmap_length, mmap_addr;
+};
+
+int guest_main(u32 magic, struct multiboot_info *mbi);
+
+long hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3);
+void outb(u16 port, u8 v);
+void outl(u16 port, u32 v);
+u8 inb(u16 port);
+u32 inl(u16 port);
+void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
+int rdmsr_safe(u32 msr, u64 *v); /* 0, or -1 if it raised #GP */
+int wrmsr_safe(u32 msr, u64 v);
+
+void putc_com1(char c);
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports one check: "PASS: name" / "FAIL: name" on the host console. */
+void report(const char *name, int pass);
+/* Returns the number of failed reports so far. */
+int report_failures(void);
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+void __attribute__((noreturn)) guest_exit(u32 status);
+
+/* Installs an IDT whose #GP handler lets rdmsr_safe()/wrmsr_safe() and
+ * expect_fault() recover; other exceptions print and exit with status 99. */
+void idt_init(void);
+
+#endif /* TDP_GUEST_H */

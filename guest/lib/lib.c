@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Runtime for the built-in test guests; see guest.h. */
+#include "guest.h"
+
+static int failures;
+
+long hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3)
+{
+	long ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret)
+		     : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
+		     : "memory");
+	return ret;
+}
+
+void outb(u16 port, u8 v)
+{
+	asm volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+
+void outl(u16 port, u32 v)
+{
+	asm volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+
+u8 inb(u16 port)
+{
+	u8 v;
+
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+u32 inl(u16 port)
+{
+	u32 v;
+
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	asm volatile("cpuid"
+		     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+		     : "a"(leaf), "c"(sub));
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	u8 *p = d;
+
+	while (n--)
+		*p++ = (u8)c;
+	return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (u8)*a - (u8)*b;
+}
+
+void putc_com1(char c)
+{
+	while (!(inb(COM1_PORT + 5) & 0x20))
+		;
+	outb(COM1_PORT, (u8)c);
+}
+
+static void put_u32(u32 v, unsigned int base, int width, char pad)
+{
+	char tmp[12];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (width-- > n)
+		putc_com1(pad);
+	while (n)
+		putc_com1(tmp[--n]);
+}
+
+/* %s %c %d %u %x %08x %llx (64-bit hex only: no 64-bit division here) */
+void printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (; *fmt; fmt++) {
+		int width = 0, ll = 0;
+		char pad = ' ';
+
+		if (*fmt != '%') {
+			putc_com1(*fmt);
+			continue;
+		}
+		fmt++;
+		if (*fmt == '0')
+			pad = '0';
+		while (*fmt >= '0' && *fmt <= '9')
+			width = width * 10 + (*fmt++ - '0');
+		while (*fmt == 'l')
+			ll++, fmt++;
+		switch (*fmt) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+
+			while (*s)
+				putc_com1(*s++);
+			break;
+		}
+		case 'c':
+			putc_com1((char)va_arg(ap, int));
+			break;
+		case 'd': {
+			int v = va_arg(ap, int);
+
+			if (v < 0) {
+				putc_com1('-');
+				v = -v;
+			}
+			put_u32((u32)v, 10, width, pad);
+			break;
+		}
+		case 'u':
+			put_u32(va_arg(ap, u32), 10, width, pad);
+			break;
+		case 'x':
+			if (ll >= 2) {
+				u64 v = va_arg(ap, u64);
+
+				if (v >> 32) {
+					put_u32((u32)(v >> 32), 16, 0, '0');
+					put_u32((u32)v, 16, 8, '0');
+				} else {
+					put_u32((u32)v, 16, width, pad);
+				}
+			} else {
+				put_u32(va_arg(ap, u32), 16, width, pad);
+			}
+			break;
+		default:
+			putc_com1('%');
+			putc_com1(*fmt);
+		}
+	}
+	va_end(ap);
+}
+
+void report(const char *name, int pass)
+{
+	if (!pass)
+		failures++;
+	hypercall(HC_REPORT, (u32)(uintptr_t)name, pass ? 1 : 0, 0, 0);
+}
+
+int report_failures(void)
+{
+	return failures;
+}
+
+void guest_exit(u32 status)
+{
+	hypercall(HC_EXIT, status, 0, 0, 0);
+	for (;;)
+		asm volatile("cli; hlt");
+}
+
+/* --- exceptions: a flat GDT and an IDT with a recoverable #GP --- */
+
+struct gate {
+	u16 off_lo, sel;
+	u8 zero, type;
+	u16 off_hi;
+} __attribute__((packed));
+
+static struct gate idt[32];
+static u64 gdt[3] = { 0, 0x00cf9a000000ffffULL, 0x00cf92000000ffffULL };
+static volatile u32 gp_recover_eip; /* non-zero: a #GP resumes there */
+static volatile int gp_count;
+
+struct frame {
+	u32 vector, error, eip, cs, eflags;
+};
+
+void guest_trap(struct frame *f);
+void guest_trap(struct frame *f)
+{
+	if (f->vector == 13 && gp_recover_eip) {
+		f->eip = gp_recover_eip;
+		gp_recover_eip = 0;
+		gp_count++;
+		return;
+	}
+	printf("guest: unexpected exception %u, error 0x%x at EIP 0x%x\n",
+	       f->vector, f->error, f->eip);
+	guest_exit(99);
+}
+
+/* Stubs: push a dummy error code where the CPU pushes none. */
+asm(".text\n"
+    "trap_common:\n"
+    "  pushal\n"
+    "  lea 32(%esp), %eax\n"
+    "  push %eax\n"
+    "  call guest_trap\n"
+    "  add $4, %esp\n"
+    "  popal\n"
+    "  add $8, %esp\n"
+    "  iret\n"
+    ".macro stub n, err\n"
+    "trap_stub_\\n:\n"
+    "  .if \\err == 0\n"
+    "  push $0\n"
+    "  .endif\n"
+    "  push $\\n\n"
+    "  jmp trap_common\n"
+    ".endm\n"
+    "stub 0,0\n stub 1,0\n stub 2,0\n stub 3,0\n stub 4,0\n stub 5,0\n"
+    "stub 6,0\n stub 7,0\n stub 8,1\n stub 9,0\n stub 10,1\n stub 11,1\n"
+    "stub 12,1\n stub 13,1\n stub 14,1\n stub 15,0\n stub 16,0\n stub 17,1\n"
+    "stub 18,0\n stub 19,0\n stub 20,0\n stub 21,1\n");
+
+#define STUB(n) extern char trap_stub_##n[]
+STUB(0); STUB(1); STUB(2); STUB(3); STUB(4); STUB(5); STUB(6); STUB(7);
+STUB(8); STUB(9); STUB(10); STUB(11); STUB(12); STUB(13); STUB(14); STUB(15);
+STUB(16); STUB(17); STUB(18); STUB(19); STUB(20); STUB(21);
+
+void idt_init(void)
+{
+	static char *const stubs[] = {
+		trap_stub_0, trap_stub_1, trap_stub_2, trap_stub_3,
+		trap_stub_4, trap_stub_5, trap_stub_6, trap_stub_7,
+		trap_stub_8, trap_stub_9, trap_stub_10, trap_stub_11,
+		trap_stub_12, trap_stub_13, trap_stub_14, trap_stub_15,
+		trap_stub_16, trap_stub_17, trap_stub_18, trap_stub_19,
+		trap_stub_20, trap_stub_21,
+	};
+	struct {
+		u16 limit;
+		u32 base;
+	} __attribute__((packed)) gdtr = { sizeof(gdt) - 1, (u32)(uintptr_t)gdt },
+				  idtr = { sizeof(idt) - 1, (u32)(uintptr_t)idt };
+
+	for (unsigned int i = 0; i < sizeof(stubs) / sizeof(stubs[0]); i++) {
+		u32 h = (u32)(uintptr_t)stubs[i];
+
+		idt[i] = (struct gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16) };
+	}
+	asm volatile("lgdt %0\n"
+		     "ljmp $0x08, $1f\n"
+		     "1: mov $0x10, %%ax\n"
+		     "mov %%ax, %%ds\n mov %%ax, %%es\n mov %%ax, %%ss\n"
+		     "mov %%ax, %%fs\n mov %%ax, %%gs\n"
+		     :
+		     : "m"(gdtr)
+		     : "eax", "memory");
+	asm volatile("lidt %0" ::"m"(idtr));
+}
+
+int rdmsr_safe(u32 msr, u64 *v)
+{
+	u32 lo = 0, hi = 0;
+	int gp = gp_count;
+
+	asm volatile("movl $1f, %2\n"
+		     "rdmsr\n"
+		     "1:"
+		     : "=a"(lo), "=d"(hi), "=m"(gp_recover_eip)
+		     : "c"(msr)
+		     : "memory");
+	gp_recover_eip = 0;
+	*v = ((u64)hi << 32) | lo;
+	return gp_count != gp ? -1 : 0;
+}
+
+int wrmsr_safe(u32 msr, u64 v)
+{
+	int gp = gp_count;
+
+	asm volatile("movl $1f, %0\n"
+		     "wrmsr\n"
+		     "1:"
+		     : "=m"(gp_recover_eip)
+		     : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32))
+		     : "memory");
+	gp_recover_eip = 0;
+	return gp_count != gp ? -1 : 0;
+}

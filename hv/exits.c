@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM-exit dispatch (KVM vmx.c style): a designated-initializer table indexed
+ * by basic exit reason, bounds-checked; a reason without a handler goes to
+ * unexpected_exit(), which dumps the VMCS and stops that VM.  Guest
+ * misbehaviour never stops the hypervisor: the guest gets a fault it would
+ * get on hardware (#GP for an MSR outside the allow-list) or that guest
+ * alone is stopped with a logged reason.
+ */
+#include "console.h"
+#include "hv/vm.h"
+#include "hv/vmx_ops.h"
+#include "guest_abi.h"
+#include "string_util.h"
+#include "x86.h"
+
+void vm_handle_ept_violation(struct vm *vm);
+void vm_handle_ept_misconfig(struct vm *vm);
+
+static const char *const exit_names[EXIT_REASON_MAX] = {
+	[EXIT_REASON_EXCEPTION_NMI] = "exception or NMI",
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = "external interrupt",
+	[EXIT_REASON_TRIPLE_FAULT] = "triple fault",
+	[EXIT_REASON_INIT_SIGNAL] = "INIT signal",
+	[EXIT_REASON_INTERRUPT_WINDOW] = "interrupt window",
+	[EXIT_REASON_NMI_WINDOW] = "NMI window",
+	[EXIT_REASON_TASK_SWITCH] = "task switch",
+	[EXIT_REASON_CPUID] = "CPUID",
+	[EXIT_REASON_HLT] = "HLT",
+	[EXIT_REASON_INVD] = "INVD",
+	[EXIT_REASON_INVLPG] = "INVLPG",
+	[EXIT_REASON_RDPMC] = "RDPMC",
+	[EXIT_REASON_RDTSC] = "RDTSC",
+	[EXIT_REASON_VMCALL] = "VMCALL",
+	[EXIT_REASON_VMCLEAR] = "VMCLEAR",
+	[EXIT_REASON_VMLAUNCH] = "VMLAUNCH",
+	[EXIT_REASON_VMPTRLD] = "VMPTRLD",
+	[EXIT_REASON_VMPTRST] = "VMPTRST",
+	[EXIT_REASON_VMREAD] = "VMREAD",
+	[EXIT_REASON_VMRESUME] = "VMRESUME",
+	[EXIT_REASON_VMWRITE] = "VMWRITE",
+	[EXIT_REASON_VMXOFF] = "VMXOFF",
+	[EXIT_REASON_VMXON] = "VMXON",
+	[EXIT_REASON_CR_ACCESS] = "control-register access",
+	[EXIT_REASON_DR_ACCESS] = "debug-register access",
+	[EXIT_REASON_IO_INSTRUCTION] = "I/O instruction",
+	[EXIT_REASON_MSR_READ] = "RDMSR",
+	[EXIT_REASON_MSR_WRITE] = "WRMSR",
+	[EXIT_REASON_INVALID_STATE] = "VM-entry failure: invalid guest state",
+	[EXIT_REASON_MSR_LOAD_FAIL] = "VM-entry failure: MSR loading",
+	[EXIT_REASON_MWAIT] = "MWAIT",
+	[EXIT_REASON_MONITOR_TRAP_FLAG] = "monitor trap flag",
+	[EXIT_REASON_MONITOR] = "MONITOR",
+	[EXIT_REASON_PAUSE] = "PAUSE",
+	[EXIT_REASON_MCE_DURING_ENTRY] = "VM-entry failure: machine check",
+	[EXIT_REASON_EPT_VIOLATION] = "EPT violation",
+	[EXIT_REASON_EPT_MISCONFIG] = "EPT misconfiguration",
+	[EXIT_REASON_INVEPT] = "INVEPT",
+	[EXIT_REASON_RDTSCP] = "RDTSCP",
+	[EXIT_REASON_PREEMPTION_TIMER] = "preemption timer",
+	[EXIT_REASON_INVVPID] = "INVVPID",
+	[EXIT_REASON_WBINVD] = "WBINVD",
+	[EXIT_REASON_XSETBV] = "XSETBV",
+	[EXIT_REASON_RDRAND] = "RDRAND",
+	[EXIT_REASON_INVPCID] = "INVPCID",
+	[EXIT_REASON_VMFUNC] = "VMFUNC",
+	[EXIT_REASON_RDSEED] = "RDSEED",
+	[EXIT_REASON_PML_FULL] = "PML full",
+	[EXIT_REASON_XSAVES] = "XSAVES",
+	[EXIT_REASON_XRSTORS] = "XRSTORS",
+};
+
+const char *exit_reason_name(u32 reason)
+{
+	if (reason < EXIT_REASON_MAX && exit_names[reason])
+		return exit_names[reason];
+	return "unknown";
+}
+
+static u64 *gpr(struct vm *vm, unsigned int i)
+{
+	return &vm->vcpu.regs.regs[i];
+}
+
+void vcpu_advance_rip(struct vm *vm)
+{
+	(void)vm; /* the current VMCS is this VM's */
+	u64 rip = vmcs_readnat(VMCS_GUEST_RIP);
+	u32 intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+
+	vmcs_writenat(VMCS_GUEST_RIP,
+		      rip + vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+	/* The instruction retired: STI / MOV-SS blocking ends with it. */
+	if (intr & 3)
+		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~3u);
+}
+
+void vcpu_inject_gp(struct vm *vm)
+{
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID |
+			     INTR_INFO_DELIVER_CODE | INTR_TYPE_HW_EXCEPTION |
+			     13);
+	vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0);
+	vm->stats.msr_gp_injected++;
+}
+
+static void handle_cpuid(struct vm *vm)
+{
+	u32 leaf = (u32)*gpr(vm, X86_GPR_RAX), sub = (u32)*gpr(vm, X86_GPR_RCX);
+	u32 a, b, c, d;
+
+	cpuid_count(leaf, sub, &a, &b, &c, &d);
+	switch (leaf) {
+	case 1:
+		/* No nested VMX, no x2APIC/APIC, no XSAVE (no XSETBV
+		 * emulation); say that a hypervisor is present. */
+		c &= ~(X86_FEATURE_VMX_ECX | BIT(21) | BIT(26) | BIT(27));
+		c |= X86_FEATURE_HYPERVISOR_ECX;
+		d &= ~BIT(9);
+		break;
+	case 0x40000000:
+		a = 0x40000000;
+		memcpy(&b, "TDPV", 4);
+		memcpy(&c, "TDPV", 4);
+		memcpy(&d, "TDPV", 4);
+		break;
+	}
+	*gpr(vm, X86_GPR_RAX) = a;
+	*gpr(vm, X86_GPR_RBX) = b;
+	*gpr(vm, X86_GPR_RCX) = c;
+	*gpr(vm, X86_GPR_RDX) = d;
+	vcpu_advance_rip(vm);
+}
+
+static void handle_hlt(struct vm *vm)
+{
+	vcpu_advance_rip(vm);
+	/* No interrupt is ever injected: HLT with IF=0 can never wake. */
+	if (!(vmcs_readnat(VMCS_GUEST_RFLAGS) & X86_RFLAGS_IF))
+		vm_stop(vm, VM_HALTED, "HLT with interrupts disabled at RIP "
+			"0x%llx", (unsigned long long)(vmcs_readnat(VMCS_GUEST_RIP) -
+						       1));
+	/* With IF=1 the vCPU would wait for an interrupt tdpvisor never
+	 * sends; resuming at once is a spurious wake-up, which is legal. */
+}
+
+static bool is_canonical(u64 v)
+{
+	return (u64)((s64)(v << 16) >> 16) == v;
+}
+
+static bool pat_valid(u64 pat)
+{
+	for (int i = 0; i < 8; i++) {
+		u8 t = (u8)(pat >> (i * 8));
+
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_PLATFORM_ID 0x17
+#define MSR_IA32_BIOS_SIGN_ID 0x8b
+#define MSR_IA32_MTRRCAP 0xfe
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_IA32_MTRR_DEF_TYPE 0x2ff
+#define EFER_ALLOWED (BIT_ULL(0) | BIT_ULL(8) | BIT_ULL(10) | BIT_ULL(11))
+
+/* The RDMSR allow-list: returns false for anything else (#GP). */
+static bool msr_read(struct vm *vm, u32 msr, u64 *v)
+{
+	switch (msr) {
+	case MSR_IA32_EFER: *v = vmcs_read64(VMCS_GUEST_EFER); return true;
+	case MSR_IA32_PAT: *v = vmcs_read64(VMCS_GUEST_PAT); return true;
+	case MSR_IA32_SYSENTER_CS: *v = vmcs_read32(VMCS_GUEST_SYSENTER_CS); return true;
+	case MSR_IA32_SYSENTER_ESP: *v = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP); return true;
+	case MSR_IA32_SYSENTER_EIP: *v = vmcs_readnat(VMCS_GUEST_SYSENTER_EIP); return true;
+	case MSR_FS_BASE: *v = vmcs_readnat(VMCS_GUEST_FS_BASE); return true;
+	case MSR_GS_BASE: *v = vmcs_readnat(VMCS_GUEST_GS_BASE); return true;
+	case MSR_KERNEL_GS_BASE: *v = vm->vcpu.kernel_gs_base; return true;
+	case MSR_IA32_TSC: *v = rdtsc(); return true;
+	case MSR_IA32_PLATFORM_ID:
+	case MSR_IA32_BIOS_SIGN_ID:
+	case MSR_IA32_MTRRCAP: *v = 0; return true;
+	case MSR_IA32_MTRR_DEF_TYPE: *v = 0x806; return true; /* on, WB */
+	case MSR_IA32_MISC_ENABLE: *v = 1; return true; /* fast strings */
+	}
+	return false;
+}
+
+/* The WRMSR allow-list, with the checks hardware makes (#GP if not met). */
+static bool msr_write(struct vm *vm, u32 msr, u64 v)
+{
+	switch (msr) {
+	case MSR_IA32_EFER:
+		if (v & ~EFER_ALLOWED)
+			return false;
+		vmcs_write64(VMCS_GUEST_EFER, v);
+		return true;
+	case MSR_IA32_PAT:
+		if (!pat_valid(v))
+			return false;
+		vmcs_write64(VMCS_GUEST_PAT, v);
+		return true;
+	case MSR_IA32_SYSENTER_CS: vmcs_write32(VMCS_GUEST_SYSENTER_CS, v); return true;
+	case MSR_IA32_SYSENTER_ESP: vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, v); return true;
+	case MSR_IA32_SYSENTER_EIP: vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, v); return true;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+		if (!is_canonical(v))
+			return false;
+		if (msr == MSR_FS_BASE)
+			vmcs_writenat(VMCS_GUEST_FS_BASE, v);
+		else if (msr == MSR_GS_BASE)
+			vmcs_writenat(VMCS_GUEST_GS_BASE, v);
+		else
+			vm->vcpu.kernel_gs_base = v;
+		return true;
+	case MSR_IA32_BIOS_SIGN_ID:
+		return true; /* microcode update trigger: ignored */
+	}
+	return false;
+}
+
+static void handle_msr(struct vm *vm, bool write)
+{
+	u32 msr = (u32)*gpr(vm, X86_GPR_RCX);
+	u64 v;
+
+	if (write) {
+		v = ((*gpr(vm, X86_GPR_RDX) & 0xffffffffULL) << 32) |
+		    (*gpr(vm, X86_GPR_RAX) & 0xffffffffULL);
+		if (!msr_write(vm, msr, v)) {
+			pr_debug("vm %s: WRMSR 0x%x <- 0x%llx refused: #GP",
+				 vm->name, msr, (unsigned long long)v);
+			vcpu_inject_gp(vm);
+			return;
+		}
+	} else {
+		if (!msr_read(vm, msr, &v)) {
+			pr_debug("vm %s: RDMSR 0x%x refused: #GP", vm->name, msr);
+			vcpu_inject_gp(vm);
+			return;
+		}
+		*gpr(vm, X86_GPR_RAX) = (u32)v;
+		*gpr(vm, X86_GPR_RDX) = v >> 32;
+	}
+	vcpu_advance_rip(vm);
+}
+
+static void handle_rdmsr(struct vm *vm)
+{
+	handle_msr(vm, false);
+}
+
+static void handle_wrmsr(struct vm *vm)
+{
+	handle_msr(vm, true);
+}
+
+/* MOV to CR0/CR4 that touches a host-owned bit (CR0.NE, CR4.VMXE). */
+static void handle_cr_access(struct vm *vm)
+{
+	u64 q = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
+	unsigned int cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
+	u64 v = reg == X86_GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : *gpr(vm, reg);
+
+	if (type != 0 || (cr != 0 && cr != 4)) {
+		vm_stop(vm, VM_HV_ERROR, "unexpected control-register exit "
+			"(qualification 0x%llx)", (unsigned long long)q);
+		return;
+	}
+	if (cr == 0) {
+		vmcs_writenat(VMCS_GUEST_CR0, v | X86_CR0_NE);
+		vmcs_writenat(VMCS_CR0_READ_SHADOW, v);
+	} else {
+		if (v & X86_CR4_VMXE) { /* no nested VMX */
+			vcpu_inject_gp(vm);
+			return;
+		}
+		vmcs_writenat(VMCS_GUEST_CR4, v | X86_CR4_VMXE);
+		vmcs_writenat(VMCS_CR4_READ_SHADOW, v);
+	}
+	vcpu_advance_rip(vm);
+}
+
+static void handle_vmcall(struct vm *vm)
+{
+	vm_handle_vmcall(vm);
+}
+
+static void handle_io(struct vm *vm)
+{
+	vm_handle_io(vm, vmcs_readnat(VMCS_EXIT_QUALIFICATION));
+}
+
+static void handle_triple_fault(struct vm *vm)
+{
+	vm_stop(vm, VM_TRIPLE_FAULT, "triple fault at RIP 0x%llx (CR0=0x%llx, "
+		"IDTR limit %u)", (unsigned long long)vmcs_readnat(VMCS_GUEST_RIP),
+		(unsigned long long)vmcs_readnat(VMCS_GUEST_CR0),
+		vmcs_read32(VMCS_GUEST_IDTR_LIMIT));
+}
+
+static void handle_external_interrupt(struct vm *vm)
+{
+	(void)vm; /* Counted; the host runs with IF=0, nothing to service. */
+}
+
+static void handle_preemption_timer(struct vm *vm)
+{
+	vm_stop(vm, VM_TIMEOUT, "run-time limit of %llu ms reached (RIP "
+		"0x%llx)", (unsigned long long)vm->run_limit_ms,
+		(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP));
+}
+
+static void handle_failed_entry(struct vm *vm)
+{
+	u32 reason = vmcs_read32(VMCS_EXIT_REASON) & 0xffff;
+
+	vmcs_dump();
+	vm_stop(vm, VM_ENTRY_FAILED, "VM entry failed: %s (exit reason %u, "
+		"qualification %llu)", exit_reason_name(reason), reason,
+		(unsigned long long)vmcs_readnat(VMCS_EXIT_QUALIFICATION));
+}
+
+static void unexpected_exit(struct vm *vm)
+{
+	u32 reason = vmcs_read32(VMCS_EXIT_REASON) & 0xffff;
+
+	vmcs_dump();
+	vm_stop(vm, VM_GUEST_ERROR, "unexpected VM exit: reason %u (%s) at RIP "
+		"0x%llx", reason, exit_reason_name(reason),
+		(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP));
+}
+
+typedef void (*exit_handler_t)(struct vm *vm);
+
+static const exit_handler_t exit_handlers[EXIT_REASON_MAX] = {
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_CPUID] = handle_cpuid,
+	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
+	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
+	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
+	[EXIT_REASON_MSR_READ] = handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE] = handle_wrmsr,
+	[EXIT_REASON_INVALID_STATE] = handle_failed_entry,
+	[EXIT_REASON_MSR_LOAD_FAIL] = handle_failed_entry,
+	[EXIT_REASON_MCE_DURING_ENTRY] = handle_failed_entry,
+	[EXIT_REASON_EPT_VIOLATION] = vm_handle_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIG] = vm_handle_ept_misconfig,
+	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+};
+
+void vm_handle_exit(struct vm *vm, u32 reason)
+{
+	u32 basic = reason & 0xffff;
+
+	vm->stats.exits[basic < EXIT_REASON_MAX ? basic : EXIT_REASON_MAX]++;
+	if (basic < EXIT_REASON_MAX && exit_handlers[basic])
+		exit_handlers[basic](vm);
+	else
+		unexpected_exit(vm);
+}

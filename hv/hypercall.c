@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMCALL hypercalls (the ABI is in include/guest_abi.h).  Decode, then
+ * perform: every argument is validated before any side effect; a bad call
+ * returns a negative HC_E* code in RAX, is counted and logged with the
+ * argument that was wrong, and never stops the hypervisor.
+ */
+#include "hv/pool.h"
+#include "hv/vm.h"
+#include "hv/vmx_ops.h"
+#include "guest_abi.h"
+#include "errno_codes.h"
+#include "string_util.h"
+
+#define HOTPLUG_MAX_BYTES (64ULL << 20)
+#define HUGE_2M (2ULL << 20)
+
+struct hc_args {
+	u64 nr, a0, a1, a2, a3;
+};
+
+static const char *const hc_names[HC_MAX + 1] = {
+	[HC_PRINT] = "print", [HC_REPORT] = "report",
+	[HC_MAP_GPA] = "map_gpa", [HC_MEMSLOT_ADD] = "memslot_add",
+	[HC_MEMSLOT_REMOVE] = "memslot_remove",
+	[HC_SET_MMIO_GEN] = "set_mmio_gen", [HC_EXIT] = "exit",
+	[HC_GET_INFO] = "get_info",
+};
+
+static s64 __printf(3, 4) hc_fail(struct vm *vm, s64 err, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+	extern int fmt_vsnprintf(char *, size_t, const char *, va_list);
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vm->stats.hypercall_errors++;
+	pr_warn("vm %s: hypercall refused (%lld): %s", vm->name,
+		(long long)err, msg);
+	return err;
+}
+
+/* Copies a guest string of at most @max bytes; stops at NUL. */
+static bool copy_guest_str(struct vm *vm, u64 gpa, u64 max, char *out,
+			   bool need_nul)
+{
+	u64 n = 0;
+
+	for (; n < max; n++) {
+		const char *p = vm_gpa_to_hva(vm, gpa + n, 1);
+
+		if (!p)
+			return false;
+		if (!*p)
+			break;
+		out[n] = (*p >= 0x20 && *p <= 0x7e) ? *p : '?';
+	}
+	out[n] = '\0';
+	return !need_nul || n < max;
+}
+
+static s64 hc_print(struct vm *vm, const struct hc_args *a)
+{
+	char buf[HC_PRINT_MAX + 1];
+
+	if (a->a1 > HC_PRINT_MAX)
+		return hc_fail(vm, HC_EINVAL, "print: length %llu > %d",
+			       (unsigned long long)a->a1, HC_PRINT_MAX);
+	if (!vm_gpa_is_ram(vm, a->a0, a->a1))
+		return hc_fail(vm, HC_EFAULT, "print: buffer 0x%llx+%llu is "
+			       "not guest RAM", (unsigned long long)a->a0,
+			       (unsigned long long)a->a1);
+	copy_guest_str(vm, a->a0, a->a1, buf, false);
+	pr_info("[guest %s] %s", vm->name, buf);
+	return HC_OK;
+}
+
+static s64 hc_report(struct vm *vm, const struct hc_args *a)
+{
+	char name[HC_NAME_MAX];
+
+	if (a->a1 > 1)
+		return hc_fail(vm, HC_EINVAL, "report: result %llu is not 0 "
+			       "(fail) or 1 (pass)", (unsigned long long)a->a1);
+	if (!copy_guest_str(vm, a->a0, HC_NAME_MAX - 1, name, true))
+		return hc_fail(vm, HC_EFAULT, "report: name at 0x%llx is not a "
+			       "NUL-terminated string of < %d bytes in guest RAM",
+			       (unsigned long long)a->a0, HC_NAME_MAX);
+	if (a->a1)
+		vm->reports_pass++;
+	else
+		vm->reports_fail++;
+	pr_info("[guest %s] %s: %s", vm->name, a->a1 ? "PASS" : "FAIL", name);
+	return HC_OK;
+}
+
+static struct vm_hotplug *hotplug_find(struct vm *vm, u16 id)
+{
+	for (int i = 0; i < VM_HOTPLUG_SLOTS; i++)
+		if (vm->hotplug[i].slot_id == id)
+			return &vm->hotplug[i];
+	return NULL;
+}
+
+static s64 hc_memslot_add(struct vm *vm, const struct hc_args *a)
+{
+	struct vm_hotplug *h;
+	void *mem;
+	int r;
+
+	if (a->a0 < HC_SLOT_FIRST || a->a0 > HC_SLOT_LAST)
+		return hc_fail(vm, HC_EINVAL, "memslot_add: slot id %llu not in "
+			       "%d..%d", (unsigned long long)a->a0,
+			       HC_SLOT_FIRST, HC_SLOT_LAST);
+	if ((a->a1 | a->a2) & (HUGE_2M - 1) || !a->a2 ||
+	    a->a2 > HOTPLUG_MAX_BYTES)
+		return hc_fail(vm, HC_EINVAL, "memslot_add: GPA 0x%llx / size "
+			       "0x%llx must be 2 MiB-aligned, size 2 MiB..64 MiB",
+			       (unsigned long long)a->a1,
+			       (unsigned long long)a->a2);
+	if (a->a1 + a->a2 > (1ULL << 39) || a->a1 + a->a2 < a->a1)
+		return hc_fail(vm, HC_EINVAL, "memslot_add: range 0x%llx+0x%llx "
+			       "beyond the 512 GiB guest-physical limit",
+			       (unsigned long long)a->a1,
+			       (unsigned long long)a->a2);
+	if (hotplug_find(vm, (u16)a->a0))
+		return hc_fail(vm, HC_EBUSY, "memslot_add: slot %llu in use",
+			       (unsigned long long)a->a0);
+	h = hotplug_find(vm, 0);
+	mem = h ? pool_alloc_pages(a->a2 >> PAGE_SHIFT, HUGE_2M) : NULL;
+	if (!mem)
+		return hc_fail(vm, HC_ENOMEM, "memslot_add: no 0x%llx bytes "
+			       "left in the hypervisor pool (raise hv_mem)",
+			       (unsigned long long)a->a2);
+	r = tdp_memslot_add(&vm->mmu, (u16)a->a0, a->a1 >> PAGE_SHIFT,
+			    a->a2 >> PAGE_SHIFT,
+			    (u64)(uintptr_t)mem >> PAGE_SHIFT, 0);
+	if (r) {
+		pool_free_pages(mem, a->a2 >> PAGE_SHIFT);
+		return hc_fail(vm, r == -EEXIST ? HC_EBUSY : HC_EINVAL,
+			       "memslot_add: slot %llu at 0x%llx+0x%llx: %s "
+			       "(overlaps guest RAM or another slot?)",
+			       (unsigned long long)a->a0,
+			       (unsigned long long)a->a1,
+			       (unsigned long long)a->a2, errno_name(r));
+	}
+	*h = (struct vm_hotplug){ (u16)a->a0, mem, a->a2 };
+	pr_info("vm %s: memslot %llu added: GPA 0x%llx-0x%llx, generation "
+		"now %llu", vm->name, (unsigned long long)a->a0,
+		(unsigned long long)a->a1,
+		(unsigned long long)(a->a1 + a->a2 - 1),
+		(unsigned long long)tdp_memslot_generation(&vm->mmu));
+	return HC_OK;
+}
+
+static s64 hc_memslot_remove(struct vm *vm, const struct hc_args *a)
+{
+	struct vm_hotplug *h;
+	int r;
+
+	if (a->a0 < HC_SLOT_FIRST || a->a0 > HC_SLOT_LAST ||
+	    !(h = hotplug_find(vm, (u16)a->a0)))
+		return hc_fail(vm, HC_ENOENT, "memslot_remove: no hot-added "
+			       "slot %llu", (unsigned long long)a->a0);
+	r = tdp_memslot_delete(&vm->mmu, h->slot_id);
+	if (r)
+		return hc_fail(vm, HC_EINVAL, "memslot_remove: slot %u: %s",
+			       h->slot_id, errno_name(r));
+	pool_free_pages(h->mem, h->size >> PAGE_SHIFT);
+	pr_info("vm %s: memslot %u removed, generation now %llu", vm->name,
+		h->slot_id,
+		(unsigned long long)tdp_memslot_generation(&vm->mmu));
+	*h = (struct vm_hotplug){ 0 };
+	return HC_OK;
+}
+
+static s64 hc_get_info(struct vm *vm, const struct hc_args *a)
+{
+	struct hc_info info = { 0 };
+	void *p = vm_gpa_to_hva(vm, a->a0, sizeof(info));
+
+	if (!p)
+		return hc_fail(vm, HC_EFAULT, "get_info: 0x%llx+%zu is not guest "
+			       "RAM", (unsigned long long)a->a0, sizeof(info));
+	info.ram_size = vm->ram_size;
+	info.mmio_gen = tdp_memslot_generation(&vm->mmu);
+	info.gpa_width = 39;
+	memcpy(p, &info, sizeof(info));
+	return HC_OK;
+}
+
+static s64 hc_exit(struct vm *vm, const struct hc_args *a)
+{
+	vm_console_flush(vm);
+	vm->exit_status = a->a0;
+	vm_stop(vm, VM_EXITED, "hypercall exit: status %llu",
+		(unsigned long long)a->a0);
+	return HC_OK;
+}
+
+static s64 hc_dispatch(struct vm *vm, const struct hc_args *a)
+{
+	switch (a->nr) {
+	case HC_PRINT: return hc_print(vm, a);
+	case HC_REPORT: return hc_report(vm, a);
+	case HC_MEMSLOT_ADD: return hc_memslot_add(vm, a);
+	case HC_MEMSLOT_REMOVE: return hc_memslot_remove(vm, a);
+	case HC_GET_INFO: return hc_get_info(vm, a);
+	case HC_EXIT: return hc_exit(vm, a);
+	case HC_MAP_GPA:
+		return hc_fail(vm, HC_EOPNOTSUPP, "map_gpa: private memory "
+			       "(mirror root + S-EPT) is not in this build");
+	case HC_SET_MMIO_GEN:
+		return hc_fail(vm, HC_EOPNOTSUPP, "set_mmio_gen: not in this "
+			       "build");
+	}
+	return hc_fail(vm, HC_ENOSYS, "unknown hypercall number %llu",
+		       (unsigned long long)a->nr);
+}
+
+void vm_handle_vmcall(struct vm *vm)
+{
+	u64 *r = vm->vcpu.regs.regs;
+	bool long_mode = vmcs_read64(VMCS_GUEST_EFER) & BIT_ULL(10);
+	u64 m = long_mode ? ~0ULL : 0xffffffffULL;
+	struct hc_args a = { r[X86_GPR_RAX] & m, r[X86_GPR_RBX] & m,
+			     r[X86_GPR_RCX] & m, r[X86_GPR_RDX] & m,
+			     r[X86_GPR_RSI] & m };
+	s64 ret;
+
+	vm->stats.hypercalls++;
+	pr_debug("vm %s: hypercall %llu (%s)", vm->name,
+		 (unsigned long long)a.nr,
+		 a.nr <= HC_MAX && hc_names[a.nr] ? hc_names[a.nr] : "?");
+	vcpu_advance_rip(vm);
+	ret = hc_dispatch(vm, &a);
+	r[X86_GPR_RAX] = (u64)ret & m;
+}

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM life cycle: create (RAM, memslots, TDP MMU, guest image, VMCS), run
+ * (enter, dispatch exits, until the guest stops), summary, destroy.  The
+ * TDP MMU reaches the machine through hv_mmu_ops: the identity-mapped page
+ * pool and INVEPT.
+ */
+#include "boot_info.h"
+#include "console.h"
+#include "fmt.h"
+#include "hv/guest_load.h"
+#include "hv/pool.h"
+#include "hv/vm.h"
+#include "hv/vmx_caps.h"
+#include "hv/vmx_ops.h"
+#include "errno_codes.h"
+#include "string_util.h"
+#include "x86.h"
+
+static u16 next_vpid = 1;
+
+static void *mmu_alloc_page(void *opaque)
+{
+	(void)opaque;
+	return pool_alloc_page();
+}
+
+static void mmu_free_page(void *opaque, void *va)
+{
+	(void)opaque;
+	pool_free_pages(va, 1);
+}
+
+static hpa_t mmu_va_to_pa(void *opaque, const void *va)
+{
+	(void)opaque;
+	return (hpa_t)(uintptr_t)va; /* identity-mapped */
+}
+
+static void *mmu_pa_to_va(void *opaque, hpa_t pa)
+{
+	(void)opaque;
+	return (void *)(uintptr_t)pa;
+}
+
+static void **mmu_page_private(void *opaque, hpa_t pa)
+{
+	(void)opaque;
+	return pool_page_private(pa);
+}
+
+static void mmu_flush_tlb(void *opaque, hpa_t root_pa)
+{
+	struct vm *vm = opaque;
+	int r;
+
+	if (vm->root && root_pa == tdp_mmu_root_hpa(vm->root))
+		r = invept_single(vm->eptp);
+	else
+		r = invept_all();
+	if (r)
+		panic("INVEPT failed (root 0x%llx)", (unsigned long long)root_pa);
+}
+
+static void mmu_cpu_relax(void *opaque)
+{
+	(void)opaque;
+	cpu_relax();
+}
+
+static const struct tdp_mmu_ops hv_mmu_ops = {
+	.alloc_page = mmu_alloc_page,
+	.free_page = mmu_free_page,
+	.va_to_pa = mmu_va_to_pa,
+	.pa_to_va = mmu_pa_to_va,
+	.page_private = mmu_page_private,
+	.flush_tlb = mmu_flush_tlb,
+	.cpu_relax = mmu_cpu_relax,
+};
+
+bool vm_gpa_is_ram(const struct vm *vm, gpa_t gpa, u64 len)
+{
+	return vm_gpa_to_hva(vm, gpa, len) != NULL;
+}
+
+/* Guest RAM at GPA 0 or a hot-added slot; NULL if [gpa, gpa+len) is not. */
+void *vm_gpa_to_hva(const struct vm *vm, gpa_t gpa, u64 len)
+{
+	if (gpa < vm->ram_size && len <= vm->ram_size - gpa)
+		return vm->ram + gpa;
+	for (int i = 0; i < VM_HOTPLUG_SLOTS; i++) {
+		const struct vm_hotplug *h = &vm->hotplug[i];
+		const struct tdp_memslot *s;
+
+		if (!h->slot_id)
+			continue;
+		s = tdp_memslot_find_id(tdp_memslots_current(&vm->mmu),
+					h->slot_id);
+		if (!s)
+			continue;
+		u64 base = s->base_gfn << PAGE_SHIFT;
+
+		if (gpa >= base && len <= h->size && gpa - base <= h->size - len)
+			return (u8 *)h->mem + (gpa - base);
+	}
+	return NULL;
+}
+
+void vm_stop(struct vm *vm, enum vm_outcome why, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vm->outcome != VM_RUNNING)
+		return;
+	vm->outcome = why;
+	va_start(ap, fmt);
+	fmt_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+	va_end(ap);
+}
+
+const char *vm_outcome_name(enum vm_outcome o)
+{
+	static const char *const names[] = {
+		[VM_RUNNING] = "running", [VM_EXITED] = "exited",
+		[VM_HALTED] = "halted", [VM_TRIPLE_FAULT] = "triple fault",
+		[VM_ENTRY_FAILED] = "VM entry failed",
+		[VM_TIMEOUT] = "run-time limit", [VM_GUEST_ERROR] = "guest error",
+		[VM_HV_ERROR] = "hypervisor error",
+	};
+
+	return o < ARRAY_SIZE(names) ? names[o] : "?";
+}
+
+static void zero_ram(u8 *p, u64 bytes)
+{
+	u64 n = bytes / 8;
+
+	asm volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(0ULL) : "memory");
+}
+
+static int create_mmu(struct vm *vm)
+{
+	struct tdp_mmu_config cfg;
+	int r;
+
+	tdp_mmu_default_config(&cfg);
+	if (!vm->caps->ept_1g)
+		cfg.max_level = MIN(cfg.max_level, 2);
+	if (!vm->caps->ept_2m)
+		cfg.max_level = 1;
+	r = tdp_mmu_init(&vm->mmu, &hv_mmu_ops, vm, &cfg);
+	if (r)
+		return r;
+	r = tdp_memslot_add(&vm->mmu, 0, 0, vm->ram_size >> PAGE_SHIFT,
+			    (u64)(uintptr_t)vm->ram >> PAGE_SHIFT, 0);
+	if (!r)
+		r = tdp_mmu_get_root(&vm->mmu, TDP_ROOT_DIRECT, &vm->root);
+	if (r)
+		return r;
+	vm->eptp = tdp_mmu_root_eptp(vm->root);
+	if (!vm->caps->ept_ad)
+		vm->eptp &= ~EPTP_AD_ENABLE;
+	tdp_mmu_cache_init(&vm->vcpu.mmu_cache, 0);
+	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
+	return 0;
+}
+
+/**
+ * vm_create() - a fresh VM for one guest run.
+ * Return: 0; -ENOMEM (pool exhausted); -ENODEV/-EIO (VMX set-up).
+ */
+int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
+	      const struct vmx_caps *caps)
+{
+	int r;
+
+	memset(vm, 0, sizeof(*vm));
+	fmt_snprintf(vm->name, sizeof(vm->name), "%s", name);
+	vm->bi = bi;
+	vm->caps = caps;
+	vm->ram = (u8 *)(uintptr_t)bi->guest_ram_base;
+	vm->ram_size = bi->guest_ram_size;
+	vm->vpid = next_vpid++;
+	if (!next_vpid)
+		next_vpid = 1;
+	vm->run_limit_ms = bi->cfg.run_limit_ms;
+	zero_ram(vm->ram, vm->ram_size);
+	r = create_mmu(vm);
+	if (r) {
+		pr_err("vm %s: TDP MMU set-up failed: %s", name, errno_name(r));
+		return r;
+	}
+	return 0;
+}
+
+/* Loads the image and fills the VMCS; the VM is ready for vm_run(). */
+int vm_load(struct vm *vm, const struct guest_load_params *p)
+{
+	struct guest_load_result res;
+	struct guest_load_params lp = *p;
+	int r;
+
+	lp.ram = vm->ram;
+	lp.ram_size = vm->ram_size;
+	r = guest_load(&lp, &res);
+	if (r) {
+		pr_err("vm %s: guest image rejected: %s", vm->name, res.error);
+		return r;
+	}
+	pr_info("vm %s: %s image, %llu KiB at 0x%llx-0x%llx, entry 0x%x",
+		vm->name, guest_image_kind_name(res.kind),
+		(unsigned long long)(p->image_size >> 10),
+		(unsigned long long)res.load_start,
+		(unsigned long long)res.load_end, res.entry);
+	return vmcs_setup(vm, res.entry, res.eax, res.ebx);
+}
+
+static void reload_root(struct vm *vm)
+{
+	struct tdp_mmu_page *root;
+
+	if (tdp_mmu_get_root(&vm->mmu, TDP_ROOT_DIRECT, &root)) {
+		vm_stop(vm, VM_HV_ERROR, "no memory for a new EPT root");
+		return;
+	}
+	tdp_mmu_put_root(&vm->mmu, vm->root);
+	vm->root = root;
+	vm->eptp = tdp_mmu_root_eptp(root);
+	if (!vm->caps->ept_ad)
+		vm->eptp &= ~EPTP_AD_ENABLE;
+	vmcs_write64(VMCS_EPT_POINTER, vm->eptp);
+}
+
+static void entry_failed(struct vm *vm, int how)
+{
+	u32 err = how == 2 ? vmcs_read32(VMCS_INSTRUCTION_ERROR) : 0;
+
+	vmcs_dump();
+	if (how == 2)
+		vm_stop(vm, VM_ENTRY_FAILED, "%s failed: VM-instruction error "
+			"%u (%s)", vm->vcpu.launched ? "VMRESUME" : "VMLAUNCH",
+			err, vmx_insn_error_name(err));
+	else
+		vm_stop(vm, VM_ENTRY_FAILED, "%s failed: VMfailInvalid (no "
+			"current VMCS)", vm->vcpu.launched ? "VMRESUME" :
+							     "VMLAUNCH");
+}
+
+void vm_run(struct vm *vm)
+{
+	u64 khz = console_tsc_khz();
+	u64 host_limit = vm->run_limit_ms ? vm->run_limit_ms * 4 * khz : 0;
+
+	vm->start_tsc = rdtsc();
+	while (vm->outcome == VM_RUNNING) {
+		int r;
+
+		if (!tdp_mmu_root_is_valid(vm->root))
+			reload_root(vm);
+		r = vmx_enter(&vm->vcpu);
+		if (r) {
+			entry_failed(vm, r);
+			break;
+		}
+		vm_handle_exit(vm, vmcs_read32(VMCS_EXIT_REASON));
+		/* Wall-clock backstop: exits that never let the timer run. */
+		if (host_limit && rdtsc() - vm->start_tsc > host_limit)
+			vm_stop(vm, VM_TIMEOUT, "host-side time limit (4 x %llu "
+				"ms) reached", (unsigned long long)vm->run_limit_ms);
+	}
+	vm_console_flush(vm);
+}
+
+static void print_exits(struct vm *vm)
+{
+	char line[200];
+	size_t n = 0;
+
+	for (u32 i = 0; i <= EXIT_REASON_MAX; i++) {
+		if (!vm->stats.exits[i])
+			continue;
+		n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s%s(%u)=%llu",
+					  n ? " " : "",
+					  i < EXIT_REASON_MAX ? exit_reason_name(i) : "unknown",
+					  i, (unsigned long long)vm->stats.exits[i]);
+		if (n > 120) {
+			pr_info("  exits: %s", line);
+			n = 0;
+		}
+	}
+	if (n)
+		pr_info("  exits: %s", line);
+}
+
+void vm_print_summary(struct vm *vm)
+{
+	struct tdp_mmu_stats st;
+	struct tdp_mmu_check chk;
+	int r;
+
+	tdp_mmu_get_stats(&vm->mmu, &st);
+	pr_info("vm %s: summary: outcome %s (%s)", vm->name,
+		vm_outcome_name(vm->outcome), vm->stop_reason);
+	print_exits(vm);
+	pr_info("  ept: faults=%llu retries=%llu pages_4k=%lld pages_2m=%lld "
+		"pages_1g=%lld tlb_flushes=%llu",
+		(unsigned long long)vm->stats.ept_faults,
+		(unsigned long long)vm->stats.ept_retries,
+		(long long)st.pages[1], (long long)st.pages[2],
+		(long long)st.pages[3], (unsigned long long)vm->mmu.tlb_flushes);
+	pr_info("  mmio: spte_installed=%llu emulated=%llu fast_hits=%llu "
+		"walks=%llu generation=%llu",
+		(unsigned long long)vm->stats.mmio_installed,
+		(unsigned long long)vm->stats.mmio_emulated,
+		(unsigned long long)vm->stats.mmio_fast_hits,
+		(unsigned long long)vm->stats.mmio_walks,
+		(unsigned long long)(tdp_memslot_generation(&vm->mmu) &
+				     ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS));
+	pr_info("  hypercalls=%llu errors=%llu reports: %u pass, %u fail; "
+		"#GP injected=%llu unhandled ports=%llu",
+		(unsigned long long)vm->stats.hypercalls,
+		(unsigned long long)vm->stats.hypercall_errors,
+		vm->reports_pass, vm->reports_fail,
+		(unsigned long long)vm->stats.msr_gp_injected,
+		(unsigned long long)vm->stats.io_unhandled);
+	r = tdp_mmu_check_invariants(&vm->mmu, &chk);
+	if (r || chk.errors)
+		panic("vm %s: TDP MMU invariants broken (%d errors)", vm->name,
+		      chk.errors);
+	pr_info("  mmu invariants: ok (%llu tables, %llu MMIO SPTEs)",
+		(unsigned long long)chk.tables, (unsigned long long)chk.mmio);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	for (int i = 0; i < VM_HOTPLUG_SLOTS; i++)
+		if (vm->hotplug[i].slot_id)
+			pool_free_pages(vm->hotplug[i].mem,
+					vm->hotplug[i].size >> PAGE_SHIFT);
+	tdp_mmu_cache_free(&vm->mmu, &vm->vcpu.mmu_cache);
+	if (vm->root)
+		tdp_mmu_put_root(&vm->mmu, vm->root);
+	tdp_mmu_destroy(&vm->mmu);
+	if (vm->vcpu.vmcs) {
+		if (vmclear_pa((u64)(uintptr_t)vm->vcpu.vmcs))
+			pr_warn("vm %s: VMCLEAR at teardown failed", vm->name);
+		pool_free_pages(vm->vcpu.vmcs, 1);
+	}
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A VM and its vCPU (one vCPU per VM for now).  Guests run one after
+ * another in one boot; each gets a fresh VM: zeroed RAM, new memslots and
+ * TDP MMU, a new VMCS.  Fields are set up by vm_create() and then touched
+ * only by the vCPU's own run loop (single vCPU: no lock needed), except
+ * the MMU, which has its own lock.
+ */
+#ifndef TDP_HV_VM_H
+#define TDP_HV_VM_H
+
+#include "hv/vmcs_defs.h"
+#include "hv/x86_decode.h"
+#include "mmu/tdp_mmu.h"
+
+struct boot_info;
+struct vmx_caps;
+
+#define VM_NAME_MAX 32
+#define VM_CON_LINE_MAX 160
+#define VM_HOTPLUG_SLOTS 8
+
+enum vm_outcome {
+	VM_RUNNING = 0,
+	VM_EXITED, /* isa-debug-exit or HC_EXIT: status in exit_status */
+	VM_HALTED, /* HLT with interrupts disabled: can never wake */
+	VM_TRIPLE_FAULT,
+	VM_ENTRY_FAILED, /* VMLAUNCH/VMRESUME failed or exit reason 33/34 */
+	VM_TIMEOUT, /* run-time limit (preemption timer) */
+	VM_GUEST_ERROR, /* guest did something tdpvisor refuses */
+	VM_HV_ERROR, /* a host-side bug stopped this VM */
+};
+
+/* Guest GPRs in x86_gpr order; the entry stub uses VCPU_* offsets. */
+struct vcpu {
+	struct x86_gprs regs; /* regs[RSP] is unused: RSP lives in the VMCS */
+	u8 launched; /* VMLAUNCH done; VMRESUME next */
+	u8 pad[7];
+	u64 cr2; /* guest CR2 (not in the VMCS) */
+	u64 kernel_gs_base; /* allow-listed MSR shadow */
+	void *vmcs; /* 4 KiB VMCS region */
+	struct tdp_mmu_cache mmu_cache;
+	/* MMIO fast path (issue 5): last GPA and generation emulated. */
+	gpa_t mmio_gpa_cache;
+	u64 mmio_gen_cache;
+};
+
+struct testdev {
+	u64 regs[4];
+	u64 doorbell;
+};
+
+struct vm_hotplug {
+	u16 slot_id; /* 0: free */
+	void *mem;
+	u64 size;
+};
+
+struct vm_stats {
+	u64 exits[EXIT_REASON_MAX + 1]; /* last entry: unknown reasons */
+	u64 hypercalls, hypercall_errors;
+	u64 ept_faults; /* EPT violations handed to the TDP MMU */
+	u64 ept_retries; /* -EBUSY retries */
+	u64 mmio_emulated, mmio_fast_hits, mmio_walks;
+	u64 mmio_installed;
+	u64 msr_gp_injected;
+	u64 io_unhandled;
+};
+
+struct vm {
+	char name[VM_NAME_MAX];
+	const struct boot_info *bi;
+	const struct vmx_caps *caps;
+	u8 *ram; /* host pointer: guest RAM at GPA 0 */
+	u64 ram_size;
+	struct tdp_mmu mmu;
+	struct tdp_mmu_page *root; /* direct root the EPTP points at */
+	u64 eptp;
+	struct vcpu vcpu;
+	u16 vpid;
+	enum vm_outcome outcome;
+	u64 exit_status; /* VM_EXITED */
+	char stop_reason[160];
+	char con_line[VM_CON_LINE_MAX]; /* COM1 output, flushed per line */
+	u32 con_len;
+	u32 reports_pass, reports_fail;
+	struct testdev testdev;
+	struct vm_hotplug hotplug[VM_HOTPLUG_SLOTS];
+	u64 run_limit_ms;
+	u64 start_tsc;
+	struct vm_stats stats;
+	u32 test_knobs; /* VM_KNOB_* */
+};
+
+#define VM_KNOB_BAD_GUEST_STATE BIT(0) /* clear RFLAGS bit 1 before entry */
+
+/* vm.c */
+int __must_check vm_create(struct vm *vm, const char *name,
+			   const struct boot_info *bi,
+			   const struct vmx_caps *caps);
+struct guest_load_params;
+int __must_check vm_load(struct vm *vm, const struct guest_load_params *p);
+void vm_destroy(struct vm *vm);
+void vm_run(struct vm *vm);
+void vm_stop(struct vm *vm, enum vm_outcome why, const char *fmt, ...)
+	__printf(3, 4);
+const char *vm_outcome_name(enum vm_outcome o);
+void vm_print_summary(struct vm *vm);
+bool vm_gpa_is_ram(const struct vm *vm, gpa_t gpa, u64 len);
+void *vm_gpa_to_hva(const struct vm *vm, gpa_t gpa, u64 len);
+
+/* exits.c */
+void vm_handle_exit(struct vm *vm, u32 reason);
+const char *exit_reason_name(u32 reason);
+void vcpu_advance_rip(struct vm *vm);
+void vcpu_inject_gp(struct vm *vm);
+
+/* io.c */
+void vm_handle_io(struct vm *vm, u64 qual);
+void vm_console_flush(struct vm *vm);
+
+/* hypercall.c */
+void vm_handle_vmcall(struct vm *vm);
+
+/* testdev.c */
+bool testdev_contains(gpa_t gpa, u64 len);
+int testdev_access(struct vm *vm, gpa_t gpa, u32 size, bool write, u64 *val);
+
+/* vmcs.c */
+int __must_check vmcs_setup(struct vm *vm, u32 entry, u32 eax, u32 ebx);
+void vmcs_dump(void);
+const char *vmx_insn_error_name(u32 err);
+
+/* vmx.c */
+int __must_check vmx_enable(const struct vmx_caps *caps);
+void vmx_disable(void);
+u64 vmx_adjust_controls(u64 cap_msr_value, u32 want, u32 *out);
+
+/* vmx_entry.asm: 0 on VM exit, 1 VMfailInvalid, 2 VMfailValid. */
+int vmx_enter(struct vcpu *vcpu);
+
+#endif /* TDP_HV_VM_H */
