@@ -301,7 +301,9 @@ static int write_mbi(const struct guest_load_params *p,
 				   (unsigned long long)at);
 		nlen = MIN(nlen, (size_t)(PAGE_SIZE - 1));
 		memcpy(p->ram + at, p->module, p->module_size);
-		memcpy(p->ram + GUEST_MODNAME_GPA, p->module_name, nlen);
+		if (nlen) /* module_name may be NULL: no memcpy from NULL */
+			memcpy(p->ram + GUEST_MODNAME_GPA, p->module_name,
+			       nlen);
 		p->ram[GUEST_MODNAME_GPA + nlen] = '\0';
 		mod = (struct mb_module){ (u32)at, (u32)(at + p->module_size),
 					  GUEST_MODNAME_GPA, 0 };
