@@ -65,6 +65,11 @@ GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP \
 	-Iinclude -Iguest/lib
 IMG_OBJS += $(BUILD)/img/gen/guest_blobs.o
 
+# Test images loaded from the ESP (guest/ext/*.asm): the loader's other
+# formats.  NAME.asm -> NAME.bin (flat/a.out) or NAME.elf (elf64).
+EXT_GUESTS := $(BUILD)/guest/ext/aout.bin $(BUILD)/guest/ext/flat.bin \
+	$(BUILD)/guest/ext/badsum.bin $(BUILD)/guest/ext/elf64.elf
+
 # Only boot/efi_*.c may include <efi.h> (DESIGN.md §1).
 $(BUILD)/img/boot/efi_%.o: IMG_CFLAGS += $(IMG_EFI_CFLAGS)
 
@@ -107,6 +112,26 @@ $(BUILD)/guest/%.elf: $(BUILD)/guest/%.o $(GUEST_LIB) guest/lib/guest.ld
 	@echo "  LD32    $@"
 	$(Q)$(LD) -m elf_i386 -nostdlib --no-warn-rwx-segments -T guest/lib/guest.ld $(GUEST_LIB) $< -o $@
 
+# The guest ABI constants for NASM, from the one C header.
+$(BUILD)/gen/guest_abi.inc: include/guest_abi.h | $(BUILD)/.deps-build
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(IMG_CC) -E -dM $< | grep -E '^#define (HC_|MULTIBOOT_|DEBUG_EXIT|COM1|TESTDEV_)' | \
+		sed -E 's/^#define ([A-Z0-9_]+) +\(?([-0-9a-fA-FxXU]+)(ULL)?\)?.*/%define \1 \2/' | \
+		grep '^%define' > $@
+
+$(BUILD)/guest/ext/%.bin: guest/ext/%.asm guest/ext/common.inc $(BUILD)/gen/guest_abi.inc
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f bin -Iguest/ext/ -I$(BUILD)/gen/ $< -o $@
+
+$(BUILD)/guest/ext/%.elf: guest/ext/%.asm guest/ext/common.inc $(BUILD)/gen/guest_abi.inc Makefile
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 -Iguest/ext/ -I$(BUILD)/gen/ $< -o $(@:.elf=.o)
+	$(Q)$(LD) -m elf_x86_64 -nostdlib --no-warn-rwx-segments -N \
+		-Ttext=0x100000 $(@:.elf=.o) -o $@
+
 $(BUILD)/gen/guest_blobs.asm: $(GUEST_ELFS) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
@@ -136,7 +161,7 @@ $(BUILD)/tdpvisor.efi: $(BUILD)/tdpvisor.elf
 	$(Q)$(OBJDUMP) -d -S $< > $(BUILD)/tdpvisor.dis 2>/dev/null
 
 .PHONY: all
-all: $(BUILD)/tdpvisor.efi
+all: $(BUILD)/tdpvisor.efi $(EXT_GUESTS)
 
 # ---------------------------------------------------------------------------
 # Host builds of the portable code: tests (ASan+UBSan, TSan), fuzz, bench
