@@ -63,6 +63,9 @@ static const struct config_key config_keys[] = {
 	  CONFIG_STR_MAX, 0, "an ESP path of up to 127 characters" },
 	{ "run_limit_ms", KEY_UINT, FIELD(run_limit_ms), NULL, 0, 3600000, 0,
 	  "0 (no limit) or milliseconds of guest run time up to 3600000" },
+	{ "mmio_gen_start", KEY_UINT, FIELD(mmio_gen_start), NULL, 0,
+	  (1ULL << 19) - 1, 0, "a memslot generation from 0 to 524287 "
+				"(19 bits), e.g. 524280 to cross the wrap" },
 	{ "test_exception", KEY_ENUM, FIELD(test_exception), exc_names, 0, 0, 0,
 	  NULL },
 	{ "test_bad_guest_state", KEY_ENUM, FIELD(test_bad_guest_state),

@@ -39,6 +39,9 @@ BLOB(memslot);
 BLOB(badhc);
 BLOB(oob);
 BLOB(triplefault);
+BLOB(mmio);
+BLOB(mmiobad);
+BLOB(mmioslot);
 
 static const struct builtin_guest builtins[] = {
 	GUEST(demo, VM_EXITED, false, "the `make run` demo"),
@@ -51,6 +54,9 @@ static const struct builtin_guest builtins[] = {
 	GUEST(badhc, VM_EXITED, true, "bad hypercalls get errors, not a crash"),
 	GUEST(oob, VM_GUEST_ERROR, true, "access outside every memslot stops it"),
 	GUEST(triplefault, VM_TRIPLE_FAULT, true, "a triple fault stops only it"),
+	GUEST(mmio, VM_EXITED, true, "test device through MMIO SPTEs, many forms"),
+	GUEST(mmiobad, VM_GUEST_ERROR, true, "unsupported MMIO instruction stops it"),
+	GUEST(mmioslot, VM_EXITED, true, "memslot over an MMIO GPA; generation"),
 };
 
 static const struct builtin_guest *find_builtin(const char *name)

@@ -185,7 +185,7 @@ static s64 hc_get_info(struct vm *vm, const struct hc_args *a)
 		return hc_fail(vm, HC_EFAULT, "get_info: 0x%llx+%zu is not guest "
 			       "RAM", (unsigned long long)a->a0, sizeof(info));
 	info.ram_size = vm->ram_size;
-	info.mmio_gen = tdp_memslot_generation(&vm->mmu);
+	info.mmio_gen = tdp_memslots_mmio_gen(tdp_memslot_generation(&vm->mmu));
 	info.gpa_width = 39;
 	memcpy(p, &info, sizeof(info));
 	return HC_OK;

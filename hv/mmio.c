@@ -125,7 +125,7 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 	size_t n = fetch_insn(vm, bytes);
 	u64 rip = vmcs_readnat(VMCS_GUEST_RIP), val = 0;
 	struct x86_gprs *g = &vm->vcpu.regs;
-	char msg[200];
+	char msg[240];
 	int r;
 
 	r = x86_decode_insn(bytes, n, guest_mode(), &insn);

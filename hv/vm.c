@@ -144,6 +144,7 @@ static int create_mmu(struct vm *vm)
 	int r;
 
 	tdp_mmu_default_config(&cfg);
+	cfg.initial_generation = vm->bi->cfg.mmio_gen_start;
 	if (!vm->caps->ept_1g)
 		cfg.max_level = MIN(cfg.max_level, 2);
 	if (!vm->caps->ept_2m)
@@ -309,13 +310,15 @@ void vm_print_summary(struct vm *vm)
 		(long long)st.pages[1], (long long)st.pages[2],
 		(long long)st.pages[3], (unsigned long long)vm->mmu.tlb_flushes);
 	pr_info("  mmio: spte_installed=%llu emulated=%llu fast_hits=%llu "
-		"walks=%llu generation=%llu",
+		"walks=%llu generation=%llu (MMIO SPTE generation %llu)",
 		(unsigned long long)vm->stats.mmio_installed,
 		(unsigned long long)vm->stats.mmio_emulated,
 		(unsigned long long)vm->stats.mmio_fast_hits,
 		(unsigned long long)vm->stats.mmio_walks,
 		(unsigned long long)(tdp_memslot_generation(&vm->mmu) &
-				     ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS));
+				     ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS),
+		(unsigned long long)tdp_memslots_mmio_gen(
+			tdp_memslot_generation(&vm->mmu)));
 	pr_info("  hypercalls=%llu errors=%llu reports: %u pass, %u fail; "
 		"#GP injected=%llu unhandled ports=%llu",
 		(unsigned long long)vm->stats.hypercalls,

@@ -80,7 +80,7 @@ struct vm {
 	u16 vpid;
 	enum vm_outcome outcome;
 	u64 exit_status; /* VM_EXITED */
-	char stop_reason[160];
+	char stop_reason[320];
 	char con_line[VM_CON_LINE_MAX]; /* COM1 output, flushed per line */
 	u32 con_len;
 	u32 reports_pass, reports_fail;

@@ -42,6 +42,7 @@ struct tdp_config {
 	char guest_cmdline[CONFIG_STR_MAX];
 	char guest_module[CONFIG_STR_MAX];
 	u64 run_limit_ms; /* per-guest run-time limit; 0 = none */
+	u64 mmio_gen_start; /* test knob: initial memslot generation */
 	u32 test_exception; /* enum config_exception */
 	u32 test_bad_guest_state; /* 1: corrupt guest state, entry must fail */
 };

@@ -51,7 +51,8 @@
 struct hc_info {
 	unsigned long long ram_size; /* bytes of RAM at GPA 0 */
 	unsigned long long shared_bit; /* GPA bit for shared memory, 0: none */
-	unsigned long long mmio_gen; /* current memslot generation */
+	unsigned long long mmio_gen; /* memslot generation as MMIO SPTEs carry
+					it: the low 19 bits */
 	unsigned int gpa_width; /* guest MAXPHYADDR */
 	unsigned int flags;
 };
