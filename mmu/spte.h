@@ -139,6 +139,15 @@ static inline gfn_t tdp_gfn_round_for_level(gfn_t gfn, int level)
 	return gfn & ~(tdp_pages_per_level(level) - 1);
 }
 
+/*
+ * Read an SPTE.  Acquire: a table linked by another thread's
+ * compare-exchange is fully initialised by the time we look inside it.
+ */
+static inline u64 tdp_read_spte(const u64 *sptep)
+{
+	return __atomic_load_n(sptep, __ATOMIC_ACQUIRE);
+}
+
 static inline bool is_mmio_spte(u64 spte)
 {
 	return (spte & SPTE_MMIO_MASK) == SPTE_MMIO_VALUE;

@@ -120,7 +120,7 @@ static void tdp_handle_removed_pt(const struct tdp_ctx *ctx, u64 parent_spte,
 					mmu->ops->cpu_relax(mmu->opaque);
 			}
 		} else {
-			old_spte = READ_ONCE(*sptep);
+			old_spte = tdp_read_spte(sptep);
 			if (!is_shadow_present_pte(old_spte))
 				continue;
 			old_spte = __atomic_exchange_n(sptep, FROZEN_SPTE,

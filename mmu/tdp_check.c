@@ -103,7 +103,7 @@ static void tdp_check_table(struct tdp_checker *c, struct tdp_mmu_page *sp)
 	sp->check_epoch = c->epoch;
 	c->out->tables++;
 	for (i = 0; i < SPTE_ENT_PER_PAGE; i++) {
-		spte = READ_ONCE(sp->spt[i]);
+		spte = tdp_read_spte(&sp->spt[i]);
 		gfn = sp->gfn + (u64)i * tdp_pages_per_level(sp->level);
 		CHECK(c, !is_frozen_spte(spte), "frozen SPTE at gfn 0x%llx",
 		      (unsigned long long)gfn);

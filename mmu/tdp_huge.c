@@ -68,7 +68,7 @@ static u64 tdp_first_leaf_below(const struct tdp_mmu *mmu, u64 spte, int level)
 	int i;
 
 	for (i = 0; i < SPTE_ENT_PER_PAGE; i++) {
-		child = READ_ONCE(pt[i]);
+		child = tdp_read_spte(&pt[i]);
 		if (!is_shadow_present_pte(child))
 			continue;
 		if (is_last_spte(child, level - 1))

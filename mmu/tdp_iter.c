@@ -9,7 +9,7 @@ static void tdp_iter_refresh_sptep(struct tdp_iter *iter)
 {
 	iter->sptep = iter->pt_path[iter->level - 1] +
 		      tdp_spte_index(iter->gfn, iter->level);
-	iter->old_spte = READ_ONCE(*iter->sptep);
+	iter->old_spte = tdp_read_spte(iter->sptep);
 }
 
 /**
@@ -60,7 +60,7 @@ static bool try_step_down(struct tdp_iter *iter)
 	if (iter->level == iter->min_level)
 		return false;
 	/* Re-read: the SPTE may have changed since the caller looked. */
-	iter->old_spte = READ_ONCE(*iter->sptep);
+	iter->old_spte = tdp_read_spte(iter->sptep);
 	if (!is_shadow_present_pte(iter->old_spte) ||
 	    is_last_spte(iter->old_spte, iter->level))
 		return false;
@@ -80,7 +80,7 @@ static bool try_step_side(struct tdp_iter *iter)
 	iter->gfn += tdp_pages_per_level(iter->level);
 	iter->next_last_level_gfn = iter->gfn;
 	iter->sptep++;
-	iter->old_spte = READ_ONCE(*iter->sptep);
+	iter->old_spte = tdp_read_spte(iter->sptep);
 	return true;
 }
 

@@ -102,7 +102,7 @@ static bool fake_grow(struct mmu_fake *f)
 	fake_poison(chunk, CHUNK_BYTES);
 	__atomic_store_n(&f->descs[f->nr_chunks], d, __ATOMIC_RELEASE);
 	__atomic_store_n(&f->chunks[f->nr_chunks], chunk, __ATOMIC_RELEASE);
-	f->nr_chunks++;
+	__atomic_store_n(&f->nr_chunks, f->nr_chunks + 1, __ATOMIC_RELEASE);
 	return true;
 }
 
