@@ -8,12 +8,10 @@
  * Other ports read as all-ones and ignore writes (an absent device), and
  * are counted.  String and REP I/O is refused with a clear error.
  */
+#include "hv/emul.h"
 #include "hv/vm.h"
 #include "hv/vmx_ops.h"
 #include "guest_abi.h"
-
-#define COM1_LSR (COM1_PORT + 5)
-#define COM1_LAST (COM1_PORT + 7)
 
 void vm_console_flush(struct vm *vm)
 {
@@ -39,37 +37,6 @@ static void console_byte(struct vm *vm, u8 c)
 		vm_console_flush(vm);
 }
 
-static u64 io_read(struct vm *vm, u16 port, unsigned int size)
-{
-	u64 ones = size == 4 ? 0xffffffffULL : size == 2 ? 0xffff : 0xff;
-
-	if (port == COM1_LSR)
-		return 0x60; /* THR empty, transmitter empty */
-	if (port >= COM1_PORT && port <= COM1_LAST)
-		return 0;
-	vm->stats.io_unhandled++;
-	return ones;
-}
-
-static void io_write(struct vm *vm, u16 port, unsigned int size, u64 v)
-{
-	if (port == COM1_PORT) {
-		console_byte(vm, (u8)v);
-		return;
-	}
-	if (port > COM1_PORT && port <= COM1_LAST)
-		return; /* line set-up: accepted and ignored */
-	if (port == DEBUG_EXIT_PORT) {
-		vm_console_flush(vm);
-		vm->exit_status = v;
-		vm_stop(vm, VM_EXITED, "isa-debug-exit: status %llu",
-			(unsigned long long)v);
-		return;
-	}
-	(void)size;
-	vm->stats.io_unhandled++;
-}
-
 void vm_handle_io(struct vm *vm, u64 q)
 {
 	unsigned int size = IO_QUAL_SIZE(q);
@@ -83,13 +50,27 @@ void vm_handle_io(struct vm *vm, u64 q)
 			port);
 		return;
 	}
-	vcpu_advance_rip(vm);
-	if (q & IO_QUAL_IN) {
-		u64 v = io_read(vm, port, size) & mask;
+	u64 v = *rax & mask;
+	bool in = q & IO_QUAL_IN;
 
-		/* A 32-bit IN zero-extends into RAX; 8/16-bit ones merge. */
-		*rax = size == 4 ? v : (*rax & ~mask) | v;
-	} else {
-		io_write(vm, port, size, *rax & mask);
+	vcpu_advance_rip(vm);
+	switch (pio_access(port, size, in, &v)) {
+	case PIO_NONE:
+		break;
+	case PIO_CONSOLE_BYTE:
+		console_byte(vm, (u8)v);
+		break;
+	case PIO_EXIT:
+		vm_console_flush(vm);
+		vm->exit_status = v;
+		vm_stop(vm, VM_EXITED, "isa-debug-exit: status %llu",
+			(unsigned long long)v);
+		break;
+	case PIO_UNHANDLED:
+		vm->stats.io_unhandled++;
+		break;
 	}
+	/* A 32-bit IN zero-extends into RAX; 8/16-bit ones merge. */
+	if (in)
+		*rax = size == 4 ? v : (*rax & ~mask) | v;
 }

@@ -120,57 +120,41 @@ static void set_rip(u64 rip)
 /* Decode the faulting instruction, perform it on the device, retire it. */
 static void emulate_mmio(struct vm *vm, gpa_t gpa)
 {
-	struct x86_insn insn;
 	u8 bytes[X86_MAX_INSN_LEN];
 	size_t n = fetch_insn(vm, bytes);
-	u64 rip = vmcs_readnat(VMCS_GUEST_RIP), val = 0;
+	u64 rip = vmcs_readnat(VMCS_GUEST_RIP);
 	struct x86_gprs *g = &vm->vcpu.regs;
+	struct mmio_emul e;
 	char msg[240];
-	int r;
 
-	r = x86_decode_insn(bytes, n, guest_mode(), &insn);
-	if (r) {
-		x86_insn_describe_error(&insn, r, msg, sizeof(msg));
+	g->regs[X86_GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
+	switch (mmio_emulate(&vm->testdev, g, bytes, n, guest_mode(),
+			     vmcs_readnat(VMCS_GUEST_RFLAGS), gpa, &e)) {
+	case MMIO_EMUL_DONE:
+		set_rip(rip + e.insn.len);
+		break;
+	case MMIO_EMUL_REPEAT:
+		break; /* REP: re-execute for the next element */
+	case MMIO_EMUL_DECODE_ERROR:
+		x86_insn_describe_error(&e.insn, e.err, msg, sizeof(msg));
 		vm_stop(vm, VM_GUEST_ERROR, "cannot emulate MMIO access to GPA "
 			"0x%llx at RIP 0x%llx: %s", (unsigned long long)gpa,
 			(unsigned long long)rip, msg);
 		return;
-	}
-	g->regs[X86_GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
-	if (insn.string && x86_insn_rep_exhausted(&insn, g)) {
-		set_rip(rip + insn.len);
-		return;
-	}
-	if (!testdev_contains(gpa, insn.size)) {
+	case MMIO_EMUL_NO_DEVICE:
 		vm_stop(vm, VM_GUEST_ERROR, "%u-byte MMIO %s at GPA 0x%llx (RIP "
-			"0x%llx) hits no device", insn.size,
-			insn.kind == X86_INSN_READ ? "read" : "write",
+			"0x%llx) hits no device", e.insn.size,
+			e.insn.kind == X86_INSN_READ ? "read" : "write",
 			(unsigned long long)gpa, (unsigned long long)rip);
 		return;
-	}
-	if (insn.kind == X86_INSN_READ) {
-		r = testdev_access(vm, gpa, insn.size, false, &val);
-		if (!r)
-			r = x86_insn_apply_read(&insn, g, val);
-	} else {
-		r = x86_insn_write_value(&insn, g, &val);
-		if (!r)
-			r = testdev_access(vm, gpa, insn.size, true, &val);
-	}
-	if (r) {
+	case MMIO_EMUL_DEVICE_ERROR:
 		vm_stop(vm, VM_GUEST_ERROR, "MMIO %u-byte access at GPA 0x%llx "
-			"refused by the test device (%s)", insn.size,
-			(unsigned long long)gpa, errno_name(r));
+			"refused by the test device (%s)", e.insn.size,
+			(unsigned long long)gpa, errno_name(e.err));
 		return;
 	}
 	vmcs_writenat(VMCS_GUEST_RSP, g->regs[X86_GPR_RSP]);
 	vm->stats.mmio_emulated++;
-	if (insn.string) {
-		r = x86_insn_string_step(&insn, g, vmcs_readnat(VMCS_GUEST_RFLAGS));
-		if (r == 0)
-			return; /* REP: re-execute for the next element */
-	}
-	set_rip(rip + insn.len);
 }
 
 /* Runs the TDP MMU fault path for @gpa; returns false if the VM stopped. */

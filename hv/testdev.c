@@ -3,9 +3,9 @@
  * The test MMIO device of DESIGN.md §6 (register map in guest_abi.h).  It
  * is reached only through the MMIO-SPTE path: TESTDEV_GPA has no memslot,
  * so the first access installs an MMIO SPTE and later ones take
- * EPT-misconfig exits that hv/mmio.c emulates.
+ * EPT-misconfig exits that hv/mmio.c emulates.  Portable.
  */
-#include "hv/vm.h"
+#include "hv/emul.h"
 #include "guest_abi.h"
 #include "errno_codes.h"
 
@@ -22,12 +22,12 @@ static u64 size_mask(u32 size)
 
 /**
  * testdev_access() - one read or write of @size bytes at @gpa.
- * Return: 0, or -EINVAL for an access outside the device or of a size
- * other than 1, 2, 4, 8.
+ * Return: 0, or -EINVAL for an access outside the device, one that
+ * straddles two registers, or of a size other than 1, 2, 4, 8.
  */
-int testdev_access(struct vm *vm, gpa_t gpa, u32 size, bool write, u64 *val)
+int testdev_access(struct testdev *d, gpa_t gpa, u32 size, bool write,
+		   u64 *val)
 {
-	struct testdev *d = &vm->testdev;
 	u64 off, mask = size_mask(size);
 
 	if ((size != 1 && size != 2 && size != 4 && size != 8) ||
@@ -39,11 +39,11 @@ int testdev_access(struct vm *vm, gpa_t gpa, u32 size, bool write, u64 *val)
 			*val = gpa & mask;
 		return 0;
 	}
+	if ((off % 8) + size > 8)
+		return -EINVAL; /* straddles two registers */
 	if (off < TESTDEV_DOORBELL) {
 		unsigned int reg = off / 8, shift = (off % 8) * 8;
 
-		if (shift + size * 8 > 64)
-			return -EINVAL; /* straddles two registers */
 		if (write)
 			d->regs[reg] = (d->regs[reg] & ~(mask << shift)) |
 				       ((*val & mask) << shift);
@@ -51,11 +51,11 @@ int testdev_access(struct vm *vm, gpa_t gpa, u32 size, bool write, u64 *val)
 			*val = (d->regs[reg] >> shift) & mask;
 		return 0;
 	}
-	if (off >= TESTDEV_DOORBELL && off < TESTDEV_DOORBELL + 8) {
+	if (off < TESTDEV_DOORBELL + 8) {
 		if (write)
 			d->doorbell++;
 		else
-			*val = d->doorbell & mask;
+			*val = (d->doorbell >> ((off % 8) * 8)) & mask;
 		return 0;
 	}
 	if (off >= TESTDEV_ID && off < TESTDEV_ID + 8) {

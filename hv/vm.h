@@ -9,6 +9,7 @@
 #ifndef TDP_HV_VM_H
 #define TDP_HV_VM_H
 
+#include "hv/emul.h"
 #include "hv/vmcs_defs.h"
 #include "hv/x86_decode.h"
 #include "mmu/tdp_mmu.h"
@@ -43,11 +44,6 @@ struct vcpu {
 	/* MMIO fast path (issue 5): last GPA and generation emulated. */
 	gpa_t mmio_gpa_cache;
 	u64 mmio_gen_cache;
-};
-
-struct testdev {
-	u64 regs[4];
-	u64 doorbell;
 };
 
 struct vm_hotplug {
@@ -121,10 +117,6 @@ void vm_console_flush(struct vm *vm);
 
 /* hypercall.c */
 void vm_handle_vmcall(struct vm *vm);
-
-/* testdev.c */
-bool testdev_contains(gpa_t gpa, u64 len);
-int testdev_access(struct vm *vm, gpa_t gpa, u32 size, bool write, u64 *val);
 
 /* vmcs.c */
 int __must_check vmcs_setup(struct vm *vm, u32 entry, u32 eax, u32 ebx);
