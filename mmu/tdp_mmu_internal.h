@@ -79,6 +79,19 @@ bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			       bool flush);
 
 /* Roots (tdp_root.c). */
+static inline bool tdp_root_tryget(struct tdp_mmu_page *root)
+{
+	u32 n = __atomic_load_n(&root->root_refcount, __ATOMIC_RELAXED);
+
+	do {
+		if (!n)
+			return false;
+	} while (!__atomic_compare_exchange_n(&root->root_refcount, &n, n + 1,
+					      false, __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
 void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 
 /* Zap (tdp_zap.c). */

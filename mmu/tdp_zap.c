@@ -66,8 +66,13 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start,
 	u32 i;
 
 	for_each_root(mmu, i, root) {
-		/* Pin the root across yields inside the walk. */
-		__atomic_fetch_add(&root->root_refcount, 1, __ATOMIC_RELAXED);
+		/*
+		 * Pin the root across yields inside the walk.  A root whose
+		 * count already hit zero belongs to the tdp_mmu_put_root()
+		 * that is waiting for this lock to tear it down: skip it.
+		 */
+		if (!tdp_root_tryget(root))
+			continue;
 		ctx.root = root;
 		flush |= __tdp_mmu_zap_range(&ctx, start, end, &zapped);
 		if (__atomic_fetch_sub(&root->root_refcount, 1,
