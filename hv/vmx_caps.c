@@ -123,9 +123,22 @@ static void report_no_vmx(const struct vmx_caps *c)
 	}
 }
 
+/* CPUID.80000008H:EAX[7:0], the physical-address width (MAXPHYADDR). */
+unsigned int cpu_phys_addr_bits(void)
+{
+	u32 a, b, c, d;
+
+	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000008)
+		return 36;
+	cpuid_count(0x80000008, 0, &a, &b, &c, &d);
+	return a & 0xff;
+}
+
 void vmx_caps_report(const struct vmx_caps *c)
 {
-	pr_info("VMX: CPUID.1:ECX.VMX=%d", c->cpuid_vmx);
+	pr_info("VMX: CPUID.1:ECX.VMX=%d, MAXPHYADDR %u bits", c->cpuid_vmx,
+		cpu_phys_addr_bits());
 	if (!c->cpuid_vmx) {
 		report_no_vmx(c);
 		return;
