@@ -115,7 +115,8 @@ static void test_errors(void **state)
 		     "tdpvisor.cfg:3: unknown key 'serail' (accepted keys: "
 		     "serial, serial_baud, serial_mmio_base, "
 		     "serial_mmio_stride, log_level, guest_mem, hv_mem, guest, "
-		     "guest_cmdline, guest_module, test_exception)");
+		     "guest_cmdline, guest_module, run_limit_ms, "
+		     "mmio_gen_start, test_exception, test_bad_guest_state)");
 	expect_error("serial com1",
 		     "tdpvisor.cfg:1: expected 'key = value', got 'serial com1'");
 	expect_error(" = 4", "tdpvisor.cfg:1: missing key before '='");
@@ -180,7 +181,8 @@ static void test_string_errors(void **state)
 	(void)state;
 	expect_error("guest = ",
 		     "tdpvisor.cfg:1: key 'guest': bad value '' (accepted: a "
-		     "built-in guest name or an ESP path such as "
+		     "comma-separated list of built-in guest names ('tests' = "
+		     "all test guests) or ESP paths such as "
 		     "\\guests\\kernel.elf (1-127 characters))");
 	memset(text, 'a', sizeof(text));
 	memcpy(text, "guest = ", 8);
@@ -240,6 +242,31 @@ static void test_options(void **state)
 					      &err), -EINVAL);
 	assert_string_equal(err.msg,
 			    "load options: expected key=value, got 'stray'");
+}
+
+static void test_knobs(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "run_limit_ms = 0\nmmio_gen_start = "
+				     "524287\ntest_bad_guest_state = yes",
+			       &err), 0);
+	assert_int_equal(cfg.run_limit_ms, 0);
+	assert_int_equal(cfg.mmio_gen_start, 524287);
+	assert_int_equal(cfg.test_bad_guest_state, 1);
+	expect_error("mmio_gen_start = 524288",
+		     "tdpvisor.cfg:1: key 'mmio_gen_start': bad value '524288' "
+		     "(accepted: a memslot generation from 0 to 524287 (19 "
+		     "bits), e.g. 524280 to cross the wrap)");
+	expect_error("run_limit_ms = 3600001",
+		     "tdpvisor.cfg:1: key 'run_limit_ms': bad value '3600001' "
+		     "(accepted: 0 (no limit) or milliseconds of guest run time "
+		     "up to 3600000)");
+	expect_error("test_bad_guest_state = maybe",
+		     "tdpvisor.cfg:1: key 'test_bad_guest_state': bad value "
+		     "'maybe' (accepted: no, yes)");
 }
 
 static void test_cross_checks(void **state)
@@ -323,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_string_errors),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_knobs),
 		cmocka_unit_test(test_cross_checks),
 		cmocka_unit_test(test_malformed_random),
 	};
