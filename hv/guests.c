@@ -42,6 +42,7 @@ BLOB(triplefault);
 BLOB(mmio);
 BLOB(mmiobad);
 BLOB(mmioslot);
+BLOB(spin);
 
 static const struct builtin_guest builtins[] = {
 	GUEST(demo, VM_EXITED, false, "the `make run` demo"),
@@ -57,6 +58,7 @@ static const struct builtin_guest builtins[] = {
 	GUEST(mmio, VM_EXITED, true, "test device through MMIO SPTEs, many forms"),
 	GUEST(mmiobad, VM_GUEST_ERROR, true, "unsupported MMIO instruction stops it"),
 	GUEST(mmioslot, VM_EXITED, true, "memslot over an MMIO GPA; generation"),
+	GUEST(spin, VM_TIMEOUT, false, "spins: the run-time limit stops it"),
 };
 
 static const struct builtin_guest *find_builtin(const char *name)
