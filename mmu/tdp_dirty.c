@@ -45,28 +45,44 @@ retry:
 	return flush;
 }
 
-/* Run @w over every root; one TLB flush at the end if needed. */
-static u64 tdp_walk_leaves(struct tdp_mmu *mmu, struct tdp_leaf_walk *w)
+static void tdp_walk_lock(struct tdp_mmu *mmu, bool exclusive)
+{
+	if (exclusive)
+		tdp_mmu_write_lock(mmu);
+	else
+		tdp_mmu_read_lock(mmu, 0);
+}
+
+static void tdp_walk_unlock(struct tdp_mmu *mmu, bool exclusive, bool flush)
+{
+	if (flush)
+		tdp_mmu_flush_tlb(mmu);
+	if (exclusive)
+		tdp_mmu_write_unlock(mmu);
+	else
+		tdp_mmu_read_unlock(mmu, 0);
+}
+
+/* Run @w over every root.  Context: lock held.  Return: flush needed. */
+static bool __tdp_walk_leaves(struct tdp_mmu *mmu, struct tdp_leaf_walk *w)
 {
 	struct tdp_ctx ctx = { .mmu = mmu, .shared = !w->exclusive };
 	struct tdp_mmu_page *root;
 	bool flush = false;
 	u32 i;
 
-	if (w->exclusive)
-		tdp_mmu_write_lock(mmu);
-	else
-		tdp_mmu_read_lock(mmu, 0);
 	for_each_root(mmu, i, root) {
 		ctx.root = root;
 		flush |= tdp_walk_root_leaves(&ctx, w);
 	}
-	if (flush)
-		tdp_mmu_flush_tlb(mmu);
-	if (w->exclusive)
-		tdp_mmu_write_unlock(mmu);
-	else
-		tdp_mmu_read_unlock(mmu, 0);
+	return flush;
+}
+
+/* Run @w over every root; one TLB flush at the end if needed. */
+static u64 tdp_walk_leaves(struct tdp_mmu *mmu, struct tdp_leaf_walk *w)
+{
+	tdp_walk_lock(mmu, w->exclusive);
+	tdp_walk_unlock(mmu, w->exclusive, __tdp_walk_leaves(mmu, w));
 	return w->changed;
 }
 
@@ -177,6 +193,7 @@ static void tdp_get_dirty_log_locked(struct tdp_mmu *mmu,
 {
 	struct tdp_harvest h = { .slot = slot, .bitmap = bitmap };
 	struct tdp_leaf_walk w = { .arg = &h, .flush_on_change = true };
+	bool flush = false;
 	u64 i;
 
 	for (i = 0; i < words; i++)
@@ -188,8 +205,10 @@ static void tdp_get_dirty_log_locked(struct tdp_mmu *mmu,
 		tdp_walk_leaves(mmu, &w);
 		return;
 	}
-	/* Write-protect again what was reported, 64 GFNs at a time. */
+	/* Write-protect again what was reported, 64 GFNs at a time: one
+	 * lock hold, one TLB flush for the whole bitmap. */
 	w.fn = tdp_leaf_wp_masked;
+	tdp_walk_lock(mmu, false);
 	for (i = 0; i < words; i++) {
 		if (!bitmap[i])
 			continue;
@@ -197,8 +216,9 @@ static void tdp_get_dirty_log_locked(struct tdp_mmu *mmu,
 		h.mask_base = slot->base_gfn + i * 64;
 		w.start = h.mask_base;
 		w.end = MIN(h.mask_base + 64, tdp_memslot_end(slot));
-		tdp_walk_leaves(mmu, &w);
+		flush |= __tdp_walk_leaves(mmu, &w);
 	}
+	tdp_walk_unlock(mmu, false, flush);
 }
 
 /**
