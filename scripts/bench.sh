@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# make bench: the TDP MMU benchmark (bench/bench_mmu.c).
+#
+#   scripts/bench.sh BUILD_DIR
+#
+#   MMU_BENCH_GIB=N      guest memory to populate (default 1)
+#   MMU_BENCH_CG_GIB=N   size for the callgrind instruction-count run
+#                        (default: MMU_BENCH_GIB)
+#   MMU_BENCH_NO_CG=1    skip the callgrind run
+#
+# Runs the benchmark natively for times (ns/op), then once under
+# valgrind --tool=callgrind with per-phase client-request dumps for
+# instructions per operation, and merges both into one table on stdout and
+# BUILD_DIR/bench/mmu.tsv (machine-readable, tab-separated).
+set -euo pipefail
+build=${1:-build}
+bin=$build/host/bench/bbin/bench_mmu
+out=$build/bench
+gib=${MMU_BENCH_GIB:-1}
+cg_gib=${MMU_BENCH_CG_GIB:-$gib}
+mkdir -p "$out"
+[ -x "$bin" ] || { echo "bench.sh: $bin not built" >&2; exit 1; }
+
+echo "== MMU bench: ${gib} GiB, $(nproc) CPUs, $(uname -m) =="
+"$bin" -q -g "$gib" -o "$out/mmu-times.tsv"
+
+declare -A instr
+if [ "${MMU_BENCH_NO_CG:-0}" = 0 ] && command -v valgrind >/dev/null; then
+	rm -f "$out"/callgrind.out.*
+	valgrind --tool=callgrind \
+		--callgrind-out-file="$out/callgrind.out.%p" \
+		"$bin" -q -g "$cg_gib" >/dev/null 2>"$out/callgrind.log" ||
+		{ echo "bench.sh: callgrind run failed (see $out/callgrind.log)" >&2; }
+	for f in "$out"/callgrind.out.*; do
+		[ -f "$f" ] || continue
+		name=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
+		ir=$(sed -n 's/^summary: //p; s/^totals: //p' "$f" | head -1 | awk '{print $1}')
+		[ -n "$name" ] && [ -n "$ir" ] && instr[$name]=$ir
+	done
+	rm -f "$out"/callgrind.out.*
+else
+	echo "(callgrind skipped: instructions not measured)"
+fi
+
+# Merge: instructions per op = Ir of the phase / ops of that phase in the
+# callgrind run (ops scale with the size, so use the same size's op count).
+cg_scale=$(awk -v a="$gib" -v b="$cg_gib" 'BEGIN { print a / b }')
+floor_ir=${instr[floor_cmpxchg]:-}
+{
+	printf 'name\tops\tns_per_op\tx_cmpxchg_floor_ns\tinstr_per_op\tx_cmpxchg_floor_instr\tretries\ttlb_flushes\tpt_bytes_per_gib\tx_theory\n'
+	tail -n +2 "$out/mmu-times.tsv" | while IFS=$'\t' read -r name ops ns xf retries fl ptb xt; do
+		ipo=-
+		xi=-
+		if [ -n "${instr[$name]:-}" ]; then
+			ipo=$(awk -v ir="${instr[$name]}" -v ops="$ops" -v s="$cg_scale" \
+				'BEGIN { printf "%.1f", ir / (ops / s) }')
+			if [ -n "$floor_ir" ]; then
+				xi=$(awk -v a="$ipo" -v f="$floor_ir" 'BEGIN { printf "%.2f", a / (f / 10000000) }')
+			fi
+		fi
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ops" "$ns" \
+			"$xf" "$ipo" "$xi" "$retries" "$fl" "$ptb" "$xt"
+	done
+} >"$out/mmu.tsv"
+column -t -s $'\t' "$out/mmu.tsv"
+
+# Targets (reported, not enforced).
+awk -F'\t' '
+	$1 == "populate_4k_1t" { p1 = $3; x1 = $4; pt = $10 }
+	$1 == "populate_4k_2t_part" { p2 = $3 }
+	END {
+		printf "\ntargets:\n"
+		printf "  4K populate, 1 thread: %.2fx the cmpxchg floor per fault (target <= 10x)\n", x1
+		printf "  1 -> 2 threads, partitioned 4K: %.2fx throughput (target >= 1.8x)\n", p1 / p2
+		printf "  4K page-table memory: %.4fx theoretical (target <= 1.05x)\n", pt
+	}' "$out/mmu.tsv"
+echo "machine-readable: $out/mmu.tsv"
