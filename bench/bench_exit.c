@@ -100,8 +100,9 @@ __attribute__((noinline)) int bench_path_pio(struct bench_vcpu *v, u64 qual)
 	if (pio_access(port, size, in, &val) == PIO_UNHANDLED)
 		v->sink++;
 	if (in)
-		v->g.regs[X86_GPR_RAX] = size == 4 ? val :
-				(v->g.regs[X86_GPR_RAX] & ~mask) | val;
+		v->g.regs[X86_GPR_RAX] =
+			size == 4 ? val
+				  : (v->g.regs[X86_GPR_RAX] & ~mask) | val;
 	return 0;
 }
 
@@ -130,9 +131,11 @@ static int op_pio(struct bench_vcpu *v)
 
 static int run(struct bench_vcpu *v, const char *path, long iters)
 {
-	int (*op)(struct bench_vcpu *) = !strcmp(path, "mmio_cached") ?
-		op_mmio_cached : !strcmp(path, "mmio_walk") ? op_mmio_walk :
-		!strcmp(path, "pio") ? op_pio : NULL;
+	int (*op)(struct bench_vcpu *) =
+		!strcmp(path, "mmio_cached") ? op_mmio_cached
+		: !strcmp(path, "mmio_walk") ? op_mmio_walk
+		: !strcmp(path, "pio")	     ? op_pio
+					     : NULL;
 	int r = 0;
 
 	if (!op)
@@ -144,8 +147,7 @@ static int run(struct bench_vcpu *v, const char *path, long iters)
 	return r;
 }
 
-static int setup(struct mmu_fake *f, struct tdp_mmu *mmu,
-		 struct bench_vcpu *v)
+static int setup(struct mmu_fake *f, struct tdp_mmu *mmu, struct bench_vcpu *v)
 {
 	struct tdp_mmu_config cfg;
 	struct tdp_mmu_cache cache;
@@ -184,7 +186,8 @@ static int setup(struct mmu_fake *f, struct tdp_mmu *mmu,
 
 int main(int argc, char **argv)
 {
-	static const char *const paths[] = { "pio", "mmio_cached", "mmio_walk" };
+	static const char *const paths[] = { "pio", "mmio_cached",
+					     "mmio_walk" };
 	static struct mmu_fake f;
 	static struct tdp_mmu mmu;
 	struct bench_vcpu v;
@@ -198,7 +201,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 3 && !strcmp(argv[1], "run")) {
 		r = run(&v, argv[2], atol(argv[3]));
-		printf("%s: %ld iterations, result %d\n", argv[2], atol(argv[3]), r);
+		printf("%s: %ld iterations, result %d\n", argv[2],
+		       atol(argv[3]), r);
 		return r ? 1 : 0;
 	}
 	for (int i = 0; i < 3; i++) {

@@ -33,11 +33,10 @@ static const char *const serial_names[] = { "auto", "com1", "com2", "com3",
 static const char *const level_names[] = { "error", "warn", "info", "debug",
 					   NULL };
 static const char *const bool_names[] = { "no", "yes", NULL };
-static const char *const exc_names[] = { "none", "ud", "gp", "de", "bp",
-					 NULL };
+static const char *const exc_names[] = { "none", "ud", "gp", "de", "bp", NULL };
 
-#define FIELD(f) offsetof(struct tdp_config, f), \
-	sizeof(((struct tdp_config *)0)->f)
+#define FIELD(f) \
+	offsetof(struct tdp_config, f), sizeof(((struct tdp_config *)0)->f)
 
 static const struct config_key config_keys[] = {
 	{ "serial", KEY_ENUM, FIELD(serial), serial_names, 0, 0, 0, NULL },
@@ -48,9 +47,10 @@ static const struct config_key config_keys[] = {
 	{ "serial_mmio_stride", KEY_UINT, FIELD(serial_mmio_stride), NULL, 1, 4,
 	  0, "1, 2 or 4 (bytes between UART registers)" },
 	{ "log_level", KEY_ENUM, FIELD(log_level), level_names, 0, 0, 0, NULL },
-	{ "guest_mem", KEY_SIZE, FIELD(guest_mem), NULL, 2ULL << 20, 64ULL << 30,
-	  2ULL << 20, "a size from 2M to 64G in whole MiB multiples of 2M "
-		      "(suffix K, M or G), e.g. 64M" },
+	{ "guest_mem", KEY_SIZE, FIELD(guest_mem), NULL, 2ULL << 20,
+	  64ULL << 30, 2ULL << 20,
+	  "a size from 2M to 64G in whole MiB multiples of 2M "
+	  "(suffix K, M or G), e.g. 64M" },
 	{ "hv_mem", KEY_SIZE, FIELD(hv_mem), NULL, 4ULL << 20, 4ULL << 30,
 	  1ULL << 20, "a size from 4M to 4G in whole MiB (suffix K, M or G)" },
 	{ "guest", KEY_STR, FIELD(guest), NULL, 1, CONFIG_STR_MAX, 0,
@@ -59,13 +59,14 @@ static const struct config_key config_keys[] = {
 	  "(1-127 characters)" },
 	{ "guest_cmdline", KEY_STR, FIELD(guest_cmdline), NULL, 0,
 	  CONFIG_STR_MAX, 0, "a string of up to 127 characters" },
-	{ "guest_module", KEY_STR, FIELD(guest_module), NULL, 1,
-	  CONFIG_STR_MAX, 0, "an ESP path of up to 127 characters" },
+	{ "guest_module", KEY_STR, FIELD(guest_module), NULL, 1, CONFIG_STR_MAX,
+	  0, "an ESP path of up to 127 characters" },
 	{ "run_limit_ms", KEY_UINT, FIELD(run_limit_ms), NULL, 0, 3600000, 0,
 	  "0 (no limit) or milliseconds of guest run time up to 3600000" },
 	{ "mmio_gen_start", KEY_UINT, FIELD(mmio_gen_start), NULL, 0,
-	  (1ULL << 19) - 1, 0, "a memslot generation from 0 to 524287 "
-				"(19 bits), e.g. 524280 to cross the wrap" },
+	  (1ULL << 19) - 1, 0,
+	  "a memslot generation from 0 to 524287 "
+	  "(19 bits), e.g. 524280 to cross the wrap" },
 	{ "test_exception", KEY_ENUM, FIELD(test_exception), exc_names, 0, 0, 0,
 	  NULL },
 	{ "test_bad_guest_state", KEY_ENUM, FIELD(test_bad_guest_state),
@@ -290,11 +291,13 @@ static int set_value(struct parse_ctx *c, const struct config_key *k,
 		return set_number(c, k, v, vlen, field);
 	case KEY_STR:
 		if (vlen < k->min || vlen >= k->max)
-			return fail(c, "key '%s': bad value '%.*s' (accepted: %s)",
+			return fail(c,
+				    "key '%s': bad value '%.*s' (accepted: %s)",
 				    k->name, (int)MIN(vlen, 64), v, k->help);
 		for (size_t i = 0; i < vlen; i++)
 			if ((u8)v[i] < 0x20 || (u8)v[i] > 0x7e)
-				return fail(c, "key '%s': value has a control or "
+				return fail(c,
+					    "key '%s': value has a control or "
 					    "non-ASCII byte at column %zu",
 					    k->name, i + 1);
 		memcpy(field, v, vlen);
@@ -389,7 +392,8 @@ int config_parse_file(struct tdp_config *cfg, const char *name,
 
 		while (end < len && text[end] != '\n') {
 			if (!text[end])
-				return fail(&c, "NUL byte at column %zu "
+				return fail(&c,
+					    "NUL byte at column %zu "
 					    "(is this a text file?)",
 					    end - start + 1);
 			end++;
@@ -451,9 +455,10 @@ int config_check(const struct tdp_config *cfg, struct config_error *err)
 	err->msg[0] = '\0';
 	if (cfg->serial == SERIAL_MMIO && !cfg->serial_mmio_base)
 		return fail(&c, "serial = mmio needs serial_mmio_base "
-			    "(the UART's physical address)");
+				"(the UART's physical address)");
 	if (cfg->serial != SERIAL_MMIO && cfg->serial_mmio_base)
-		return fail(&c, "serial_mmio_base is set but serial = %s; "
+		return fail(&c,
+			    "serial_mmio_base is set but serial = %s; "
 			    "set serial = mmio to use it",
 			    config_serial_name(cfg->serial));
 	return 0;

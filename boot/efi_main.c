@@ -111,14 +111,17 @@ static const char *setup_serial(const struct tdp_config *cfg, u32 *baud)
 		if (spcr.baud && cfg->serial_baud == 115200)
 			*baud = spcr.baud;
 	} else {
-		u32 idx = cfg->serial == SERIAL_AUTO ? 0 : cfg->serial - SERIAL_COM1;
+		u32 idx = cfg->serial == SERIAL_AUTO
+				  ? 0
+				  : cfg->serial - SERIAL_COM1;
 
 		serial.base = com_ports[idx];
 	}
 	serial.read = serial.mmio ? uart_mmio_read : uart_pio_read;
 	serial.write = serial.mmio ? uart_mmio_write : uart_pio_write;
-	fmt_snprintf(desc, sizeof(desc), "%s 0x%llx%s", serial.mmio ? "MMIO" :
-		     "port", (unsigned long long)serial.base,
+	fmt_snprintf(desc, sizeof(desc), "%s 0x%llx%s",
+		     serial.mmio ? "MMIO" : "port",
+		     (unsigned long long)serial.base,
 		     cfg->serial == SERIAL_AUTO ? " (auto)" : "");
 	return desc;
 }
@@ -180,8 +183,8 @@ static int load_blob(const char *path, struct boot_blob *b, const char *what)
 	st = efi_read_file(self_image, path, &data, &len);
 	if (EFI_ERROR(st)) {
 		pr_err("boot: cannot read %s '%s' from the ESP: EFI "
-		       "status 0x%llx%s", what, path,
-		       (unsigned long long)st,
+		       "status 0x%llx%s",
+		       what, path, (unsigned long long)st,
 		       st == EFI_NOT_FOUND ? " (file not found)" : "");
 		return -ENOENT;
 	}
@@ -242,8 +245,8 @@ static EFI_STATUS exit_boot_services(void)
 		if (st != EFI_BUFFER_TOO_SMALL)
 			return st;
 		size += 8 * sizeof(EFI_MEMORY_DESCRIPTOR);
-		st = uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData,
-				       size, (void **)&map);
+		st = uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, size,
+				       (void **)&map);
 		if (EFI_ERROR(st))
 			return st;
 		st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, map, &key,
@@ -284,7 +287,8 @@ static void load_guests(void)
 		if (!is_builtin_name(p)) {
 			if (n == BOOT_MAX_IMAGES) {
 				pr_err("boot: more than %d guest images in "
-				       "'guest'", BOOT_MAX_IMAGES);
+				       "'guest'",
+				       BOOT_MAX_IMAGES);
 				stop_boot(TDP_STATUS_CONFIG);
 			}
 			if (load_blob(p, &bi.guest_images[n++], "guest image"))
@@ -314,7 +318,8 @@ static void allocate_memory(void)
 	}
 	bi.guest_ram_size = bi.cfg.guest_mem;
 	pr_info("boot: hypervisor pool %llu MiB at 0x%llx, guest RAM %llu MiB "
-		"at 0x%llx", (unsigned long long)(bi.hv_pool_size >> 20),
+		"at 0x%llx",
+		(unsigned long long)(bi.hv_pool_size >> 20),
 		(unsigned long long)bi.hv_pool_base,
 		(unsigned long long)(bi.guest_ram_size >> 20),
 		(unsigned long long)bi.guest_ram_base);

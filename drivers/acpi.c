@@ -105,8 +105,9 @@ int acpi_parse_spcr(u64 rsdp, struct acpi_spcr_info *out)
 		return -EINVAL;
 	out->mmio = gas.space_id == ACPI_SPACE_MEMORY;
 	out->base = gas.address;
-	out->stride = gas.access_size >= 1 && gas.access_size <= 3 ?
-			      1u << (gas.access_size - 1) : 1;
+	out->stride = gas.access_size >= 1 && gas.access_size <= 3
+			      ? 1u << (gas.access_size - 1)
+			      : 1;
 	if (out->stride == 1 && gas.bit_width == 32)
 		out->stride = 4;
 	out->baud = b[SPCR_BAUD] < 8 ? bauds[b[SPCR_BAUD]] : 0;
@@ -217,7 +218,6 @@ int acpi_parse_power(u64 rsdp, struct acpi_power_info *out)
 	if (dsdt)
 		out->have_s5 = acpi_aml_find_s5((const u8 *)(dsdt + 1),
 						dsdt->length - sizeof(*dsdt),
-						&out->slp_typa,
-						&out->slp_typb);
+						&out->slp_typa, &out->slp_typb);
 	return out->pm1a_cnt && out->have_s5 ? 0 : -ENOENT;
 }

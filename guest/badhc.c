@@ -10,21 +10,26 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	(void)magic;
 	(void)mbi;
 	memset(big, 'x', sizeof(big));
-	report("unknown number 0 -> ENOSYS", hypercall(0, 0, 0, 0, 0) == HC_ENOSYS);
+	report("unknown number 0 -> ENOSYS",
+	       hypercall(0, 0, 0, 0, 0) == HC_ENOSYS);
 	report("unknown number 9999 -> ENOSYS",
 	       hypercall(9999, 1, 2, 3, 4) == HC_ENOSYS);
 	report("print length 300 -> EINVAL",
-	       hypercall(HC_PRINT, (u32)(uintptr_t)big, 300, 0, 0) == HC_EINVAL);
+	       hypercall(HC_PRINT, (u32)(uintptr_t)big, 300, 0, 0) ==
+		       HC_EINVAL);
 	report("print from non-RAM GPA -> EFAULT",
 	       hypercall(HC_PRINT, 0xf0000000, 8, 0, 0) == HC_EFAULT);
 	report("report result 7 -> EINVAL",
-	       hypercall(HC_REPORT, (u32)(uintptr_t)name_ok, 7, 0, 0) == HC_EINVAL);
+	       hypercall(HC_REPORT, (u32)(uintptr_t)name_ok, 7, 0, 0) ==
+		       HC_EINVAL);
 	report("report with unterminated name -> EFAULT",
 	       hypercall(HC_REPORT, (u32)(uintptr_t)big, 1, 0, 0) == HC_EFAULT);
 	report("memslot_add slot 0 -> EINVAL",
-	       hypercall(HC_MEMSLOT_ADD, 0, 0x40000000, 0x200000, 0) == HC_EINVAL);
+	       hypercall(HC_MEMSLOT_ADD, 0, 0x40000000, 0x200000, 0) ==
+		       HC_EINVAL);
 	report("memslot_add misaligned -> EINVAL",
-	       hypercall(HC_MEMSLOT_ADD, 2, 0x40001000, 0x200000, 0) == HC_EINVAL);
+	       hypercall(HC_MEMSLOT_ADD, 2, 0x40001000, 0x200000, 0) ==
+		       HC_EINVAL);
 	report("memslot_add 0 bytes -> EINVAL",
 	       hypercall(HC_MEMSLOT_ADD, 2, 0x40000000, 0, 0) == HC_EINVAL);
 	report("memslot_remove unknown slot -> ENOENT",

@@ -15,8 +15,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 
 	(void)magic;
 	(void)mbi;
-	report("get_info", hypercall(HC_GET_INFO, (u32)(uintptr_t)&info, 0, 0,
-				     0) == 0);
+	report("get_info",
+	       hypercall(HC_GET_INFO, (u32)(uintptr_t)&info, 0, 0, 0) == 0);
 	u64 gen0 = info.mmio_gen;
 
 	report("memslot_add slot 1 at 1 GiB",
@@ -29,7 +29,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	report("new slot keeps data",
 	       p[0] == 0x11223344 && p[SLOT_SIZE / 4 - 1] == 0x55667788);
 	report("adding slot 1 again is refused (EBUSY)",
-	       hypercall(HC_MEMSLOT_ADD, 1, SLOT_GPA, SLOT_SIZE, 0) == HC_EBUSY);
+	       hypercall(HC_MEMSLOT_ADD, 1, SLOT_GPA, SLOT_SIZE, 0) ==
+		       HC_EBUSY);
 	report("overlapping slot 2 is refused",
 	       hypercall(HC_MEMSLOT_ADD, 2, SLOT_GPA, SLOT_SIZE, 0) < 0);
 	report("slot over guest RAM is refused",

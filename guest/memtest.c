@@ -17,7 +17,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	(void)magic;
 	if (end > start + (40u << 20))
 		end = start + (40u << 20);
-	printf("memtest: 0x%x-0x%x (%u MiB)\n", start, end, (end - start) >> 20);
+	printf("memtest: 0x%x-0x%x (%u MiB)\n", start, end,
+	       (end - start) >> 20);
 	for (u32 a = start; a < end; a += 4096) {
 		volatile u32 *p = (u32 *)(uintptr_t)a;
 

@@ -22,26 +22,33 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	(void)magic;
 	(void)mbi;
 	/* 89 /r and 8B /r, 32-bit */
-	asm volatile("movl %1, %0" : "=m"(REG32(TESTDEV_REG0)) : "r"(0x11223344u));
+	asm volatile("movl %1, %0"
+		     : "=m"(REG32(TESTDEV_REG0))
+		     : "r"(0x11223344u));
 	asm volatile("movl %1, %0" : "=r"(v) : "m"(REG32(TESTDEV_REG0)));
 	report("mov r32 -> mmio -> r32", v == 0x11223344);
 	/* 88 /r with a high-byte register (AH), 8A /r into BL */
-	asm volatile("movb %%ah, %0" : "=m"(DEV[TESTDEV_REG0 + 1]) : "a"(0xab00u));
+	asm volatile("movb %%ah, %0"
+		     : "=m"(DEV[TESTDEV_REG0 + 1])
+		     : "a"(0xab00u));
 	asm volatile("movb %1, %%bl" : "=b"(b) : "m"(DEV[TESTDEV_REG0 + 1]));
 	report("mov ah -> mmio byte 1, mov mmio -> bl", b == 0xab);
 	report("byte write merged into the register",
 	       REG32(TESTDEV_REG0) == 0x1122ab44);
 	/* 66 89 /r and 66 8B /r */
-	asm volatile("movw %1, %0" : "=m"(*(volatile u16 *)(DEV + TESTDEV_REG1))
+	asm volatile("movw %1, %0"
+		     : "=m"(*(volatile u16 *)(DEV + TESTDEV_REG1))
 		     : "r"((u16)0xbeef));
-	asm volatile("movw %1, %0" : "=r"(w)
+	asm volatile("movw %1, %0"
+		     : "=r"(w)
 		     : "m"(*(volatile u16 *)(DEV + TESTDEV_REG1)));
 	report("16-bit mov both ways (66 prefix)", w == 0xbeef);
 	/* C7 /0 and C6 /0: immediates */
 	asm volatile("movl $0x80000001, %0" : "=m"(REG32(TESTDEV_REG2)));
 	asm volatile("movb $0x7f, %0" : "=m"(DEV[TESTDEV_REG2 + 4]));
-	report("mov imm32 and imm8 -> mmio", REG32(TESTDEV_REG2) == 0x80000001 &&
-						     DEV[TESTDEV_REG2 + 4] == 0x7f);
+	report("mov imm32 and imm8 -> mmio",
+	       REG32(TESTDEV_REG2) == 0x80000001 &&
+		       DEV[TESTDEV_REG2 + 4] == 0x7f);
 	/* A1: moffs32 */
 	asm volatile("movl 0xfe000008, %0" : "=a"(v));
 	report("mov moffs -> eax (A1)", (v & 0xffff) == 0xbeef);
@@ -50,10 +57,12 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	report("movzx byte", v == 0x80);
 	asm volatile("movsbl %1, %0" : "=r"(v) : "m"(DEV[TESTDEV_REG2 + 3]));
 	report("movsx byte", v == 0xffffff80);
-	asm volatile("movswl %1, %0" : "=r"(v)
+	asm volatile("movswl %1, %0"
+		     : "=r"(v)
 		     : "m"(*(volatile u16 *)(DEV + TESTDEV_REG2 + 2)));
 	report("movsx word", v == 0xffff8000);
-	asm volatile("movzwl %1, %0" : "=r"(v)
+	asm volatile("movzwl %1, %0"
+		     : "=r"(v)
 		     : "m"(*(volatile u16 *)(DEV + TESTDEV_REG2 + 2)));
 	report("movzx word", v == 0x8000);
 	/* ID register, two 32-bit halves */

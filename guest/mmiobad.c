@@ -11,7 +11,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	(void)magic;
 	(void)mbi;
 	printf("adding 1 to a device register with ADD r/m32, imm8\n");
-	asm volatile("addl $1, %0" : "+m"(*(volatile u32 *)(uintptr_t)TESTDEV_GPA));
+	asm volatile("addl $1, %0"
+		     : "+m"(*(volatile u32 *)(uintptr_t)TESTDEV_GPA));
 	report("unsupported MMIO instruction did not stop the guest", 0);
 	return 1;
 }

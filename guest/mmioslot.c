@@ -25,7 +25,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	(void)mbi;
 	printf("memslot generation at start: %u\n", gen());
 	for (int round = 0; round < 3; round++) {
-		report("device window answers", WIN == TESTDEV_GPA + TESTDEV_WINDOW);
+		report("device window answers",
+		       WIN == TESTDEV_GPA + TESTDEV_WINDOW);
 		report("device answers again (misconfig path)",
 		       WIN == TESTDEV_GPA + TESTDEV_WINDOW);
 		report("memslot_add over the device GPA",

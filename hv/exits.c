@@ -98,8 +98,8 @@ void vcpu_advance_rip(struct vm *vm)
 void vcpu_inject_gp(struct vm *vm)
 {
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID |
-			     INTR_INFO_DELIVER_CODE | INTR_TYPE_HW_EXCEPTION |
-			     13);
+						   INTR_INFO_DELIVER_CODE |
+						   INTR_TYPE_HW_EXCEPTION | 13);
 	vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0);
 	vm->stats.msr_gp_injected++;
 }
@@ -137,9 +137,10 @@ static void handle_hlt(struct vm *vm)
 	vcpu_advance_rip(vm);
 	/* No interrupt is ever injected: HLT with IF=0 can never wake. */
 	if (!(vmcs_readnat(VMCS_GUEST_RFLAGS) & X86_RFLAGS_IF))
-		vm_stop(vm, VM_HALTED, "HLT with interrupts disabled at RIP "
-			"0x%llx", (unsigned long long)(vmcs_readnat(VMCS_GUEST_RIP) -
-						       1));
+		vm_stop(vm, VM_HALTED,
+			"HLT with interrupts disabled at RIP "
+			"0x%llx",
+			(unsigned long long)(vmcs_readnat(VMCS_GUEST_RIP) - 1));
 	/* With IF=1 the vCPU would wait for an interrupt tdpvisor never
 	 * sends; resuming at once is a spurious wake-up, which is legal. */
 }
@@ -172,20 +173,44 @@ static bool pat_valid(u64 pat)
 static bool msr_read(struct vm *vm, u32 msr, u64 *v)
 {
 	switch (msr) {
-	case MSR_IA32_EFER: *v = vmcs_read64(VMCS_GUEST_EFER); return true;
-	case MSR_IA32_PAT: *v = vmcs_read64(VMCS_GUEST_PAT); return true;
-	case MSR_IA32_SYSENTER_CS: *v = vmcs_read32(VMCS_GUEST_SYSENTER_CS); return true;
-	case MSR_IA32_SYSENTER_ESP: *v = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP); return true;
-	case MSR_IA32_SYSENTER_EIP: *v = vmcs_readnat(VMCS_GUEST_SYSENTER_EIP); return true;
-	case MSR_FS_BASE: *v = vmcs_readnat(VMCS_GUEST_FS_BASE); return true;
-	case MSR_GS_BASE: *v = vmcs_readnat(VMCS_GUEST_GS_BASE); return true;
-	case MSR_KERNEL_GS_BASE: *v = vm->vcpu.kernel_gs_base; return true;
-	case MSR_IA32_TSC: *v = rdtsc(); return true;
+	case MSR_IA32_EFER:
+		*v = vmcs_read64(VMCS_GUEST_EFER);
+		return true;
+	case MSR_IA32_PAT:
+		*v = vmcs_read64(VMCS_GUEST_PAT);
+		return true;
+	case MSR_IA32_SYSENTER_CS:
+		*v = vmcs_read32(VMCS_GUEST_SYSENTER_CS);
+		return true;
+	case MSR_IA32_SYSENTER_ESP:
+		*v = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		*v = vmcs_readnat(VMCS_GUEST_SYSENTER_EIP);
+		return true;
+	case MSR_FS_BASE:
+		*v = vmcs_readnat(VMCS_GUEST_FS_BASE);
+		return true;
+	case MSR_GS_BASE:
+		*v = vmcs_readnat(VMCS_GUEST_GS_BASE);
+		return true;
+	case MSR_KERNEL_GS_BASE:
+		*v = vm->vcpu.kernel_gs_base;
+		return true;
+	case MSR_IA32_TSC:
+		*v = rdtsc();
+		return true;
 	case MSR_IA32_PLATFORM_ID:
 	case MSR_IA32_BIOS_SIGN_ID:
-	case MSR_IA32_MTRRCAP: *v = 0; return true;
-	case MSR_IA32_MTRR_DEF_TYPE: *v = 0x806; return true; /* on, WB */
-	case MSR_IA32_MISC_ENABLE: *v = 1; return true; /* fast strings */
+	case MSR_IA32_MTRRCAP:
+		*v = 0;
+		return true;
+	case MSR_IA32_MTRR_DEF_TYPE:
+		*v = 0x806;
+		return true; /* on, WB */
+	case MSR_IA32_MISC_ENABLE:
+		*v = 1;
+		return true; /* fast strings */
 	}
 	return false;
 }
@@ -204,9 +229,15 @@ static bool msr_write(struct vm *vm, u32 msr, u64 v)
 			return false;
 		vmcs_write64(VMCS_GUEST_PAT, v);
 		return true;
-	case MSR_IA32_SYSENTER_CS: vmcs_write32(VMCS_GUEST_SYSENTER_CS, v); return true;
-	case MSR_IA32_SYSENTER_ESP: vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, v); return true;
-	case MSR_IA32_SYSENTER_EIP: vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, v); return true;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(VMCS_GUEST_SYSENTER_CS, v);
+		return true;
+	case MSR_IA32_SYSENTER_ESP:
+		vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, v);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, v);
+		return true;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
 	case MSR_KERNEL_GS_BASE:
@@ -241,7 +272,8 @@ static void handle_msr(struct vm *vm, bool write)
 		}
 	} else {
 		if (!msr_read(vm, msr, &v)) {
-			pr_debug("vm %s: RDMSR 0x%x refused: #GP", vm->name, msr);
+			pr_debug("vm %s: RDMSR 0x%x refused: #GP", vm->name,
+				 msr);
 			vcpu_inject_gp(vm);
 			return;
 		}
@@ -266,11 +298,14 @@ static void handle_cr_access(struct vm *vm)
 {
 	u64 q = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
 	unsigned int cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
-	u64 v = reg == X86_GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : *gpr(vm, reg);
+	u64 v = reg == X86_GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP)
+				   : *gpr(vm, reg);
 
 	if (type != 0 || (cr != 0 && cr != 4)) {
-		vm_stop(vm, VM_HV_ERROR, "unexpected control-register exit "
-			"(qualification 0x%llx)", (unsigned long long)q);
+		vm_stop(vm, VM_HV_ERROR,
+			"unexpected control-register exit "
+			"(qualification 0x%llx)",
+			(unsigned long long)q);
 		return;
 	}
 	if (cr == 0) {
@@ -299,8 +334,10 @@ static void handle_io(struct vm *vm)
 
 static void handle_triple_fault(struct vm *vm)
 {
-	vm_stop(vm, VM_TRIPLE_FAULT, "triple fault at RIP 0x%llx (CR0=0x%llx, "
-		"IDTR limit %u)", (unsigned long long)vmcs_readnat(VMCS_GUEST_RIP),
+	vm_stop(vm, VM_TRIPLE_FAULT,
+		"triple fault at RIP 0x%llx (CR0=0x%llx, "
+		"IDTR limit %u)",
+		(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP),
 		(unsigned long long)vmcs_readnat(VMCS_GUEST_CR0),
 		vmcs_read32(VMCS_GUEST_IDTR_LIMIT));
 }
@@ -312,8 +349,10 @@ static void handle_external_interrupt(struct vm *vm)
 
 static void handle_preemption_timer(struct vm *vm)
 {
-	vm_stop(vm, VM_TIMEOUT, "run-time limit of %llu ms reached (RIP "
-		"0x%llx)", (unsigned long long)vm->run_limit_ms,
+	vm_stop(vm, VM_TIMEOUT,
+		"run-time limit of %llu ms reached (RIP "
+		"0x%llx)",
+		(unsigned long long)vm->run_limit_ms,
 		(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP));
 }
 
@@ -322,8 +361,10 @@ static void handle_failed_entry(struct vm *vm)
 	u32 reason = vmcs_read32(VMCS_EXIT_REASON) & 0xffff;
 
 	vmcs_dump();
-	vm_stop(vm, VM_ENTRY_FAILED, "VM entry failed: %s (exit reason %u, "
-		"qualification %llu)", exit_reason_name(reason), reason,
+	vm_stop(vm, VM_ENTRY_FAILED,
+		"VM entry failed: %s (exit reason %u, "
+		"qualification %llu)",
+		exit_reason_name(reason), reason,
 		(unsigned long long)vmcs_readnat(VMCS_EXIT_QUALIFICATION));
 }
 
@@ -332,8 +373,10 @@ static void unexpected_exit(struct vm *vm)
 	u32 reason = vmcs_read32(VMCS_EXIT_REASON) & 0xffff;
 
 	vmcs_dump();
-	vm_stop(vm, VM_GUEST_ERROR, "unexpected VM exit: reason %u (%s) at RIP "
-		"0x%llx", reason, exit_reason_name(reason),
+	vm_stop(vm, VM_GUEST_ERROR,
+		"unexpected VM exit: reason %u (%s) at RIP "
+		"0x%llx",
+		reason, exit_reason_name(reason),
 		(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP));
 }
 

@@ -17,8 +17,8 @@
 #define MB_FLAG_MEMINFO BIT(1)
 #define MB_FLAG_VIDEO BIT(2)
 #define MB_FLAG_AOUT BIT(16)
-#define MB_FLAGS_SUPPORTED (MB_FLAG_PAGE_ALIGN | MB_FLAG_MEMINFO | \
-			    MB_FLAG_VIDEO | MB_FLAG_AOUT)
+#define MB_FLAGS_SUPPORTED \
+	(MB_FLAG_PAGE_ALIGN | MB_FLAG_MEMINFO | MB_FLAG_VIDEO | MB_FLAG_AOUT)
 
 #define MBI_MEM BIT(0)
 #define MBI_CMDLINE BIT(2)
@@ -80,8 +80,8 @@ struct elf64_phdr {
 	u64 offset, vaddr, paddr, filesz, memsz, align;
 };
 
-static int __printf(3, 4) bad(struct guest_load_result *r, int err,
-			      const char *fmt, ...)
+static int __printf(3, 4)
+	bad(struct guest_load_result *r, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,17 +108,21 @@ static int load_segment(const struct guest_load_params *p,
 			u64 paddr, u64 memsz, unsigned int idx)
 {
 	if (filesz > memsz)
-		return bad(r, -ENOEXEC, "program header %u: file size 0x%llx "
-			   "exceeds memory size 0x%llx", idx,
-			   (unsigned long long)filesz,
+		return bad(r, -ENOEXEC,
+			   "program header %u: file size 0x%llx "
+			   "exceeds memory size 0x%llx",
+			   idx, (unsigned long long)filesz,
 			   (unsigned long long)memsz);
 	if (!file_range_ok(p, off, filesz))
-		return bad(r, -ENOEXEC, "program header %u: file bytes "
-			   "0x%llx+0x%llx lie outside the %llu-byte image", idx,
-			   (unsigned long long)off, (unsigned long long)filesz,
+		return bad(r, -ENOEXEC,
+			   "program header %u: file bytes "
+			   "0x%llx+0x%llx lie outside the %llu-byte image",
+			   idx, (unsigned long long)off,
+			   (unsigned long long)filesz,
 			   (unsigned long long)p->image_size);
 	if (!ram_range_ok(p, paddr, memsz))
-		return bad(r, -E2BIG, "program header %u: load address "
+		return bad(r, -E2BIG,
+			   "program header %u: load address "
 			   "0x%llx+0x%llx is outside guest RAM [1 MiB, 0x%llx)",
 			   idx, (unsigned long long)paddr,
 			   (unsigned long long)memsz,
@@ -142,12 +146,14 @@ static int load_elf32(const struct guest_load_params *p,
 		return bad(r, -ENOEXEC, "ELF32 header truncated");
 	memcpy(&eh, p->image, sizeof(eh));
 	if (eh.machine != EM_386 && eh.machine != EM_X86_64)
-		return bad(r, -ENOEXEC, "ELF32 machine %u is not x86", eh.machine);
+		return bad(r, -ENOEXEC, "ELF32 machine %u is not x86",
+			   eh.machine);
 	if (eh.phentsize < sizeof(ph) ||
 	    !file_range_ok(p, eh.phoff, (u64)eh.phnum * eh.phentsize))
-		return bad(r, -ENOEXEC, "ELF32 program headers (offset 0x%x, "
-			   "%u x %u bytes) lie outside the image", eh.phoff,
-			   eh.phnum, eh.phentsize);
+		return bad(r, -ENOEXEC,
+			   "ELF32 program headers (offset 0x%x, "
+			   "%u x %u bytes) lie outside the image",
+			   eh.phoff, eh.phnum, eh.phentsize);
 	for (unsigned int i = 0; i < eh.phnum; i++) {
 		memcpy(&ph, p->image + eh.phoff + (u64)i * eh.phentsize,
 		       sizeof(ph));
@@ -161,8 +167,10 @@ static int load_elf32(const struct guest_load_params *p,
 	}
 	r->entry = eh.entry;
 	r->kind = GUEST_IMAGE_MULTIBOOT_ELF32;
-	return loaded ? 0 : bad(r, -ENOEXEC, "ELF32 image has no PT_LOAD "
-				"segment");
+	return loaded ? 0
+		      : bad(r, -ENOEXEC,
+			    "ELF32 image has no PT_LOAD "
+			    "segment");
 }
 
 static int load_elf64(const struct guest_load_params *p,
@@ -181,10 +189,12 @@ static int load_elf64(const struct guest_load_params *p,
 			   eh.machine);
 	if (eh.phentsize < sizeof(ph) || eh.phoff > p->image_size ||
 	    !file_range_ok(p, eh.phoff, (u64)eh.phnum * eh.phentsize))
-		return bad(r, -ENOEXEC, "ELF64 program headers lie outside "
+		return bad(r, -ENOEXEC,
+			   "ELF64 program headers lie outside "
 			   "the image");
 	if (eh.entry > 0xffffffffULL)
-		return bad(r, -ENOEXEC, "ELF64 entry 0x%llx is above 4 GiB; "
+		return bad(r, -ENOEXEC,
+			   "ELF64 entry 0x%llx is above 4 GiB; "
 			   "multiboot enters in 32-bit mode",
 			   (unsigned long long)eh.entry);
 	for (unsigned int i = 0; i < eh.phnum; i++) {
@@ -200,8 +210,10 @@ static int load_elf64(const struct guest_load_params *p,
 	}
 	r->entry = (u32)eh.entry;
 	r->kind = GUEST_IMAGE_MULTIBOOT_ELF64;
-	return loaded ? 0 : bad(r, -ENOEXEC, "ELF64 image has no PT_LOAD "
-				"segment");
+	return loaded ? 0
+		      : bad(r, -ENOEXEC,
+			    "ELF64 image has no PT_LOAD "
+			    "segment");
 }
 
 static int load_aout(const struct guest_load_params *p,
@@ -212,36 +224,45 @@ static int load_aout(const struct guest_load_params *p,
 
 	if (h->header_addr < h->load_addr ||
 	    h->header_addr - h->load_addr > hdr_off)
-		return bad(r, -ENOEXEC, "multiboot header_addr 0x%x / load_addr "
+		return bad(r, -ENOEXEC,
+			   "multiboot header_addr 0x%x / load_addr "
 			   "0x%x do not match the header's file offset 0x%llx",
 			   h->header_addr, h->load_addr,
 			   (unsigned long long)hdr_off);
 	file_off = hdr_off - (h->header_addr - h->load_addr);
-	end = h->load_end_addr ? h->load_end_addr :
-				 h->load_addr + (p->image_size - file_off);
+	end = h->load_end_addr ? h->load_end_addr
+			       : h->load_addr + (p->image_size - file_off);
 	if (end < h->load_addr)
-		return bad(r, -ENOEXEC, "multiboot load_end_addr 0x%x is below "
-			   "load_addr 0x%x", h->load_end_addr, h->load_addr);
+		return bad(r, -ENOEXEC,
+			   "multiboot load_end_addr 0x%x is below "
+			   "load_addr 0x%x",
+			   h->load_end_addr, h->load_addr);
 	load_len = end - h->load_addr;
 	if (h->bss_end_addr && h->bss_end_addr < end)
-		return bad(r, -ENOEXEC, "multiboot bss_end_addr 0x%x is below "
-			   "the loaded end 0x%llx", h->bss_end_addr,
-			   (unsigned long long)end);
+		return bad(r, -ENOEXEC,
+			   "multiboot bss_end_addr 0x%x is below "
+			   "the loaded end 0x%llx",
+			   h->bss_end_addr, (unsigned long long)end);
 	if (!file_range_ok(p, file_off, load_len))
-		return bad(r, -ENOEXEC, "multiboot a.out load range needs "
-			   "0x%llx bytes from offset 0x%llx; the image has %llu",
+		return bad(r, -ENOEXEC,
+			   "multiboot a.out load range needs "
+			   "0x%llx bytes from offset 0x%llx; the image has "
+			   "%llu",
 			   (unsigned long long)load_len,
 			   (unsigned long long)file_off,
 			   (unsigned long long)p->image_size);
 	u64 memsz = (h->bss_end_addr ? h->bss_end_addr : end) - h->load_addr;
-	int err = load_segment(p, r, file_off, load_len, h->load_addr, memsz, 0);
+	int err =
+		load_segment(p, r, file_off, load_len, h->load_addr, memsz, 0);
 
 	if (err)
 		return err;
-	if (h->entry_addr < h->load_addr || h->entry_addr >= h->load_addr + memsz)
-		return bad(r, -ENOEXEC, "multiboot entry_addr 0x%x is outside "
-			   "the loaded image [0x%x, 0x%llx)", h->entry_addr,
-			   h->load_addr,
+	if (h->entry_addr < h->load_addr ||
+	    h->entry_addr >= h->load_addr + memsz)
+		return bad(r, -ENOEXEC,
+			   "multiboot entry_addr 0x%x is outside "
+			   "the loaded image [0x%x, 0x%llx)",
+			   h->entry_addr, h->load_addr,
 			   (unsigned long long)(h->load_addr + memsz));
 	r->entry = h->entry_addr;
 	r->kind = GUEST_IMAGE_MULTIBOOT_AOUT;
@@ -295,7 +316,8 @@ static int write_mbi(const struct guest_load_params *p,
 
 		if (!ram_range_ok(p, at, p->module_size) ||
 		    at + p->module_size > 0xffffffffULL)
-			return bad(r, -E2BIG, "module (%llu bytes) does not fit "
+			return bad(r, -E2BIG,
+				   "module (%llu bytes) does not fit "
 				   "in guest RAM after the kernel (0x%llx)",
 				   (unsigned long long)p->module_size,
 				   (unsigned long long)at);
@@ -345,43 +367,57 @@ int guest_load(const struct guest_load_params *p, struct guest_load_result *r)
 		return bad(r, -EINVAL, "bad loader parameters");
 	off = find_mb_header(p, &h);
 	if (off < 0) {
-		if (p->image_size >= 4 && !memcmp(p->image, "\x7f" "ELF", 4))
-			return bad(r, -ENOEXEC, "ELF image without a multiboot "
+		if (p->image_size >= 4 && !memcmp(p->image,
+						  "\x7f"
+						  "ELF",
+						  4))
+			return bad(r, -ENOEXEC,
+				   "ELF image without a multiboot "
 				   "header in its first 8 KiB");
 		if (!p->flat_ok)
-			return bad(r, -ENOEXEC, "no multiboot header in the "
+			return bad(r, -ENOEXEC,
+				   "no multiboot header in the "
 				   "first 8 KiB");
 		err = load_flat(p, r);
 	} else if ((u32)(h.magic + h.flags + h.checksum) != 0) {
-		return bad(r, -ENOEXEC, "multiboot header at offset 0x%llx has "
+		return bad(r, -ENOEXEC,
+			   "multiboot header at offset 0x%llx has "
 			   "a bad checksum (magic+flags+checksum = 0x%x)",
 			   (unsigned long long)off,
 			   (u32)(h.magic + h.flags + h.checksum));
 	} else if (h.flags & ~MB_FLAGS_SUPPORTED & 0xffff) {
-		return bad(r, -ENOEXEC, "multiboot header requires flags 0x%x "
+		return bad(r, -ENOEXEC,
+			   "multiboot header requires flags 0x%x "
 			   "this loader does not provide",
 			   (u32)(h.flags & ~MB_FLAGS_SUPPORTED & 0xffff));
 	} else if (h.flags & MB_FLAG_AOUT) {
 		if ((u64)off + sizeof(h) > p->image_size)
-			return bad(r, -ENOEXEC, "multiboot a.out header "
+			return bad(r, -ENOEXEC,
+				   "multiboot a.out header "
 				   "truncated");
 		err = load_aout(p, r, &h, (u64)off);
-	} else if (p->image_size >= 5 && !memcmp(p->image, "\x7f" "ELF", 4)) {
-		err = p->image[EI_CLASS] == ELFCLASS64 ? load_elf64(p, r) :
-		      p->image[EI_CLASS] == ELFCLASS32 ?
-							 load_elf32(p, r) :
-		      bad(r, -ENOEXEC, "ELF class %u is neither 32 nor 64-bit",
-			  p->image[EI_CLASS]);
+	} else if (p->image_size >= 5 && !memcmp(p->image,
+						 "\x7f"
+						 "ELF",
+						 4)) {
+		err = p->image[EI_CLASS] == ELFCLASS64 ? load_elf64(p, r)
+		      : p->image[EI_CLASS] == ELFCLASS32
+			      ? load_elf32(p, r)
+			      : bad(r, -ENOEXEC,
+				    "ELF class %u is neither 32 nor 64-bit",
+				    p->image[EI_CLASS]);
 	} else {
-		return bad(r, -ENOEXEC, "multiboot header without the a.out "
+		return bad(r, -ENOEXEC,
+			   "multiboot header without the a.out "
 			   "flag (bit 16) needs an ELF image");
 	}
 	if (err)
 		return err;
 	if (r->entry < r->load_start || r->entry >= r->load_end)
-		return bad(r, -ENOEXEC, "entry point 0x%x is outside the loaded "
-			   "image [0x%llx, 0x%llx)", r->entry,
-			   (unsigned long long)r->load_start,
+		return bad(r, -ENOEXEC,
+			   "entry point 0x%x is outside the loaded "
+			   "image [0x%llx, 0x%llx)",
+			   r->entry, (unsigned long long)r->load_start,
 			   (unsigned long long)r->load_end);
 	return write_mbi(p, r);
 }

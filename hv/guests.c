@@ -27,7 +27,10 @@ struct builtin_guest {
 };
 
 #define BLOB(n) extern const u8 guest_blob_##n##_start[], guest_blob_##n##_end[]
-#define GUEST(n, exp, t, w) { #n, guest_blob_##n##_start, guest_blob_##n##_end, exp, t, w }
+#define GUEST(n, exp, t, w)                                                 \
+	{                                                                   \
+#n, guest_blob_##n##_start, guest_blob_##n##_end, exp, t, w \
+	}
 
 BLOB(demo);
 BLOB(cpuid);
@@ -50,14 +53,21 @@ static const struct builtin_guest builtins[] = {
 	GUEST(hlt, VM_HALTED, true, "HLT exits; ends with HLT, IF=0"),
 	GUEST(io, VM_EXITED, true, "port I/O: COM1, absent ports, debug-exit"),
 	GUEST(msr, VM_EXITED, true, "RDMSR/WRMSR allow-list and #GP"),
-	GUEST(memtest, VM_EXITED, true, "demand faulting, data read back, 2M leaves"),
-	GUEST(memslot, VM_EXITED, true, "memslot add/remove hypercalls and refault"),
+	GUEST(memtest, VM_EXITED, true,
+	      "demand faulting, data read back, 2M leaves"),
+	GUEST(memslot, VM_EXITED, true,
+	      "memslot add/remove hypercalls and refault"),
 	GUEST(badhc, VM_EXITED, true, "bad hypercalls get errors, not a crash"),
-	GUEST(oob, VM_GUEST_ERROR, true, "access outside every memslot stops it"),
-	GUEST(triplefault, VM_TRIPLE_FAULT, true, "a triple fault stops only it"),
-	GUEST(mmio, VM_EXITED, true, "test device through MMIO SPTEs, many forms"),
-	GUEST(mmiobad, VM_GUEST_ERROR, true, "unsupported MMIO instruction stops it"),
-	GUEST(mmioslot, VM_EXITED, true, "memslot over an MMIO GPA; generation"),
+	GUEST(oob, VM_GUEST_ERROR, true,
+	      "access outside every memslot stops it"),
+	GUEST(triplefault, VM_TRIPLE_FAULT, true,
+	      "a triple fault stops only it"),
+	GUEST(mmio, VM_EXITED, true,
+	      "test device through MMIO SPTEs, many forms"),
+	GUEST(mmiobad, VM_GUEST_ERROR, true,
+	      "unsupported MMIO instruction stops it"),
+	GUEST(mmioslot, VM_EXITED, true,
+	      "memslot over an MMIO GPA; generation"),
 	GUEST(spin, VM_TIMEOUT, false, "spins: the run-time limit stops it"),
 };
 
@@ -88,17 +98,19 @@ static bool run_one(const struct boot_info *bi, const struct vmx_caps *caps,
 	bool ok = false;
 
 	pr_info("=== guest %s: start (expect: %s%s) ===", name,
-		vm_outcome_name(expect), expect == VM_EXITED ? " with status 0" :
-							       "");
+		vm_outcome_name(expect),
+		expect == VM_EXITED ? " with status 0" : "");
 	if (vm_create(&vm, name, bi, caps) == 0) {
-		vm.test_knobs = bi->cfg.test_bad_guest_state ?
-					VM_KNOB_BAD_GUEST_STATE : 0;
+		vm.test_knobs = bi->cfg.test_bad_guest_state
+					? VM_KNOB_BAD_GUEST_STATE
+					: 0;
 		if (vm_load(&vm, lp) == 0) {
 			vm_run(&vm);
 			vm_print_summary(&vm);
 			ok = outcome_ok(&vm, expect);
 		} else {
-			vm_stop(&vm, VM_GUEST_ERROR, "image could not be loaded");
+			vm_stop(&vm, VM_GUEST_ERROR,
+				"image could not be loaded");
 		}
 	}
 	vm_destroy(&vm);
@@ -163,7 +175,8 @@ int guests_run_all(const struct boot_info *bi, const struct vmx_caps *caps)
 						  &failed, &ran);
 		} else if (!run_named(bi, caps, p, &failed, &ran)) {
 			pr_err("guests: '%s' is neither a built-in guest nor a "
-			       "loaded image; built-ins:", p);
+			       "loaded image; built-ins:",
+			       p);
 			for (u32 i = 0; i < ARRAY_SIZE(builtins); i++)
 				pr_err("  %-12s %s", builtins[i].name,
 				       builtins[i].what);
@@ -171,7 +184,7 @@ int guests_run_all(const struct boot_info *bi, const struct vmx_caps *caps)
 		}
 		p = comma ? comma + 1 : NULL;
 	}
-	pr_info("guests: %d passed, %d failed", ran - failed < 0 ? 0 :
-		ran - failed, failed);
+	pr_info("guests: %d passed, %d failed",
+		ran - failed < 0 ? 0 : ran - failed, failed);
 	return failed;
 }

@@ -20,10 +20,13 @@ struct hc_args {
 };
 
 static const char *const hc_names[HC_MAX + 1] = {
-	[HC_PRINT] = "print", [HC_REPORT] = "report",
-	[HC_MAP_GPA] = "map_gpa", [HC_MEMSLOT_ADD] = "memslot_add",
+	[HC_PRINT] = "print",
+	[HC_REPORT] = "report",
+	[HC_MAP_GPA] = "map_gpa",
+	[HC_MEMSLOT_ADD] = "memslot_add",
 	[HC_MEMSLOT_REMOVE] = "memslot_remove",
-	[HC_SET_MMIO_GEN] = "set_mmio_gen", [HC_EXIT] = "exit",
+	[HC_SET_MMIO_GEN] = "set_mmio_gen",
+	[HC_EXIT] = "exit",
 	[HC_GET_INFO] = "get_info",
 };
 
@@ -37,8 +40,8 @@ static s64 __printf(3, 4) hc_fail(struct vm *vm, s64 err, const char *fmt, ...)
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	vm->stats.hypercall_errors++;
-	pr_warn("vm %s: hypercall refused (%lld): %s", vm->name,
-		(long long)err, msg);
+	pr_warn("vm %s: hypercall refused (%lld): %s", vm->name, (long long)err,
+		msg);
 	return err;
 }
 
@@ -69,8 +72,10 @@ static s64 hc_print(struct vm *vm, const struct hc_args *a)
 		return hc_fail(vm, HC_EINVAL, "print: length %llu > %d",
 			       (unsigned long long)a->a1, HC_PRINT_MAX);
 	if (!vm_gpa_is_ram(vm, a->a0, a->a1))
-		return hc_fail(vm, HC_EFAULT, "print: buffer 0x%llx+%llu is "
-			       "not guest RAM", (unsigned long long)a->a0,
+		return hc_fail(vm, HC_EFAULT,
+			       "print: buffer 0x%llx+%llu is "
+			       "not guest RAM",
+			       (unsigned long long)a->a0,
 			       (unsigned long long)a->a1);
 	copy_guest_str(vm, a->a0, a->a1, buf, false);
 	pr_info("[guest %s] %s", vm->name, buf);
@@ -82,11 +87,15 @@ static s64 hc_report(struct vm *vm, const struct hc_args *a)
 	char name[HC_NAME_MAX];
 
 	if (a->a1 > 1)
-		return hc_fail(vm, HC_EINVAL, "report: result %llu is not 0 "
-			       "(fail) or 1 (pass)", (unsigned long long)a->a1);
+		return hc_fail(vm, HC_EINVAL,
+			       "report: result %llu is not 0 "
+			       "(fail) or 1 (pass)",
+			       (unsigned long long)a->a1);
 	if (!copy_guest_str(vm, a->a0, HC_NAME_MAX - 1, name, true))
-		return hc_fail(vm, HC_EFAULT, "report: name at 0x%llx is not a "
-			       "NUL-terminated string of < %d bytes in guest RAM",
+		return hc_fail(vm, HC_EFAULT,
+			       "report: name at 0x%llx is not a "
+			       "NUL-terminated string of < %d bytes in guest "
+			       "RAM",
 			       (unsigned long long)a->a0, HC_NAME_MAX);
 	if (a->a1)
 		vm->reports_pass++;
@@ -111,17 +120,22 @@ static s64 hc_memslot_add(struct vm *vm, const struct hc_args *a)
 	int r;
 
 	if (a->a0 < HC_SLOT_FIRST || a->a0 > HC_SLOT_LAST)
-		return hc_fail(vm, HC_EINVAL, "memslot_add: slot id %llu not in "
-			       "%d..%d", (unsigned long long)a->a0,
-			       HC_SLOT_FIRST, HC_SLOT_LAST);
+		return hc_fail(vm, HC_EINVAL,
+			       "memslot_add: slot id %llu not in "
+			       "%d..%d",
+			       (unsigned long long)a->a0, HC_SLOT_FIRST,
+			       HC_SLOT_LAST);
 	if ((a->a1 | a->a2) & (HUGE_2M - 1) || !a->a2 ||
 	    a->a2 > HOTPLUG_MAX_BYTES)
-		return hc_fail(vm, HC_EINVAL, "memslot_add: GPA 0x%llx / size "
-			       "0x%llx must be 2 MiB-aligned, size 2 MiB..64 MiB",
+		return hc_fail(vm, HC_EINVAL,
+			       "memslot_add: GPA 0x%llx / size "
+			       "0x%llx must be 2 MiB-aligned, size 2 MiB..64 "
+			       "MiB",
 			       (unsigned long long)a->a1,
 			       (unsigned long long)a->a2);
 	if (a->a1 + a->a2 > (1ULL << 39) || a->a1 + a->a2 < a->a1)
-		return hc_fail(vm, HC_EINVAL, "memslot_add: range 0x%llx+0x%llx "
+		return hc_fail(vm, HC_EINVAL,
+			       "memslot_add: range 0x%llx+0x%llx "
 			       "beyond the 512 GiB guest-physical limit",
 			       (unsigned long long)a->a1,
 			       (unsigned long long)a->a2);
@@ -131,7 +145,8 @@ static s64 hc_memslot_add(struct vm *vm, const struct hc_args *a)
 	h = hotplug_find(vm, 0);
 	mem = h ? pool_alloc_pages(a->a2 >> PAGE_SHIFT, HUGE_2M) : NULL;
 	if (!mem)
-		return hc_fail(vm, HC_ENOMEM, "memslot_add: no 0x%llx bytes "
+		return hc_fail(vm, HC_ENOMEM,
+			       "memslot_add: no 0x%llx bytes "
 			       "left in the hypervisor pool (raise hv_mem)",
 			       (unsigned long long)a->a2);
 	r = tdp_memslot_add(&vm->mmu, (u16)a->a0, a->a1 >> PAGE_SHIFT,
@@ -148,8 +163,8 @@ static s64 hc_memslot_add(struct vm *vm, const struct hc_args *a)
 	}
 	*h = (struct vm_hotplug){ (u16)a->a0, mem, a->a2 };
 	pr_info("vm %s: memslot %llu added: GPA 0x%llx-0x%llx, generation "
-		"now %llu", vm->name, (unsigned long long)a->a0,
-		(unsigned long long)a->a1,
+		"now %llu",
+		vm->name, (unsigned long long)a->a0, (unsigned long long)a->a1,
 		(unsigned long long)(a->a1 + a->a2 - 1),
 		(unsigned long long)tdp_memslot_generation(&vm->mmu));
 	return HC_OK;
@@ -162,8 +177,10 @@ static s64 hc_memslot_remove(struct vm *vm, const struct hc_args *a)
 
 	if (a->a0 < HC_SLOT_FIRST || a->a0 > HC_SLOT_LAST ||
 	    !(h = hotplug_find(vm, (u16)a->a0)))
-		return hc_fail(vm, HC_ENOENT, "memslot_remove: no hot-added "
-			       "slot %llu", (unsigned long long)a->a0);
+		return hc_fail(vm, HC_ENOENT,
+			       "memslot_remove: no hot-added "
+			       "slot %llu",
+			       (unsigned long long)a->a0);
 	r = tdp_memslot_delete(&vm->mmu, h->slot_id);
 	if (r)
 		return hc_fail(vm, HC_EINVAL, "memslot_remove: slot %u: %s",
@@ -182,8 +199,10 @@ static s64 hc_get_info(struct vm *vm, const struct hc_args *a)
 	void *p = vm_gpa_to_hva(vm, a->a0, sizeof(info));
 
 	if (!p)
-		return hc_fail(vm, HC_EFAULT, "get_info: 0x%llx+%zu is not guest "
-			       "RAM", (unsigned long long)a->a0, sizeof(info));
+		return hc_fail(vm, HC_EFAULT,
+			       "get_info: 0x%llx+%zu is not guest "
+			       "RAM",
+			       (unsigned long long)a->a0, sizeof(info));
 	info.ram_size = vm->ram_size;
 	info.mmio_gen = tdp_memslots_mmio_gen(tdp_memslot_generation(&vm->mmu));
 	info.gpa_width = 39;
@@ -203,17 +222,25 @@ static s64 hc_exit(struct vm *vm, const struct hc_args *a)
 static s64 hc_dispatch(struct vm *vm, const struct hc_args *a)
 {
 	switch (a->nr) {
-	case HC_PRINT: return hc_print(vm, a);
-	case HC_REPORT: return hc_report(vm, a);
-	case HC_MEMSLOT_ADD: return hc_memslot_add(vm, a);
-	case HC_MEMSLOT_REMOVE: return hc_memslot_remove(vm, a);
-	case HC_GET_INFO: return hc_get_info(vm, a);
-	case HC_EXIT: return hc_exit(vm, a);
+	case HC_PRINT:
+		return hc_print(vm, a);
+	case HC_REPORT:
+		return hc_report(vm, a);
+	case HC_MEMSLOT_ADD:
+		return hc_memslot_add(vm, a);
+	case HC_MEMSLOT_REMOVE:
+		return hc_memslot_remove(vm, a);
+	case HC_GET_INFO:
+		return hc_get_info(vm, a);
+	case HC_EXIT:
+		return hc_exit(vm, a);
 	case HC_MAP_GPA:
-		return hc_fail(vm, HC_EOPNOTSUPP, "map_gpa: private memory "
+		return hc_fail(vm, HC_EOPNOTSUPP,
+			       "map_gpa: private memory "
 			       "(mirror root + S-EPT) is not in this build");
 	case HC_SET_MMIO_GEN:
-		return hc_fail(vm, HC_EOPNOTSUPP, "set_mmio_gen: not in this "
+		return hc_fail(vm, HC_EOPNOTSUPP,
+			       "set_mmio_gen: not in this "
 			       "build");
 	}
 	return hc_fail(vm, HC_ENOSYS, "unknown hypercall number %llu",

@@ -45,9 +45,10 @@ void vm_handle_io(struct vm *vm, u64 q)
 	u64 mask = size == 4 ? 0xffffffffULL : size == 2 ? 0xffff : 0xff;
 
 	if (q & (IO_QUAL_STRING | IO_QUAL_REP)) {
-		vm_stop(vm, VM_GUEST_ERROR, "string/REP I/O (%s) on port 0x%x "
-			"is not supported", q & IO_QUAL_IN ? "INS" : "OUTS",
-			port);
+		vm_stop(vm, VM_GUEST_ERROR,
+			"string/REP I/O (%s) on port 0x%x "
+			"is not supported",
+			q & IO_QUAL_IN ? "INS" : "OUTS", port);
 		return;
 	}
 	u64 v = *rax & mask;

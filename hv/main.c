@@ -33,7 +33,9 @@ static void raise_test_exception(u32 kind)
 		(void)sink;
 		break;
 	case TEST_EXC_DE:
-		asm volatile("divq %1" : "=a"(sink) : "r"(zero), "a"(1ULL), "d"(0ULL));
+		asm volatile("divq %1"
+			     : "=a"(sink)
+			     : "r"(zero), "a"(1ULL), "d"(0ULL));
 		break;
 	case TEST_EXC_BP:
 		asm volatile("int3");

@@ -29,7 +29,8 @@
 /* Guest linear -> guest physical through the guest's own paging. */
 static bool guest_translate(struct vm *vm, u64 la, u64 *gpa)
 {
-	u64 cr0 = vmcs_readnat(VMCS_GUEST_CR0), cr4 = vmcs_readnat(VMCS_GUEST_CR4);
+	u64 cr0 = vmcs_readnat(VMCS_GUEST_CR0),
+	    cr4 = vmcs_readnat(VMCS_GUEST_CR4);
 	u64 cr3 = vmcs_readnat(VMCS_GUEST_CR3);
 	bool lma = vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA;
 	int levels, shift;
@@ -40,7 +41,8 @@ static bool guest_translate(struct vm *vm, u64 la, u64 *gpa)
 		return true;
 	}
 	if (!(cr4 & X86_CR4_PAE)) { /* 32-bit paging */
-		u32 *pde = vm_gpa_to_hva(vm, (cr3 & 0xfffff000) + ((la >> 22) & 0x3ff) * 4, 4);
+		u32 *pde = vm_gpa_to_hva(
+			vm, (cr3 & 0xfffff000) + ((la >> 22) & 0x3ff) * 4, 4);
 
 		if (!pde || !(*pde & PTE_P))
 			return false;
@@ -48,7 +50,8 @@ static bool guest_translate(struct vm *vm, u64 la, u64 *gpa)
 			*gpa = (*pde & 0xffc00000) | (la & 0x3fffff);
 			return true;
 		}
-		u32 *pte = vm_gpa_to_hva(vm, (*pde & 0xfffff000) + ((la >> 12) & 0x3ff) * 4, 4);
+		u32 *pte = vm_gpa_to_hva(
+			vm, (*pde & 0xfffff000) + ((la >> 12) & 0x3ff) * 4, 4);
 
 		if (!pte || !(*pte & PTE_P))
 			return false;
@@ -61,8 +64,12 @@ static bool guest_translate(struct vm *vm, u64 la, u64 *gpa)
 		u64 *p;
 
 		shift = 12 + 9 * (l - 1);
-		p = vm_gpa_to_hva(vm, table + (l == 3 && !lma ? ((la >> 30) & 3) :
-					       ((la >> shift) & 511)) * 8, 8);
+		p = vm_gpa_to_hva(vm,
+				  table + (l == 3 && !lma
+						   ? ((la >> 30) & 3)
+						   : ((la >> shift) & 511)) *
+						  8,
+				  8);
 		if (!p || !(*p & PTE_P))
 			return false;
 		e = *p;
@@ -81,7 +88,8 @@ static bool guest_translate(struct vm *vm, u64 la, u64 *gpa)
 /* Fetches up to 15 bytes at CS:RIP; returns how many could be read. */
 static size_t fetch_insn(struct vm *vm, u8 *buf)
 {
-	u64 la = vmcs_readnat(VMCS_GUEST_CS_BASE) + vmcs_readnat(VMCS_GUEST_RIP);
+	u64 la =
+		vmcs_readnat(VMCS_GUEST_CS_BASE) + vmcs_readnat(VMCS_GUEST_RIP);
 	size_t n = 0;
 
 	while (n < X86_MAX_INSN_LEN) {
@@ -103,7 +111,8 @@ static enum x86_cpu_mode guest_mode(void)
 	u32 ar = vmcs_read32(VMCS_GUEST_CS_AR);
 
 	return x86_decode_cpu_mode(vmcs_readnat(VMCS_GUEST_CR0) & X86_CR0_PE,
-				   vmcs_readnat(VMCS_GUEST_RFLAGS) & BIT_ULL(17),
+				   vmcs_readnat(VMCS_GUEST_RFLAGS) &
+					   BIT_ULL(17),
 				   vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA,
 				   ar & BIT(13), ar & BIT(14));
 }
@@ -137,20 +146,25 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 		break; /* REP: re-execute for the next element */
 	case MMIO_EMUL_DECODE_ERROR:
 		x86_insn_describe_error(&e.insn, e.err, msg, sizeof(msg));
-		vm_stop(vm, VM_GUEST_ERROR, "cannot emulate MMIO access to GPA "
-			"0x%llx at RIP 0x%llx: %s", (unsigned long long)gpa,
-			(unsigned long long)rip, msg);
+		vm_stop(vm, VM_GUEST_ERROR,
+			"cannot emulate MMIO access to GPA "
+			"0x%llx at RIP 0x%llx: %s",
+			(unsigned long long)gpa, (unsigned long long)rip, msg);
 		return;
 	case MMIO_EMUL_NO_DEVICE:
-		vm_stop(vm, VM_GUEST_ERROR, "%u-byte MMIO %s at GPA 0x%llx (RIP "
-			"0x%llx) hits no device", e.insn.size,
+		vm_stop(vm, VM_GUEST_ERROR,
+			"%u-byte MMIO %s at GPA 0x%llx (RIP "
+			"0x%llx) hits no device",
+			e.insn.size,
 			e.insn.kind == X86_INSN_READ ? "read" : "write",
 			(unsigned long long)gpa, (unsigned long long)rip);
 		return;
 	case MMIO_EMUL_DEVICE_ERROR:
-		vm_stop(vm, VM_GUEST_ERROR, "MMIO %u-byte access at GPA 0x%llx "
-			"refused by the test device (%s)", e.insn.size,
-			(unsigned long long)gpa, errno_name(e.err));
+		vm_stop(vm, VM_GUEST_ERROR,
+			"MMIO %u-byte access at GPA 0x%llx "
+			"refused by the test device (%s)",
+			e.insn.size, (unsigned long long)gpa,
+			errno_name(e.err));
 		return;
 	}
 	vmcs_writenat(VMCS_GUEST_RSP, g->regs[X86_GPR_RSP]);
@@ -158,8 +172,7 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 }
 
 /* Runs the TDP MMU fault path for @gpa; returns false if the VM stopped. */
-static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access,
-		      struct tdp_fault *f)
+static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access, struct tdp_fault *f)
 {
 	int r = 0;
 
@@ -175,13 +188,15 @@ static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access,
 		vm->stats.ept_retries++;
 	}
 	if (r == -ENOMEM) {
-		vm_stop(vm, VM_HV_ERROR, "hypervisor pool exhausted while "
+		vm_stop(vm, VM_HV_ERROR,
+			"hypervisor pool exhausted while "
 			"mapping GPA 0x%llx (raise hv_mem)",
 			(unsigned long long)gpa);
 		return false;
 	}
 	if (r) {
-		vm_stop(vm, VM_HV_ERROR, "TDP MMU fault on GPA 0x%llx failed: %s",
+		vm_stop(vm, VM_HV_ERROR,
+			"TDP MMU fault on GPA 0x%llx failed: %s",
 			(unsigned long long)gpa, errno_name(r));
 		return false;
 	}
@@ -192,8 +207,9 @@ static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access,
 
 static const char *access_str(u64 q)
 {
-	return q & EPT_VIOL_FETCH ? "fetch" : q & EPT_VIOL_WRITE ? "write" :
-								   "read";
+	return q & EPT_VIOL_FETCH   ? "fetch"
+	       : q & EPT_VIOL_WRITE ? "write"
+				    : "read";
 }
 
 void vm_handle_ept_violation(struct vm *vm)
@@ -218,13 +234,15 @@ void vm_handle_ept_violation(struct vm *vm)
 			emulate_mmio(vm, gpa);
 			return;
 		}
-		vm_stop(vm, VM_GUEST_ERROR, "guest %s of GPA 0x%llx at RIP 0x%llx "
+		vm_stop(vm, VM_GUEST_ERROR,
+			"guest %s of GPA 0x%llx at RIP 0x%llx "
 			"is outside every memslot and device",
 			access_str(q), (unsigned long long)gpa,
 			(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP));
 		return;
 	case TDP_FAULT_RO_WRITE:
-		vm_stop(vm, VM_GUEST_ERROR, "guest write to read-only GPA 0x%llx",
+		vm_stop(vm, VM_GUEST_ERROR,
+			"guest write to read-only GPA 0x%llx",
 			(unsigned long long)gpa);
 		return;
 	}
@@ -237,7 +255,8 @@ void vm_handle_ept_misconfig(struct vm *vm)
 	struct vcpu *v = &vm->vcpu;
 	struct tdp_fault f;
 
-	if ((gpa & PAGE_MASK) == v->mmio_gpa_cache && gen == v->mmio_gen_cache &&
+	if ((gpa & PAGE_MASK) == v->mmio_gpa_cache &&
+	    gen == v->mmio_gen_cache &&
 	    !(gen & TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS)) {
 		vm->stats.mmio_fast_hits++;
 		emulate_mmio(vm, gpa);
@@ -258,11 +277,14 @@ void vm_handle_ept_misconfig(struct vm *vm)
 		return;
 	case TDP_MISCONFIG_BUG:
 		pr_err("vm %s: EPT misconfiguration on GPA 0x%llx whose SPTE "
-		       "0x%llx is not an MMIO SPTE: hypervisor bug", vm->name,
-		       (unsigned long long)gpa, (unsigned long long)spte);
+		       "0x%llx is not an MMIO SPTE: hypervisor bug",
+		       vm->name, (unsigned long long)gpa,
+		       (unsigned long long)spte);
 		tdp_mmu_dump_walk(&vm->mmu, vm->root, gpa);
-		vm_stop(vm, VM_HV_ERROR, "EPT misconfiguration on a non-MMIO "
-			"SPTE at GPA 0x%llx", (unsigned long long)gpa);
+		vm_stop(vm, VM_HV_ERROR,
+			"EPT misconfiguration on a non-MMIO "
+			"SPTE at GPA 0x%llx",
+			(unsigned long long)gpa);
 		return;
 	}
 }

@@ -17,16 +17,45 @@
 #define ST_SLOT_PAGES 1024 /* 4 MiB */
 #define ST_FAKE_PFN 0x40000ULL /* 1 GiB: never dereferenced by the MMU */
 
-static void *st_alloc(void *o) { (void)o; return pool_alloc_page(); }
-static void st_free(void *o, void *va) { (void)o; pool_free_pages(va, 1); }
-static hpa_t st_va_to_pa(void *o, const void *va) { (void)o; return (hpa_t)(uintptr_t)va; }
-static void *st_pa_to_va(void *o, hpa_t pa) { (void)o; return (void *)(uintptr_t)pa; }
-static void **st_priv(void *o, hpa_t pa) { (void)o; return pool_page_private(pa); }
-static void st_flush(void *o, hpa_t root) { (void)o; (void)root; }
-static void st_relax(void *o) { (void)o; cpu_relax(); }
+static void *st_alloc(void *o)
+{
+	(void)o;
+	return pool_alloc_page();
+}
+static void st_free(void *o, void *va)
+{
+	(void)o;
+	pool_free_pages(va, 1);
+}
+static hpa_t st_va_to_pa(void *o, const void *va)
+{
+	(void)o;
+	return (hpa_t)(uintptr_t)va;
+}
+static void *st_pa_to_va(void *o, hpa_t pa)
+{
+	(void)o;
+	return (void *)(uintptr_t)pa;
+}
+static void **st_priv(void *o, hpa_t pa)
+{
+	(void)o;
+	return pool_page_private(pa);
+}
+static void st_flush(void *o, hpa_t root)
+{
+	(void)o;
+	(void)root;
+}
+static void st_relax(void *o)
+{
+	(void)o;
+	cpu_relax();
+}
 
 static const struct tdp_mmu_ops st_ops = {
-	st_alloc, st_free, st_va_to_pa, st_pa_to_va, st_priv, st_flush, st_relax,
+	st_alloc, st_free,  st_va_to_pa, st_pa_to_va,
+	st_priv,  st_flush, st_relax,
 };
 
 static int st_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
@@ -43,12 +72,12 @@ static int st_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 	return r;
 }
 
-#define ST_CHECK(cond, ...)                                      \
-	do {                                                     \
-		if (!(cond)) {                                   \
-			pr_err("selftest: " __VA_ARGS__);        \
-			goto out;                                \
-		}                                                \
+#define ST_CHECK(cond, ...)                               \
+	do {                                              \
+		if (!(cond)) {                            \
+			pr_err("selftest: " __VA_ARGS__); \
+			goto out;                         \
+		}                                         \
 	} while (0)
 
 static int run_level(int max_level)
@@ -81,23 +110,30 @@ static int run_level(int max_level)
 			 max_level);
 		int l = tdp_mmu_get_walk(&mmu, root, g << PAGE_SHIFT, sptes);
 
-		ST_CHECK(is_shadow_present_pte(sptes[l]) &&
-				 spte_to_pfn(sptes[l]) + ((g & ((1ULL << (9 * (l - 1))) - 1))) ==
-					 ST_FAKE_PFN + (g - 0x200),
-			 "walk of gfn 0x%llx: spte 0x%llx level %d",
-			 (unsigned long long)g, (unsigned long long)sptes[l], l);
+		ST_CHECK(
+			is_shadow_present_pte(sptes[l]) &&
+				spte_to_pfn(sptes[l]) +
+						((g & ((1ULL << (9 * (l - 1))) -
+						       1))) ==
+					ST_FAKE_PFN + (g - 0x200),
+			"walk of gfn 0x%llx: spte 0x%llx level %d",
+			(unsigned long long)g, (unsigned long long)sptes[l], l);
 	}
 	r = st_fault(&mmu, root, &cache, 0x80000000ULL, &f);
-	ST_CHECK(!r && f.result == TDP_FAULT_MMIO, "no-memslot GPA: r=%d "
-		 "result %d", r, f.result);
+	ST_CHECK(!r && f.result == TDP_FAULT_MMIO,
+		 "no-memslot GPA: r=%d "
+		 "result %d",
+		 r, f.result);
 	int l = tdp_mmu_get_walk(&mmu, root, 0x80000000ULL, sptes);
 
 	ST_CHECK(is_mmio_spte(sptes[l]) && !is_shadow_present_pte(sptes[l]),
 		 "MMIO SPTE 0x%llx looks present or is not MMIO",
 		 (unsigned long long)sptes[l]);
 	r = tdp_mmu_check_invariants(&mmu, &chk);
-	ST_CHECK(!r && !chk.errors && chk.mmio == 1, "invariants: r=%d errors "
-		 "%d mmio %llu", r, chk.errors, (unsigned long long)chk.mmio);
+	ST_CHECK(!r && !chk.errors && chk.mmio == 1,
+		 "invariants: r=%d errors "
+		 "%d mmio %llu",
+		 r, chk.errors, (unsigned long long)chk.mmio);
 	tdp_mmu_zap_all(&mmu);
 	r = tdp_mmu_check_invariants(&mmu, &chk);
 	ST_CHECK(!r && !chk.errors && !chk.leaves[1] && !chk.leaves[2],

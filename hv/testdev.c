@@ -25,8 +25,7 @@ static u64 size_mask(u32 size)
  * Return: 0, or -EINVAL for an access outside the device, one that
  * straddles two registers, or of a size other than 1, 2, 4, 8.
  */
-int testdev_access(struct testdev *d, gpa_t gpa, u32 size, bool write,
-		   u64 *val)
+int testdev_access(struct testdev *d, gpa_t gpa, u32 size, bool write, u64 *val)
 {
 	u64 off, mask = size_mask(size);
 

@@ -25,17 +25,38 @@ void set_image_range(u64 base, u64 size)
 }
 
 static const char *const exc_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-	"#OF overflow", "#BR bound range", "#UD invalid opcode",
-	"#NM device not available", "#DF double fault", "coprocessor overrun",
-	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-	"#GP general protection", "#PF page fault", "reserved (15)",
-	"#MF x87 error", "#AC alignment check", "#MC machine check",
-	"#XM SIMD exception", "#VE virtualization exception",
-	"#CP control protection", "reserved (22)", "reserved (23)",
-	"reserved (24)", "reserved (25)", "reserved (26)", "reserved (27)",
-	"#HV hypervisor injection", "#VC VMM communication",
-	"#SX security exception", "reserved (31)",
+	"#DE divide error",
+	"#DB debug",
+	"NMI",
+	"#BP breakpoint",
+	"#OF overflow",
+	"#BR bound range",
+	"#UD invalid opcode",
+	"#NM device not available",
+	"#DF double fault",
+	"coprocessor overrun",
+	"#TS invalid TSS",
+	"#NP segment not present",
+	"#SS stack fault",
+	"#GP general protection",
+	"#PF page fault",
+	"reserved (15)",
+	"#MF x87 error",
+	"#AC alignment check",
+	"#MC machine check",
+	"#XM SIMD exception",
+	"#VE virtualization exception",
+	"#CP control protection",
+	"reserved (22)",
+	"reserved (23)",
+	"reserved (24)",
+	"reserved (25)",
+	"reserved (26)",
+	"reserved (27)",
+	"#HV hypervisor injection",
+	"#VC VMM communication",
+	"#SX security exception",
+	"reserved (31)",
 };
 
 static void print_addr(const char *what, u64 addr)
@@ -83,16 +104,17 @@ static void dump_control_regs(void)
 
 void trap_handler(struct trap_frame *tf)
 {
-	const char *name = tf->vector < 32 ? exc_names[tf->vector] :
-					     "external interrupt";
+	const char *name = tf->vector < 32 ? exc_names[tf->vector]
+					   : "external interrupt";
 
 	if (trap_depth++) {
 		pr_err("EXCEPTION: vector %llu while handling an exception; "
-		       "stopping", (unsigned long long)tf->vector);
+		       "stopping",
+		       (unsigned long long)tf->vector);
 		power_off(TDP_STATUS_PANIC);
 	}
-	pr_err("EXCEPTION: %s (vector %llu), error code 0x%llx",
-	       name, (unsigned long long)tf->vector,
+	pr_err("EXCEPTION: %s (vector %llu), error code 0x%llx", name,
+	       (unsigned long long)tf->vector,
 	       (unsigned long long)tf->error_code);
 	print_addr("RIP", tf->rip);
 	pr_err("CS=%04llx RFLAGS=%016llx RSP=%016llx SS=%04llx",

@@ -59,7 +59,8 @@ static void mmu_flush_tlb(void *opaque, hpa_t root_pa)
 	else
 		r = invept_all();
 	if (r)
-		panic("INVEPT failed (root 0x%llx)", (unsigned long long)root_pa);
+		panic("INVEPT failed (root 0x%llx)",
+		      (unsigned long long)root_pa);
 }
 
 static void mmu_cpu_relax(void *opaque)
@@ -100,7 +101,8 @@ void *vm_gpa_to_hva(const struct vm *vm, gpa_t gpa, u64 len)
 			continue;
 		u64 base = s->base_gfn << PAGE_SHIFT;
 
-		if (gpa >= base && len <= h->size && gpa - base <= h->size - len)
+		if (gpa >= base && len <= h->size &&
+		    gpa - base <= h->size - len)
 			return (u8 *)h->mem + (gpa - base);
 	}
 	return NULL;
@@ -121,10 +123,13 @@ void vm_stop(struct vm *vm, enum vm_outcome why, const char *fmt, ...)
 const char *vm_outcome_name(enum vm_outcome o)
 {
 	static const char *const names[] = {
-		[VM_RUNNING] = "running", [VM_EXITED] = "exited",
-		[VM_HALTED] = "halted", [VM_TRIPLE_FAULT] = "triple fault",
+		[VM_RUNNING] = "running",
+		[VM_EXITED] = "exited",
+		[VM_HALTED] = "halted",
+		[VM_TRIPLE_FAULT] = "triple fault",
 		[VM_ENTRY_FAILED] = "VM entry failed",
-		[VM_TIMEOUT] = "run-time limit", [VM_GUEST_ERROR] = "guest error",
+		[VM_TIMEOUT] = "run-time limit",
+		[VM_GUEST_ERROR] = "guest error",
 		[VM_HV_ERROR] = "hypervisor error",
 	};
 
@@ -238,13 +243,16 @@ static void entry_failed(struct vm *vm, int how)
 
 	vmcs_dump();
 	if (how == 2)
-		vm_stop(vm, VM_ENTRY_FAILED, "%s failed: VM-instruction error "
-			"%u (%s)", vm->vcpu.launched ? "VMRESUME" : "VMLAUNCH",
-			err, vmx_insn_error_name(err));
+		vm_stop(vm, VM_ENTRY_FAILED,
+			"%s failed: VM-instruction error "
+			"%u (%s)",
+			vm->vcpu.launched ? "VMRESUME" : "VMLAUNCH", err,
+			vmx_insn_error_name(err));
 	else
-		vm_stop(vm, VM_ENTRY_FAILED, "%s failed: VMfailInvalid (no "
-			"current VMCS)", vm->vcpu.launched ? "VMRESUME" :
-							     "VMLAUNCH");
+		vm_stop(vm, VM_ENTRY_FAILED,
+			"%s failed: VMfailInvalid (no "
+			"current VMCS)",
+			vm->vcpu.launched ? "VMRESUME" : "VMLAUNCH");
 }
 
 void vm_run(struct vm *vm)
@@ -266,8 +274,10 @@ void vm_run(struct vm *vm)
 		vm_handle_exit(vm, vmcs_read32(VMCS_EXIT_REASON));
 		/* Wall-clock backstop: exits that never let the timer run. */
 		if (host_limit && rdtsc() - vm->start_tsc > host_limit)
-			vm_stop(vm, VM_TIMEOUT, "host-side time limit (4 x %llu "
-				"ms) reached", (unsigned long long)vm->run_limit_ms);
+			vm_stop(vm, VM_TIMEOUT,
+				"host-side time limit (4 x %llu "
+				"ms) reached",
+				(unsigned long long)vm->run_limit_ms);
 	}
 	vm_console_flush(vm);
 }
@@ -280,10 +290,11 @@ static void print_exits(struct vm *vm)
 	for (u32 i = 0; i <= EXIT_REASON_MAX; i++) {
 		if (!vm->stats.exits[i])
 			continue;
-		n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s%s(%u)=%llu",
-					  n ? " " : "",
-					  i < EXIT_REASON_MAX ? exit_reason_name(i) : "unknown",
-					  i, (unsigned long long)vm->stats.exits[i]);
+		n += (size_t)fmt_snprintf(
+			line + n, sizeof(line) - n, "%s%s(%u)=%llu",
+			n ? " " : "",
+			i < EXIT_REASON_MAX ? exit_reason_name(i) : "unknown",
+			i, (unsigned long long)vm->stats.exits[i]);
 		if (n > 120) {
 			pr_info("  exits: %s", line);
 			n = 0;
@@ -308,7 +319,8 @@ void vm_print_summary(struct vm *vm)
 		(unsigned long long)vm->stats.ept_faults,
 		(unsigned long long)vm->stats.ept_retries,
 		(long long)st.pages[1], (long long)st.pages[2],
-		(long long)st.pages[3], (unsigned long long)vm->mmu.tlb_flushes);
+		(long long)st.pages[3],
+		(unsigned long long)vm->mmu.tlb_flushes);
 	pr_info("  mmio: spte_installed=%llu emulated=%llu fast_hits=%llu "
 		"walks=%llu generation=%llu (MMIO SPTE generation %llu)",
 		(unsigned long long)vm->stats.mmio_installed,

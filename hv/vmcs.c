@@ -33,8 +33,8 @@ static int adjust(const char *what, u64 cap, u32 want, u32 required, u32 *out)
 	*out = (u32)vmx_adjust_controls(cap, want, &missing);
 	if (missing & required) {
 		pr_err("vmx: %s controls: required bits 0x%x not allowed by "
-		       "the CPU (allowed-1 0x%x)", what, missing & required,
-		       (u32)(cap >> 32));
+		       "the CPU (allowed-1 0x%x)",
+		       what, missing & required, (u32)(cap >> 32));
 		return -ENODEV;
 	}
 	return 0;
@@ -52,20 +52,22 @@ static int setup_controls(struct vm *vm)
 	u32 want_sec = SECONDARY_EXEC_EPT | SECONDARY_EXEC_UNRESTRICTED |
 		       SECONDARY_EXEC_VPID;
 	u32 want_exit = VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_EFER |
-			VM_EXIT_LOAD_EFER | VM_EXIT_SAVE_PAT | VM_EXIT_LOAD_PAT |
-			VM_EXIT_SAVE_PREEMPTION_TIMER;
+			VM_EXIT_LOAD_EFER | VM_EXIT_SAVE_PAT |
+			VM_EXIT_LOAD_PAT | VM_EXIT_SAVE_PREEMPTION_TIMER;
 	u32 want_entry = VM_ENTRY_LOAD_EFER | VM_ENTRY_LOAD_PAT;
 
-	if (adjust("pin-based", c->pinbased, want_pin, PIN_BASED_EXT_INTR_EXITING,
-		   &pin) ||
+	if (adjust("pin-based", c->pinbased, want_pin,
+		   PIN_BASED_EXT_INTR_EXITING, &pin) ||
 	    adjust("processor-based", c->procbased, want_proc,
 		   CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
-			   CPU_BASED_ACTIVATE_SECONDARY, &proc) ||
+			   CPU_BASED_ACTIVATE_SECONDARY,
+		   &proc) ||
 	    adjust("secondary", c->procbased2, want_sec,
 		   SECONDARY_EXEC_EPT | SECONDARY_EXEC_UNRESTRICTED, &sec) ||
 	    adjust("VM-exit", c->exit_ctls, want_exit,
 		   VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_LOAD_EFER |
-			   VM_EXIT_SAVE_EFER, &exit) ||
+			   VM_EXIT_SAVE_EFER,
+		   &exit) ||
 	    adjust("VM-entry", c->entry_ctls, want_entry, VM_ENTRY_LOAD_EFER,
 		   &entry))
 		return -ENODEV;
@@ -136,12 +138,12 @@ static void setup_host_state(void)
 	vmcs_writenat(VMCS_HOST_RSP, 0); /* vmx_enter() sets it */
 }
 
-#define GUEST_SEG(seg, sel, ar)                                       \
-	do {                                                          \
-		vmcs_write16(VMCS_GUEST_##seg##_SEL, sel);            \
-		vmcs_writenat(VMCS_GUEST_##seg##_BASE, 0);            \
-		vmcs_write32(VMCS_GUEST_##seg##_LIMIT, 0xffffffffU);  \
-		vmcs_write32(VMCS_GUEST_##seg##_AR, ar);              \
+#define GUEST_SEG(seg, sel, ar)                                      \
+	do {                                                         \
+		vmcs_write16(VMCS_GUEST_##seg##_SEL, sel);           \
+		vmcs_writenat(VMCS_GUEST_##seg##_BASE, 0);           \
+		vmcs_write32(VMCS_GUEST_##seg##_LIMIT, 0xffffffffU); \
+		vmcs_write32(VMCS_GUEST_##seg##_AR, ar);             \
 	} while (0)
 
 static void setup_guest_state(struct vm *vm, u32 entry, u32 eax, u32 ebx)
@@ -193,7 +195,8 @@ static void setup_guest_state(struct vm *vm, u32 entry, u32 eax, u32 ebx)
 		/* SDM 27.3.1.4: RFLAGS bit 1 must be 1.  Bochs logs
 		 * "VMENTER FAIL: RFLAGS[1] cleared". */
 		pr_info("vm %s: test knob: clearing guest RFLAGS bit 1 so VM "
-			"entry fails", vm->name);
+			"entry fails",
+			vm->name);
 		vmcs_writenat(VMCS_GUEST_RFLAGS, 0);
 	}
 }
@@ -211,7 +214,8 @@ int vmcs_setup(struct vm *vm, u32 entry, u32 eax, u32 ebx)
 	vm->vcpu.vmcs = pool_alloc_page();
 	if (!vm->vcpu.vmcs)
 		return -ENOMEM;
-	*(u32 *)vm->vcpu.vmcs = (u32)(vm->caps->basic & VMX_BASIC_REVISION_MASK);
+	*(u32 *)vm->vcpu.vmcs =
+		(u32)(vm->caps->basic & VMX_BASIC_REVISION_MASK);
 	pa = (u64)(uintptr_t)vm->vcpu.vmcs;
 	r = vmclear_pa(pa);
 	if (!r)
@@ -271,28 +275,76 @@ struct vmcs_dump_field {
 	const char *name;
 };
 
-#define F(x) { VMCS_##x, #x }
+#define F(x)                 \
+	{                    \
+		VMCS_##x, #x \
+	}
 static const struct vmcs_dump_field dump_fields[] = {
-	F(INSTRUCTION_ERROR), F(EXIT_REASON), F(EXIT_QUALIFICATION),
-	F(EXIT_INTR_INFO), F(IDT_VECTORING_INFO), F(EXIT_INSTRUCTION_LEN),
-	F(GUEST_PHYSICAL_ADDRESS), F(GUEST_LINEAR_ADDRESS),
-	F(PIN_BASED_CTLS), F(PROC_BASED_CTLS), F(SECONDARY_PROC_BASED_CTLS),
-	F(EXIT_CTLS), F(ENTRY_CTLS), F(ENTRY_INTR_INFO), F(EXCEPTION_BITMAP),
-	F(EPT_POINTER), F(VPID), F(LINK_POINTER),
-	F(GUEST_CR0), F(CR0_READ_SHADOW), F(GUEST_CR3), F(GUEST_CR4),
-	F(CR4_READ_SHADOW), F(GUEST_EFER), F(GUEST_PAT), F(GUEST_DR7),
-	F(GUEST_RIP), F(GUEST_RSP), F(GUEST_RFLAGS),
-	F(GUEST_INTERRUPTIBILITY), F(GUEST_ACTIVITY_STATE),
-	F(GUEST_CS_SEL), F(GUEST_CS_BASE), F(GUEST_CS_LIMIT), F(GUEST_CS_AR),
-	F(GUEST_SS_SEL), F(GUEST_SS_AR), F(GUEST_DS_SEL), F(GUEST_DS_AR),
-	F(GUEST_ES_SEL), F(GUEST_ES_AR), F(GUEST_FS_SEL), F(GUEST_FS_AR),
-	F(GUEST_GS_SEL), F(GUEST_GS_AR), F(GUEST_TR_SEL), F(GUEST_TR_BASE),
-	F(GUEST_TR_LIMIT), F(GUEST_TR_AR), F(GUEST_LDTR_AR),
-	F(GUEST_GDTR_BASE), F(GUEST_GDTR_LIMIT), F(GUEST_IDTR_BASE),
+	F(INSTRUCTION_ERROR),
+	F(EXIT_REASON),
+	F(EXIT_QUALIFICATION),
+	F(EXIT_INTR_INFO),
+	F(IDT_VECTORING_INFO),
+	F(EXIT_INSTRUCTION_LEN),
+	F(GUEST_PHYSICAL_ADDRESS),
+	F(GUEST_LINEAR_ADDRESS),
+	F(PIN_BASED_CTLS),
+	F(PROC_BASED_CTLS),
+	F(SECONDARY_PROC_BASED_CTLS),
+	F(EXIT_CTLS),
+	F(ENTRY_CTLS),
+	F(ENTRY_INTR_INFO),
+	F(EXCEPTION_BITMAP),
+	F(EPT_POINTER),
+	F(VPID),
+	F(LINK_POINTER),
+	F(GUEST_CR0),
+	F(CR0_READ_SHADOW),
+	F(GUEST_CR3),
+	F(GUEST_CR4),
+	F(CR4_READ_SHADOW),
+	F(GUEST_EFER),
+	F(GUEST_PAT),
+	F(GUEST_DR7),
+	F(GUEST_RIP),
+	F(GUEST_RSP),
+	F(GUEST_RFLAGS),
+	F(GUEST_INTERRUPTIBILITY),
+	F(GUEST_ACTIVITY_STATE),
+	F(GUEST_CS_SEL),
+	F(GUEST_CS_BASE),
+	F(GUEST_CS_LIMIT),
+	F(GUEST_CS_AR),
+	F(GUEST_SS_SEL),
+	F(GUEST_SS_AR),
+	F(GUEST_DS_SEL),
+	F(GUEST_DS_AR),
+	F(GUEST_ES_SEL),
+	F(GUEST_ES_AR),
+	F(GUEST_FS_SEL),
+	F(GUEST_FS_AR),
+	F(GUEST_GS_SEL),
+	F(GUEST_GS_AR),
+	F(GUEST_TR_SEL),
+	F(GUEST_TR_BASE),
+	F(GUEST_TR_LIMIT),
+	F(GUEST_TR_AR),
+	F(GUEST_LDTR_AR),
+	F(GUEST_GDTR_BASE),
+	F(GUEST_GDTR_LIMIT),
+	F(GUEST_IDTR_BASE),
 	F(GUEST_IDTR_LIMIT),
-	F(HOST_CR0), F(HOST_CR3), F(HOST_CR4), F(HOST_RIP), F(HOST_RSP),
-	F(HOST_CS_SEL), F(HOST_TR_SEL), F(HOST_TR_BASE), F(HOST_GDTR_BASE),
-	F(HOST_IDTR_BASE), F(HOST_EFER),
+	F(HOST_CR0),
+	F(HOST_CR3),
+	F(HOST_CR4),
+	F(HOST_RIP),
+	F(HOST_RSP),
+	F(HOST_CS_SEL),
+	F(HOST_TR_SEL),
+	F(HOST_TR_BASE),
+	F(HOST_GDTR_BASE),
+	F(HOST_IDTR_BASE),
+	F(HOST_EFER),
 };
 #undef F
 
@@ -316,8 +368,8 @@ void vmcs_dump(void)
 			pr_err("  %-28s 0x%llx (%s%s)", dump_fields[i].name,
 			       (unsigned long long)v,
 			       exit_reason_name((u32)v & 0xffff),
-			       v & EXIT_REASON_FAILED_ENTRY ? ", entry failed" :
-							      "");
+			       v & EXIT_REASON_FAILED_ENTRY ? ", entry failed"
+							    : "");
 		else
 			pr_err("  %-28s 0x%llx", dump_fields[i].name,
 			       (unsigned long long)v);

@@ -211,7 +211,7 @@
 #define EPT_VIOL_GLA_VALID BIT_ULL(7)
 
 /* I/O exit qualification */
-#define IO_QUAL_SIZE(q) (((q) & 7) + 1)
+#define IO_QUAL_SIZE(q) (((q)&7) + 1)
 #define IO_QUAL_IN BIT_ULL(3)
 #define IO_QUAL_STRING BIT_ULL(4)
 #define IO_QUAL_REP BIT_ULL(5)

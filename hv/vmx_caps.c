@@ -68,21 +68,22 @@ int vmx_caps_probe(struct vmx_caps *c)
 		c->feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
 		c->basic = rdmsr(MSR_IA32_VMX_BASIC);
 		true_ctls = c->basic & VMX_BASIC_TRUE_CTLS;
-		c->pinbased = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
-						MSR_IA32_VMX_PINBASED_CTLS);
-		c->procbased = rdmsr(true_ctls ?
-					     MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
-					     MSR_IA32_VMX_PROCBASED_CTLS);
-		c->exit_ctls = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
-						 MSR_IA32_VMX_EXIT_CTLS);
-		c->entry_ctls = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
-						  MSR_IA32_VMX_ENTRY_CTLS);
+		c->pinbased = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS
+					      : MSR_IA32_VMX_PINBASED_CTLS);
+		c->procbased = rdmsr(true_ctls
+					     ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
+					     : MSR_IA32_VMX_PROCBASED_CTLS);
+		c->exit_ctls = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
+					       : MSR_IA32_VMX_EXIT_CTLS);
+		c->entry_ctls = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS
+						: MSR_IA32_VMX_ENTRY_CTLS);
 		c->misc = rdmsr(MSR_IA32_VMX_MISC);
 		c->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
 		c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 		c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
 		c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
-		if ((c->procbased >> 32) & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) {
+		if ((c->procbased >> 32) &
+		    CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) {
 			c->procbased2 = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2);
 			c->ept_vpid = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
 		}
@@ -105,14 +106,16 @@ static void report_no_vmx(const struct vmx_caps *c)
 		       "kvm_intel with nested=1 (cat /sys/module/kvm_intel/"
 		       "parameters/nested must say Y) and start QEMU with "
 		       "-accel kvm -cpu host,+vmx; or use Bochs "
-		       "(RUN_WITH=bochs make run), which emulates VMX with EPT.");
+		       "(RUN_WITH=bochs make run), which emulates VMX with "
+		       "EPT.");
 		break;
 	case PLATFORM_KVM:
 	case PLATFORM_OTHER_HV:
 		pr_err("VMX: this is a virtual machine whose hypervisor does "
 		       "not pass VMX through. On a KVM host: modprobe -r "
 		       "kvm_intel && modprobe kvm_intel nested=1, then start "
-		       "the VM with -cpu host,+vmx (or a CPU model with +vmx).");
+		       "the VM with -cpu host,+vmx (or a CPU model with "
+		       "+vmx).");
 		break;
 	default:
 		pr_err("VMX: on an Intel machine, enable 'Intel Virtualization "
@@ -145,10 +148,14 @@ void vmx_caps_report(const struct vmx_caps *c)
 	}
 	pr_info("VMX: IA32_FEATURE_CONTROL=0x%llx (%s, VMXON outside SMX %s)",
 		(unsigned long long)c->feature_control,
-		c->feature_control & FEATURE_CONTROL_LOCKED ?
-			"locked" : "unlocked; tdpvisor will lock it",
-		c->feature_control & FEATURE_CONTROL_VMXON_OUTSIDE_SMX ?
-			"enabled" : "disabled");
+		c->feature_control & FEATURE_CONTROL_LOCKED ? "locked"
+							    : "unlocked; "
+							      "tdpvisor will "
+							      "lock it",
+		c->feature_control & FEATURE_CONTROL_VMXON_OUTSIDE_SMX ? "enabl"
+									 "ed"
+								       : "disab"
+									 "led");
 	pr_info("VMX: IA32_VMX_BASIC=0x%016llx (revision 0x%llx, VMCS %llu "
 		"bytes, true controls %s)",
 		(unsigned long long)c->basic,

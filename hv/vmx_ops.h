@@ -20,15 +20,15 @@ static inline int vmx_flags_result(u8 cf, u8 zf)
 	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : 0;
 }
 
-#define VMX_INSN_PA(insn)                                                \
-	static inline int __must_check insn##_pa(u64 pa)                 \
-	{                                                                \
-		u8 cf, zf;                                               \
-		asm volatile(#insn " %2; setc %0; setz %1"               \
-			     : "=qm"(cf), "=qm"(zf)                      \
-			     : "m"(pa)                                   \
-			     : "cc", "memory");                          \
-		return vmx_flags_result(cf, zf);                         \
+#define VMX_INSN_PA(insn)                                  \
+	static inline int __must_check insn##_pa(u64 pa)   \
+	{                                                  \
+		u8 cf, zf;                                 \
+		asm volatile(#insn " %2; setc %0; setz %1" \
+			     : "=qm"(cf), "=qm"(zf)        \
+			     : "m"(pa)                     \
+			     : "cc", "memory");            \
+		return vmx_flags_result(cf, zf);           \
 	}
 VMX_INSN_PA(vmxon)
 VMX_INSN_PA(vmclear)
@@ -71,26 +71,53 @@ static inline int __must_check __vmcs_write(u32 field, u64 val)
 u64 vmcs_read_checked(u32 field);
 void vmcs_write_checked(u32 field, u64 val);
 
-#define VMCS_CHECK_WIDTH(f, w)                                            \
-	static_assert(VMCS_FIELD_WIDTH(f) == (w),                         \
-		      "VMCS field " #f " accessed with the wrong width")
+#define VMCS_CHECK_WIDTH(f, w)                                                 \
+	static_assert(VMCS_FIELD_WIDTH(f) == (w), "VMCS field " #f " accessed" \
+								   " with "    \
+								   "the "      \
+								   "wrong "    \
+								   "width")
 
-#define vmcs_read16(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_16); \
-			  (u16)vmcs_read_checked(f); })
-#define vmcs_read32(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_32); \
-			  (u32)vmcs_read_checked(f); })
-#define vmcs_read64(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); \
-			  vmcs_read_checked(f); })
-#define vmcs_readnat(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); \
-			   vmcs_read_checked(f); })
-#define vmcs_write16(f, v) do { VMCS_CHECK_WIDTH(f, VMCS_WIDTH_16); \
-			       vmcs_write_checked(f, (u16)(v)); } while (0)
-#define vmcs_write32(f, v) do { VMCS_CHECK_WIDTH(f, VMCS_WIDTH_32); \
-			       vmcs_write_checked(f, (u32)(v)); } while (0)
-#define vmcs_write64(f, v) do { VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); \
-			       vmcs_write_checked(f, (u64)(v)); } while (0)
-#define vmcs_writenat(f, v) do { VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); \
-				vmcs_write_checked(f, (u64)(v)); } while (0)
+#define vmcs_read16(f)                              \
+	({                                          \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_16); \
+		(u16) vmcs_read_checked(f);         \
+	})
+#define vmcs_read32(f)                              \
+	({                                          \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_32); \
+		(u32) vmcs_read_checked(f);         \
+	})
+#define vmcs_read64(f)                              \
+	({                                          \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); \
+		vmcs_read_checked(f);               \
+	})
+#define vmcs_readnat(f)                                  \
+	({                                               \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); \
+		vmcs_read_checked(f);                    \
+	})
+#define vmcs_write16(f, v)                          \
+	do {                                        \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_16); \
+		vmcs_write_checked(f, (u16)(v));    \
+	} while (0)
+#define vmcs_write32(f, v)                          \
+	do {                                        \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_32); \
+		vmcs_write_checked(f, (u32)(v));    \
+	} while (0)
+#define vmcs_write64(f, v)                          \
+	do {                                        \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); \
+		vmcs_write_checked(f, (u64)(v));    \
+	} while (0)
+#define vmcs_writenat(f, v)                              \
+	do {                                             \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); \
+		vmcs_write_checked(f, (u64)(v));         \
+	} while (0)
 
 static inline int __must_check invept_single(u64 eptp)
 {

@@ -37,11 +37,11 @@ struct decode_ctx {
 	const u8 *bytes;
 	size_t len;
 	u8 pos;
-	bool p66;	/* operand-size override seen */
-	bool p67;	/* address-size override seen */
-	s8 lock_pos;	/* offset of the LOCK prefix, -1 if none */
-	s8 rep_pos;	/* offset of the last F2/F3, -1 if none */
-	u8 last_rep;	/* last F2/F3 seen, 0 if none */
+	bool p66; /* operand-size override seen */
+	bool p67; /* address-size override seen */
+	s8 lock_pos; /* offset of the LOCK prefix, -1 if none */
+	s8 rep_pos; /* offset of the last F2/F3, -1 if none */
+	u8 last_rep; /* last F2/F3 seen, 0 if none */
 	s8 seg_override; /* enum x86_seg, -1 if none */
 	struct x86_insn *insn;
 };
@@ -54,15 +54,18 @@ static const struct {
 	[X86_DECODE_BAD_ARGS] = { -EINVAL, "bad decoder arguments" },
 	[X86_DECODE_TRUNCATED] = { -EFAULT, "instruction truncated" },
 	[X86_DECODE_TOO_LONG] = { -E2BIG, "instruction longer than 15 bytes" },
-	[X86_DECODE_REX_PLACEMENT] = { -EINVAL,
-				       "REX prefix not immediately before the opcode" },
-	[X86_DECODE_LOCK] = { -EINVAL, "LOCK prefix on a non-lockable instruction" },
-	[X86_DECODE_REG_OPERAND] = { -EINVAL,
-				     "register operand (ModRM.mod=3) cannot access MMIO" },
-	[X86_DECODE_BAD_MODRM_REG] = { -EINVAL, "undefined ModRM.reg opcode extension" },
+	[X86_DECODE_REX_PLACEMENT] = { -EINVAL, "REX prefix not immediately "
+						"before the opcode" },
+	[X86_DECODE_LOCK] = { -EINVAL, "LOCK prefix on a non-lockable "
+				       "instruction" },
+	[X86_DECODE_REG_OPERAND] = { -EINVAL, "register operand (ModRM.mod=3) "
+					      "cannot access MMIO" },
+	[X86_DECODE_BAD_MODRM_REG] = { -EINVAL, "undefined ModRM.reg opcode "
+						"extension" },
 	[X86_DECODE_UNSUPPORTED_OPCODE] = { -EOPNOTSUPP, "unsupported opcode" },
-	[X86_DECODE_UNSUPPORTED_PREFIX] = { -EOPNOTSUPP,
-					    "REP/REPNE prefix not supported on this instruction" },
+	[X86_DECODE_UNSUPPORTED_PREFIX] = { -EOPNOTSUPP, "REP/REPNE prefix not "
+							 "supported on this "
+							 "instruction" },
 };
 
 static int fail_at(struct decode_ctx *c, enum x86_decode_reason reason, u8 pos)
@@ -225,8 +228,7 @@ static int check_prefixes(struct decode_ctx *c, bool allow_rep)
 {
 	if (c->lock_pos >= 0)
 		return fail_at(c, X86_DECODE_LOCK, (u8)c->lock_pos);
-	if (c->last_rep == PFX_REPNE ||
-	    (c->last_rep == PFX_REP && !allow_rep))
+	if (c->last_rep == PFX_REPNE || (c->last_rep == PFX_REP && !allow_rep))
 		return fail_at(c, X86_DECODE_UNSUPPORTED_PREFIX,
 			       (u8)c->rep_pos);
 	c->insn->rep = c->last_rep == PFX_REP;
@@ -469,13 +471,23 @@ static int decode_0f(struct decode_ctx *c)
 static int decode_opcode(struct decode_ctx *c, u8 op)
 {
 	switch (op) {
-	case 0x88: case 0x89: case 0x8a: case 0x8b:
+	case 0x88:
+	case 0x89:
+	case 0x8a:
+	case 0x8b:
 		return decode_mov_modrm(c, op);
-	case 0xc6: case 0xc7:
+	case 0xc6:
+	case 0xc7:
 		return decode_mov_imm(c, op);
-	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+	case 0xa0:
+	case 0xa1:
+	case 0xa2:
+	case 0xa3:
 		return decode_mov_moffs(c, op);
-	case 0xaa: case 0xab: case 0xac: case 0xad:
+	case 0xaa:
+	case 0xab:
+	case 0xac:
+	case 0xad:
 		return decode_string(c, op);
 	case 0x63:
 		/* ARPL outside 64-bit mode. */
@@ -515,8 +527,12 @@ int x86_decode_insn(const u8 *bytes, size_t len, enum x86_cpu_mode mode,
 		    struct x86_insn *insn)
 {
 	struct decode_ctx c = {
-		.bytes = bytes, .len = len, .seg_override = -1,
-		.lock_pos = -1, .rep_pos = -1, .insn = insn,
+		.bytes = bytes,
+		.len = len,
+		.seg_override = -1,
+		.lock_pos = -1,
+		.rep_pos = -1,
+		.insn = insn,
 	};
 	u8 op;
 	int ret;
@@ -608,8 +624,8 @@ int x86_insn_string_step(const struct x86_insn *insn, struct x86_gprs *gprs,
 	if (!is_decoded(insn) || !gprs || !insn->string)
 		return -EINVAL;
 	as = insn->addr_size;
-	index = &gprs->regs[insn->kind == X86_INSN_WRITE ? X86_GPR_RDI :
-							    X86_GPR_RSI];
+	index = &gprs->regs[insn->kind == X86_INSN_WRITE ? X86_GPR_RDI
+							 : X86_GPR_RSI];
 	if (rflags & rflags_df)
 		gpr_assign(index, *index - insn->size, as, false);
 	else

@@ -68,17 +68,17 @@ enum x86_seg {
 };
 
 enum x86_insn_kind {
-	X86_INSN_NONE = 0,	/* decode failed */
-	X86_INSN_READ,		/* load: register <- MMIO (MOV, MOVZX, MOVSX, LODS) */
-	X86_INSN_WRITE,		/* store: MMIO <- register (MOV, STOS) */
-	X86_INSN_WRITE_IMM,	/* store: MMIO <- immediate (MOV C6/C7) */
+	X86_INSN_NONE = 0, /* decode failed */
+	X86_INSN_READ, /* load: register <- MMIO (MOV, MOVZX, MOVSX, LODS) */
+	X86_INSN_WRITE, /* store: MMIO <- register (MOV, STOS) */
+	X86_INSN_WRITE_IMM, /* store: MMIO <- immediate (MOV C6/C7) */
 };
 
 /* How a read of @size bytes widens into a @reg_size register. */
 enum x86_insn_ext {
 	X86_EXT_NONE = 0, /* plain MOV: size == reg_size */
-	X86_EXT_ZERO,	  /* MOVZX */
-	X86_EXT_SIGN,	  /* MOVSX, MOVSXD */
+	X86_EXT_ZERO, /* MOVZX */
+	X86_EXT_SIGN, /* MOVSX, MOVSXD */
 };
 
 /*
@@ -89,15 +89,15 @@ enum x86_insn_ext {
  */
 enum x86_decode_reason {
 	X86_DECODE_OK = 0,
-	X86_DECODE_BAD_ARGS,		/* [-EINVAL] NULL pointer, unknown mode */
-	X86_DECODE_TRUNCATED,		/* [-EFAULT] needs more bytes than given */
-	X86_DECODE_TOO_LONG,		/* [-E2BIG]  would exceed 15 bytes */
-	X86_DECODE_REX_PLACEMENT,	/* [-EINVAL] REX not right before opcode */
-	X86_DECODE_LOCK,		/* [-EINVAL] LOCK on a non-lockable insn */
-	X86_DECODE_REG_OPERAND,		/* [-EINVAL] ModRM.mod=3: not a memory access */
-	X86_DECODE_BAD_MODRM_REG,	/* [-EINVAL] undefined ModRM.reg extension */
-	X86_DECODE_UNSUPPORTED_OPCODE,	/* [-EOPNOTSUPP] valid or not, not emulated */
-	X86_DECODE_UNSUPPORTED_PREFIX,	/* [-EOPNOTSUPP] REP/REPNE where not emulated */
+	X86_DECODE_BAD_ARGS, /* [-EINVAL] NULL pointer, unknown mode */
+	X86_DECODE_TRUNCATED, /* [-EFAULT] needs more bytes than given */
+	X86_DECODE_TOO_LONG, /* [-E2BIG]  would exceed 15 bytes */
+	X86_DECODE_REX_PLACEMENT, /* [-EINVAL] REX not right before opcode */
+	X86_DECODE_LOCK, /* [-EINVAL] LOCK on a non-lockable insn */
+	X86_DECODE_REG_OPERAND, /* [-EINVAL] ModRM.mod=3: not a memory access */
+	X86_DECODE_BAD_MODRM_REG, /* [-EINVAL] undefined ModRM.reg extension */
+	X86_DECODE_UNSUPPORTED_OPCODE, /* [-EOPNOTSUPP] valid or not, not emulated */
+	X86_DECODE_UNSUPPORTED_PREFIX, /* [-EOPNOTSUPP] REP/REPNE where not emulated */
 	X86_DECODE_REASON_COUNT,
 };
 
@@ -110,39 +110,39 @@ enum x86_decode_reason {
  */
 struct x86_insn {
 	/* Result. */
-	u8 len;		/* instruction length, 1..15, <= bytes given */
-	u8 kind;	/* enum x86_insn_kind */
-	u8 size;	/* MMIO access width in bytes: 1, 2, 4 or 8 */
-	u8 reg;		/* GPR 0..15; for @high8, 0..3 = AH, CH, DH, BH */
-	u8 reg_size;	/* register operand width: == @size unless @ext */
-	u8 ext;		/* enum x86_insn_ext, reads only */
-	bool high8;	/* @reg names bits 15:8 (AH..BH; only without REX) */
-	bool string;	/* STOS/LODS: call x86_insn_string_step() */
-	bool rep;	/* F3 REP on a string instruction */
-	u64 imm;	/* X86_INSN_WRITE_IMM: the value, already @size wide
+	u8 len; /* instruction length, 1..15, <= bytes given */
+	u8 kind; /* enum x86_insn_kind */
+	u8 size; /* MMIO access width in bytes: 1, 2, 4 or 8 */
+	u8 reg; /* GPR 0..15; for @high8, 0..3 = AH, CH, DH, BH */
+	u8 reg_size; /* register operand width: == @size unless @ext */
+	u8 ext; /* enum x86_insn_ext, reads only */
+	bool high8; /* @reg names bits 15:8 (AH..BH; only without REX) */
+	bool string; /* STOS/LODS: call x86_insn_string_step() */
+	bool rep; /* F3 REP on a string instruction */
+	u64 imm; /* X86_INSN_WRITE_IMM: the value, already @size wide
 			 * (C7 with REX.W: imm32 sign-extended to 64 bits) */
 
 	/* Operand details, for logging and cross-checks. */
-	u8 mode;	/* enum x86_cpu_mode given to the decoder */
-	u8 op_size;	/* effective operand size: 2, 4, 8 */
-	u8 addr_size;	/* effective address size: 2, 4, 8 */
-	u8 seg;		/* enum x86_seg of the memory operand */
-	u8 rex;		/* REX byte, 0 if none */
-	u8 modrm;	/* valid when @has_modrm */
-	u8 sib;		/* valid when @has_sib */
+	u8 mode; /* enum x86_cpu_mode given to the decoder */
+	u8 op_size; /* effective operand size: 2, 4, 8 */
+	u8 addr_size; /* effective address size: 2, 4, 8 */
+	u8 seg; /* enum x86_seg of the memory operand */
+	u8 rex; /* REX byte, 0 if none */
+	u8 modrm; /* valid when @has_modrm */
+	u8 sib; /* valid when @has_sib */
 	bool has_modrm;
 	bool has_sib;
-	bool rip_rel;	/* 64-bit mode mod=00 rm=101: [rIP + disp32] */
-	bool moffs;	/* A0-A3: @disp is the absolute offset */
-	u8 disp_size;	/* 0, 1, 2, 4 or 8 (moffs64) */
-	s64 disp;	/* sign-extended displacement (moffs: zero-extended) */
-	u8 opcode[2];	/* opcode bytes (0F xx for two-byte opcodes) */
-	u8 opcode_len;	/* opcode bytes read so far: 0..2 */
+	bool rip_rel; /* 64-bit mode mod=00 rm=101: [rIP + disp32] */
+	bool moffs; /* A0-A3: @disp is the absolute offset */
+	u8 disp_size; /* 0, 1, 2, 4 or 8 (moffs64) */
+	s64 disp; /* sign-extended displacement (moffs: zero-extended) */
+	u8 opcode[2]; /* opcode bytes (0F xx for two-byte opcodes) */
+	u8 opcode_len; /* opcode bytes read so far: 0..2 */
 
 	/* Diagnostics. */
-	u8 reason;	/* enum x86_decode_reason */
-	u8 err_pos;	/* offset of the byte that failed (or the missing one) */
-	u8 nbytes;	/* bytes available to the decoder, at most 15 */
+	u8 reason; /* enum x86_decode_reason */
+	u8 err_pos; /* offset of the byte that failed (or the missing one) */
+	u8 nbytes; /* bytes available to the decoder, at most 15 */
 	u8 bytes[X86_MAX_INSN_LEN]; /* copy of those bytes */
 };
 

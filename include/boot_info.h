@@ -10,9 +10,8 @@
 #include "config.h"
 
 /* UEFI ResetSystem, called through the Microsoft x64 ABI. */
-typedef void(__attribute__((ms_abi)) *boot_reset_fn)(int type, u64 status,
-						     u64 data_size,
-						     void *data);
+typedef void(__attribute__((ms_abi)) *
+	     boot_reset_fn)(int type, u64 status, u64 data_size, void *data);
 #define BOOT_RESET_SHUTDOWN 2 /* EfiResetShutdown */
 
 struct boot_mem_summary {

@@ -18,12 +18,15 @@
 #define TDP_GUEST_ABI_H
 
 #define HC_PRINT 1 /* RBX=GPA of string, RCX=length (<= HC_PRINT_MAX) */
-#define HC_REPORT 2 /* RBX=GPA of test name (NUL-terminated, <= 63 chars),
+#define HC_REPORT \
+	2 /* RBX=GPA of test name (NUL-terminated, <= 63 chars),
 		       RCX=1 pass / 0 fail */
-#define HC_MAP_GPA 3 /* RBX=GPA (page-aligned, shared bit selects the
+#define HC_MAP_GPA \
+	3 /* RBX=GPA (page-aligned, shared bit selects the
 			target: set = make shared, clear = make private),
 			RCX=number of pages */
-#define HC_MEMSLOT_ADD 4 /* RBX=slot id (HC_SLOT_FIRST..HC_SLOT_LAST),
+#define HC_MEMSLOT_ADD \
+	4 /* RBX=slot id (HC_SLOT_FIRST..HC_SLOT_LAST),
 			    RCX=GPA (2 MiB-aligned), RDX=size in bytes
 			    (2 MiB multiple); backed by fresh zeroed RAM */
 #define HC_MEMSLOT_REMOVE 5 /* RBX=slot id added by HC_MEMSLOT_ADD */

@@ -30,27 +30,26 @@ void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 /* Debug builds only, but always type-checked. */
 #undef ASSERT /* GNU-EFI defines its own; ours wins where log.h is seen */
 #ifdef TDP_DEBUG
-#define ASSERT(cond)                                                      \
-	do {                                                              \
-		if (unlikely(!(cond)))                                    \
-			panic("ASSERT(%s) failed at %s:%d", #cond,        \
-			      __FILE__, __LINE__);                        \
+#define ASSERT(cond)                                                         \
+	do {                                                                 \
+		if (unlikely(!(cond)))                                       \
+			panic("ASSERT(%s) failed at %s:%d", #cond, __FILE__, \
+			      __LINE__);                                     \
 	} while (0)
 #else
 #define ASSERT(cond) ((void)sizeof(!(cond)))
 #endif
 
 /* Always on; returns its condition so it can guard a bail-out. */
-#define WARN_ON_ONCE(cond)                                                \
-	({                                                                \
-		static bool __warned;                                     \
-		bool __c = !!(cond);                                      \
-		if (unlikely(__c) &&                                      \
-		    !__atomic_exchange_n(&__warned, true,                 \
-					 __ATOMIC_RELAXED))               \
-			pr_warn("WARNING: %s at %s:%d", #cond, __FILE__,  \
-				__LINE__);                                \
-		__c;                                                      \
+#define WARN_ON_ONCE(cond)                                                   \
+	({                                                                   \
+		static bool __warned;                                        \
+		bool __c = !!(cond);                                         \
+		if (unlikely(__c) &&                                         \
+		    !__atomic_exchange_n(&__warned, true, __ATOMIC_RELAXED)) \
+			pr_warn("WARNING: %s at %s:%d", #cond, __FILE__,     \
+				__LINE__);                                   \
+		__c;                                                         \
 	})
 
 #endif /* TDP_LOG_H */

@@ -122,12 +122,12 @@ static inline u32 inl(u16 port)
 	return v;
 }
 
-#define DEFINE_READ_CR(n)                                        \
-	static inline u64 read_cr##n(void)                       \
-	{                                                        \
-		u64 v;                                           \
-		asm volatile("mov %%cr" #n ", %0" : "=r"(v));    \
-		return v;                                        \
+#define DEFINE_READ_CR(n)                                     \
+	static inline u64 read_cr##n(void)                    \
+	{                                                     \
+		u64 v;                                        \
+		asm volatile("mov %%cr" #n ", %0" : "=r"(v)); \
+		return v;                                     \
 	}
 DEFINE_READ_CR(0)
 DEFINE_READ_CR(2)

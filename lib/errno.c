@@ -9,12 +9,14 @@ const char *errno_name(int err)
 		int code;
 		const char *name;
 	} names[] = {
-		{ EPERM, "EPERM" },   { ENOENT, "ENOENT" },   { EIO, "EIO" },
-		{ E2BIG, "E2BIG" },   { ENOEXEC, "ENOEXEC" }, { EAGAIN, "EAGAIN" },
-		{ ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" },   { EBUSY, "EBUSY" },
-		{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },   { ENOSPC, "ENOSPC" },
-		{ ERANGE, "ERANGE" }, { ENOSYS, "ENOSYS" },   { ENODEV, "ENODEV" },
-		{ EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EPERM, "EPERM" },	{ ENOENT, "ENOENT" },
+		{ EIO, "EIO" },		{ E2BIG, "E2BIG" },
+		{ ENOEXEC, "ENOEXEC" }, { EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" },	{ EFAULT, "EFAULT" },
+		{ EBUSY, "EBUSY" },	{ EEXIST, "EEXIST" },
+		{ EINVAL, "EINVAL" },	{ ENOSPC, "ENOSPC" },
+		{ ERANGE, "ERANGE" },	{ ENOSYS, "ENOSYS" },
+		{ ENODEV, "ENODEV" },	{ EOPNOTSUPP, "EOPNOTSUPP" },
 	};
 
 	if (err < 0)

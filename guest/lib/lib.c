@@ -247,16 +247,35 @@ asm(".text\n"
     "stub 18,0\n stub 19,0\n stub 20,0\n stub 21,1\n");
 
 #define STUB(n) extern char trap_stub_##n[]
-STUB(0); STUB(1); STUB(2); STUB(3); STUB(4); STUB(5); STUB(6); STUB(7);
-STUB(8); STUB(9); STUB(10); STUB(11); STUB(12); STUB(13); STUB(14); STUB(15);
-STUB(16); STUB(17); STUB(18); STUB(19); STUB(20); STUB(21);
+STUB(0);
+STUB(1);
+STUB(2);
+STUB(3);
+STUB(4);
+STUB(5);
+STUB(6);
+STUB(7);
+STUB(8);
+STUB(9);
+STUB(10);
+STUB(11);
+STUB(12);
+STUB(13);
+STUB(14);
+STUB(15);
+STUB(16);
+STUB(17);
+STUB(18);
+STUB(19);
+STUB(20);
+STUB(21);
 
 void idt_init(void)
 {
 	static char *const stubs[] = {
-		trap_stub_0, trap_stub_1, trap_stub_2, trap_stub_3,
-		trap_stub_4, trap_stub_5, trap_stub_6, trap_stub_7,
-		trap_stub_8, trap_stub_9, trap_stub_10, trap_stub_11,
+		trap_stub_0,  trap_stub_1,  trap_stub_2,  trap_stub_3,
+		trap_stub_4,  trap_stub_5,  trap_stub_6,  trap_stub_7,
+		trap_stub_8,  trap_stub_9,  trap_stub_10, trap_stub_11,
 		trap_stub_12, trap_stub_13, trap_stub_14, trap_stub_15,
 		trap_stub_16, trap_stub_17, trap_stub_18, trap_stub_19,
 		trap_stub_20, trap_stub_21,
@@ -264,8 +283,9 @@ void idt_init(void)
 	struct {
 		u16 limit;
 		u32 base;
-	} __attribute__((packed)) gdtr = { sizeof(gdt) - 1, (u32)(uintptr_t)gdt },
-				  idtr = { sizeof(idt) - 1, (u32)(uintptr_t)idt };
+	} __attribute__((packed))
+	gdtr = { sizeof(gdt) - 1, (u32)(uintptr_t)gdt },
+	idtr = { sizeof(idt) - 1, (u32)(uintptr_t)idt };
 
 	for (unsigned int i = 0; i < sizeof(stubs) / sizeof(stubs[0]); i++) {
 		u32 h = (u32)(uintptr_t)stubs[i];

@@ -7,8 +7,7 @@
 #include "hv/cpu.h"
 #include "hv/vm.h"
 
-#define DEFINE(sym, val) \
-	asm volatile("\n@@OFFSET@@ " #sym " %c0" ::"i"(val))
+#define DEFINE(sym, val) asm volatile("\n@@OFFSET@@ " #sym " %c0" ::"i"(val))
 #define OFFSET(sym, str, mem) DEFINE(sym, offsetof(struct str, mem))
 
 void asm_offsets(void);

@@ -25,10 +25,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	r = config_parse_file(&cfg, "f.cfg", (const char *)data, size, &err);
 	if (r && (r != -EINVAL || strncmp(err.msg, "f.cfg:", 6)))
 		abort();
-	if (!r && (cfg.serial > SERIAL_MMIO || cfg.log_level > LOG_DEBUG ||
-		   cfg.guest_mem < (2ULL << 20) || !cfg.serial_baud ||
-		   115200 % cfg.serial_baud ||
-		   strlen(cfg.guest) >= CONFIG_STR_MAX))
+	if (!r &&
+	    (cfg.serial > SERIAL_MMIO || cfg.log_level > LOG_DEBUG ||
+	     cfg.guest_mem < (2ULL << 20) || !cfg.serial_baud ||
+	     115200 % cfg.serial_baud || strlen(cfg.guest) >= CONFIG_STR_MAX))
 		abort();
 	size = size < sizeof(opts) - 1 ? size : sizeof(opts) - 1;
 	memcpy(opts, data, size);

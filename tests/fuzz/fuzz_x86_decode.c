@@ -23,13 +23,13 @@
 #include "errno_codes.h"
 #include "hv/x86_decode.h"
 
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",      \
-				__FILE__, __LINE__, #cond);                   \
-			abort();                                              \
-		}                                                             \
+#define CHECK(cond)                                                      \
+	do {                                                             \
+		if (!(cond)) {                                           \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", \
+				__FILE__, __LINE__, #cond);              \
+			abort();                                         \
+		}                                                        \
 	} while (0)
 
 static bool is_pow2_size(unsigned int n)

@@ -51,18 +51,17 @@ static void test_valid_file(void **state)
 {
 	struct tdp_config cfg;
 	struct config_error err;
-	const char *text =
-		"\xef\xbb\xbf# tdpvisor configuration\r\n"
-		"serial = COM2\r\n"
-		"  serial_baud=57600   # trailing comment\n"
-		"\n"
-		"log_level = debug\n"
-		"guest_mem = 1G\n"
-		"hv_mem = 4096K\n"
-		"guest = \"\\guests\\kvm unit.elf\"\n"
-		"guest_cmdline = console=ttyS0 x=1\n"
-		"guest_module = /mod.bin\n"
-		"test_exception = bp";
+	const char *text = "\xef\xbb\xbf# tdpvisor configuration\r\n"
+			   "serial = COM2\r\n"
+			   "  serial_baud=57600   # trailing comment\n"
+			   "\n"
+			   "log_level = debug\n"
+			   "guest_mem = 1G\n"
+			   "hv_mem = 4096K\n"
+			   "guest = \"\\guests\\kvm unit.elf\"\n"
+			   "guest_cmdline = console=ttyS0 x=1\n"
+			   "guest_module = /mod.bin\n"
+			   "test_exception = bp";
 
 	(void)state;
 	assert_int_equal(parse(&cfg, text, &err), 0);
@@ -95,9 +94,11 @@ static void test_sizes_and_numbers(void **state)
 	assert_int_equal(cfg.guest_mem, 4ULL << 20);
 	assert_int_equal(parse(&cfg, "guest_mem = 8MB", &err), 0);
 	assert_int_equal(cfg.guest_mem, 8ULL << 20);
-	assert_int_equal(parse(&cfg, "serial = mmio\nserial_mmio_base = "
-				     "0xFE032000\nserial_mmio_stride = 4",
-			       &err), 0);
+	assert_int_equal(parse(&cfg,
+			       "serial = mmio\nserial_mmio_base = "
+			       "0xFE032000\nserial_mmio_stride = 4",
+			       &err),
+			 0);
 	assert_int_equal(cfg.serial_mmio_base, 0xfe032000ULL);
 	assert_int_equal(cfg.serial_mmio_stride, 4);
 	assert_int_equal(config_check(&cfg, &err), 0);
@@ -108,26 +109,28 @@ static void test_sizes_and_numbers(void **state)
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error("log_level = loud",
-		     "tdpvisor.cfg:1: key 'log_level': bad value 'loud' "
-		     "(accepted: error, warn, info, debug)");
+	expect_error("log_level = loud", "tdpvisor.cfg:1: key 'log_level': bad "
+					 "value 'loud' "
+					 "(accepted: error, warn, info, "
+					 "debug)");
 	expect_error("# c\n\nserail = com1",
 		     "tdpvisor.cfg:3: unknown key 'serail' (accepted keys: "
 		     "serial, serial_baud, serial_mmio_base, "
 		     "serial_mmio_stride, log_level, guest_mem, hv_mem, guest, "
 		     "guest_cmdline, guest_module, run_limit_ms, "
 		     "mmio_gen_start, test_exception, test_bad_guest_state)");
-	expect_error("serial com1",
-		     "tdpvisor.cfg:1: expected 'key = value', got 'serial com1'");
+	expect_error("serial com1", "tdpvisor.cfg:1: expected 'key = value', "
+				    "got 'serial com1'");
 	expect_error(" = 4", "tdpvisor.cfg:1: missing key before '='");
-	expect_error("serial = com1\nserial = com2",
-		     "tdpvisor.cfg:2: key 'serial' given twice");
-	expect_error("serial = com5",
-		     "tdpvisor.cfg:1: key 'serial': bad value 'com5' "
-		     "(accepted: auto, com1, com2, com3, com4, mmio)");
-	expect_error("test_exception = pf",
-		     "tdpvisor.cfg:1: key 'test_exception': bad value 'pf' "
-		     "(accepted: none, ud, gp, de, bp)");
+	expect_error("serial = com1\nserial = com2", "tdpvisor.cfg:2: key "
+						     "'serial' given twice");
+	expect_error("serial = com5", "tdpvisor.cfg:1: key 'serial': bad value "
+				      "'com5' "
+				      "(accepted: auto, com1, com2, com3, "
+				      "com4, mmio)");
+	expect_error("test_exception = pf", "tdpvisor.cfg:1: key "
+					    "'test_exception': bad value 'pf' "
+					    "(accepted: none, ud, gp, de, bp)");
 }
 
 static void test_number_errors(void **state)
@@ -155,23 +158,31 @@ static void test_number_errors(void **state)
 		assert_non_null(strstr(err.msg, "accepted: a size from 2M "
 						"to 64G"));
 	}
-	expect_error("serial_baud = 7",
-		     "tdpvisor.cfg:1: key 'serial_baud': bad value '7' "
-		     "(accepted: an integer that divides 115200 (e.g. 9600, "
-		     "38400, 57600, 115200))");
-	expect_error("serial_baud = 230400",
-		     "tdpvisor.cfg:1: key 'serial_baud': bad value '230400' "
-		     "(accepted: an integer that divides 115200 (e.g. 9600, "
-		     "38400, 57600, 115200))");
-	expect_error("serial_mmio_stride = 3",
-		     "tdpvisor.cfg:1: key 'serial_mmio_stride': bad value '3' "
-		     "(accepted: 1, 2 or 4 (bytes between UART registers))");
-	expect_error("serial_mmio_base = 0",
-		     "tdpvisor.cfg:1: key 'serial_mmio_base': bad value '0' "
-		     "(accepted: a non-zero physical address, e.g. 0xfe032000)");
-	expect_error("hv_mem = 3M",
-		     "tdpvisor.cfg:1: key 'hv_mem': bad value '3M' (accepted: "
-		     "a size from 4M to 4G in whole MiB (suffix K, M or G))");
+	expect_error("serial_baud = 7", "tdpvisor.cfg:1: key 'serial_baud': "
+					"bad value '7' "
+					"(accepted: an integer that divides "
+					"115200 (e.g. 9600, "
+					"38400, 57600, 115200))");
+	expect_error("serial_baud = 230400", "tdpvisor.cfg:1: key "
+					     "'serial_baud': bad value "
+					     "'230400' "
+					     "(accepted: an integer that "
+					     "divides 115200 (e.g. 9600, "
+					     "38400, 57600, 115200))");
+	expect_error("serial_mmio_stride = 3", "tdpvisor.cfg:1: key "
+					       "'serial_mmio_stride': bad "
+					       "value '3' "
+					       "(accepted: 1, 2 or 4 (bytes "
+					       "between UART registers))");
+	expect_error("serial_mmio_base = 0", "tdpvisor.cfg:1: key "
+					     "'serial_mmio_base': bad value "
+					     "'0' "
+					     "(accepted: a non-zero physical "
+					     "address, e.g. 0xfe032000)");
+	expect_error("hv_mem = 3M", "tdpvisor.cfg:1: key 'hv_mem': bad value "
+				    "'3M' (accepted: "
+				    "a size from 4M to 4G in whole MiB (suffix "
+				    "K, M or G))");
 }
 
 static void test_string_errors(void **state)
@@ -179,11 +190,12 @@ static void test_string_errors(void **state)
 	char text[300];
 
 	(void)state;
-	expect_error("guest = ",
-		     "tdpvisor.cfg:1: key 'guest': bad value '' (accepted: a "
-		     "comma-separated list of built-in guest names ('tests' = "
-		     "all test guests) or ESP paths such as "
-		     "\\guests\\kernel.elf (1-127 characters))");
+	expect_error("guest = ", "tdpvisor.cfg:1: key 'guest': bad value '' "
+				 "(accepted: a "
+				 "comma-separated list of built-in guest names "
+				 "('tests' = "
+				 "all test guests) or ESP paths such as "
+				 "\\guests\\kernel.elf (1-127 characters))");
 	memset(text, 'a', sizeof(text));
 	memcpy(text, "guest = ", 8);
 	text[8 + 128] = '\0';
@@ -192,14 +204,15 @@ static void test_string_errors(void **state)
 
 	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "key 'guest': bad value"));
-	expect_error("guest_cmdline = a\tb",
-		     "tdpvisor.cfg:1: key 'guest_cmdline': value has a control "
-		     "or non-ASCII byte at column 2");
+	expect_error("guest_cmdline = a\tb", "tdpvisor.cfg:1: key "
+					     "'guest_cmdline': value has a "
+					     "control "
+					     "or non-ASCII byte at column 2");
 	text[8 + 128] = 'a';
 	text[sizeof(text) - 1] = '\0';
 	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
-	assert_string_equal(err.msg,
-			    "tdpvisor.cfg:1: line longer than 256 characters");
+	assert_string_equal(err.msg, "tdpvisor.cfg:1: line longer than 256 "
+				     "characters");
 }
 
 static void test_nul_byte(void **state)
@@ -211,7 +224,8 @@ static void test_nul_byte(void **state)
 	(void)state;
 	config_defaults(&cfg);
 	assert_int_equal(config_parse_file(&cfg, "x.cfg", text,
-					   sizeof(text) - 1, &err), -EINVAL);
+					   sizeof(text) - 1, &err),
+			 -EINVAL);
 	assert_string_equal(err.msg, "x.cfg:2: NUL byte at column 4 "
 				     "(is this a text file?)");
 }
@@ -223,25 +237,31 @@ static void test_options(void **state)
 
 	(void)state;
 	config_defaults(&cfg);
-	assert_int_equal(config_parse_options(&cfg, "\\EFI\\BOOT\\BOOTX64.EFI "
-						    "log_level=warn  guest=x",
-					      &err), 0);
+	assert_int_equal(config_parse_options(&cfg,
+					      "\\EFI\\BOOT\\BOOTX64.EFI "
+					      "log_level=warn  guest=x",
+					      &err),
+			 0);
 	assert_int_equal(cfg.log_level, LOG_WARN);
 	assert_string_equal(cfg.guest, "x");
 	/* Options may repeat a key the file set (they override it). */
-	assert_int_equal(config_parse_options(&cfg, "a.efi log_level=debug "
-						    "log_level=error",
-					      &err), 0);
+	assert_int_equal(config_parse_options(&cfg,
+					      "a.efi log_level=debug "
+					      "log_level=error",
+					      &err),
+			 0);
 	assert_int_equal(cfg.log_level, LOG_ERR);
 	assert_int_equal(config_parse_options(&cfg, "", &err), 0);
 	assert_int_equal(config_parse_options(&cfg, "a.efi log_level=x", &err),
 			 -EINVAL);
 	assert_string_equal(err.msg, "load options: key 'log_level': bad value "
-				     "'x' (accepted: error, warn, info, debug)");
+				     "'x' (accepted: error, warn, info, "
+				     "debug)");
 	assert_int_equal(config_parse_options(&cfg, "a.efi guest=y stray",
-					      &err), -EINVAL);
-	assert_string_equal(err.msg,
-			    "load options: expected key=value, got 'stray'");
+					      &err),
+			 -EINVAL);
+	assert_string_equal(err.msg, "load options: expected key=value, got "
+				     "'stray'");
 }
 
 static void test_knobs(void **state)
@@ -250,9 +270,11 @@ static void test_knobs(void **state)
 	struct config_error err;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, "run_limit_ms = 0\nmmio_gen_start = "
-				     "524287\ntest_bad_guest_state = yes",
-			       &err), 0);
+	assert_int_equal(parse(&cfg,
+			       "run_limit_ms = 0\nmmio_gen_start = "
+			       "524287\ntest_bad_guest_state = yes",
+			       &err),
+			 0);
 	assert_int_equal(cfg.run_limit_ms, 0);
 	assert_int_equal(cfg.mmio_gen_start, 524287);
 	assert_int_equal(cfg.test_bad_guest_state, 1);
@@ -260,13 +282,17 @@ static void test_knobs(void **state)
 		     "tdpvisor.cfg:1: key 'mmio_gen_start': bad value '524288' "
 		     "(accepted: a memslot generation from 0 to 524287 (19 "
 		     "bits), e.g. 524280 to cross the wrap)");
-	expect_error("run_limit_ms = 3600001",
-		     "tdpvisor.cfg:1: key 'run_limit_ms': bad value '3600001' "
-		     "(accepted: 0 (no limit) or milliseconds of guest run time "
-		     "up to 3600000)");
-	expect_error("test_bad_guest_state = maybe",
-		     "tdpvisor.cfg:1: key 'test_bad_guest_state': bad value "
-		     "'maybe' (accepted: no, yes)");
+	expect_error("run_limit_ms = 3600001", "tdpvisor.cfg:1: key "
+					       "'run_limit_ms': bad value "
+					       "'3600001' "
+					       "(accepted: 0 (no limit) or "
+					       "milliseconds of guest run time "
+					       "up to 3600000)");
+	expect_error("test_bad_guest_state = maybe", "tdpvisor.cfg:1: key "
+						     "'test_bad_guest_state': "
+						     "bad value "
+						     "'maybe' (accepted: no, "
+						     "yes)");
 }
 
 static void test_cross_checks(void **state)
@@ -313,8 +339,8 @@ static void test_malformed_random(void **state)
 		for (int m = 0; m < muts; m++) {
 			size_t pos = (size_t)rand_r(&seed) % len;
 
-			buf[pos] = alphabet[rand_r(&seed) %
-					    (sizeof(alphabet) - 1)];
+			buf[pos] =
+				alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
 		}
 		if (rand_r(&seed) % 8 == 0)
 			len = (size_t)rand_r(&seed) % len;

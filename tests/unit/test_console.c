@@ -18,14 +18,14 @@
 #include "fmt.h"
 #include "uart.h"
 
-#define CHECK_FMT(expect, ...)                                        \
-	do {                                                          \
-		char b_[128], h_[128];                                \
-		int n_ = fmt_snprintf(b_, sizeof(b_), __VA_ARGS__);   \
-		int m_ = snprintf(h_, sizeof(h_), __VA_ARGS__);       \
-		assert_string_equal(b_, expect);                      \
-		assert_string_equal(b_, h_);                          \
-		assert_int_equal(n_, m_);                             \
+#define CHECK_FMT(expect, ...)                                      \
+	do {                                                        \
+		char b_[128], h_[128];                              \
+		int n_ = fmt_snprintf(b_, sizeof(b_), __VA_ARGS__); \
+		int m_ = snprintf(h_, sizeof(h_), __VA_ARGS__);     \
+		assert_string_equal(b_, expect);                    \
+		assert_string_equal(b_, h_);                        \
+		assert_int_equal(n_, m_);                           \
 	} while (0)
 
 static void test_fmt_conversions(void **state)
@@ -35,12 +35,13 @@ static void test_fmt_conversions(void **state)
 	CHECK_FMT("ff FF 777", "%x %X %o", 255u, 255u, 0777u);
 	CHECK_FMT("[   12] [12   ] [00012]", "[%5d] [%-5d] [%05d]", 12, 12, 12);
 	CHECK_FMT("-0012 +5  5", "%05d %+d % d", -12, 5, 5);
-	CHECK_FMT("ffffffffffffffff 18446744073709551615", "%llx %llu",
-		  ~0ULL, ~0ULL);
-	CHECK_FMT("-9223372036854775808", "%lld", (long long)(-0x7fffffffffffffffLL - 1));
+	CHECK_FMT("ffffffffffffffff 18446744073709551615", "%llx %llu", ~0ULL,
+		  ~0ULL);
+	CHECK_FMT("-9223372036854775808", "%lld",
+		  (long long)(-0x7fffffffffffffffLL - 1));
 	CHECK_FMT("0000000000001234", "%016llx", 0x1234ULL);
-	CHECK_FMT("abc|ab|  abc|abc  ", "%s|%.2s|%5s|%-5s", "abc", "abc",
-		  "abc", "abc");
+	CHECK_FMT("abc|ab|  abc|abc  ", "%s|%.2s|%5s|%-5s", "abc", "abc", "abc",
+		  "abc");
 	CHECK_FMT("x%y c", "x%%y %c", 'c');
 	CHECK_FMT("  007", "%5.3d", 7);
 	CHECK_FMT("[ab]", "[%.*s]", 2, "abcdef");
@@ -222,13 +223,13 @@ static void test_uart_absent_and_stuck(void **state)
 static void test_acpi_s5(void **state)
 {
 	/* Name(_S5_, Package(4) {0x05, 0x05, 0, 0}) as iasl emits it. */
-	static const u8 aml_byte[] = { 0x10, 0x08, 0x08, '_', 'S', '5', '_',
-				       0x12, 0x0a, 0x04, 0x0a, 0x05, 0x0a,
-				       0x05, 0x00, 0x00 };
+	static const u8 aml_byte[] = { 0x10, 0x08, 0x08, '_',  'S',  '5',
+				       '_',  0x12, 0x0a, 0x04, 0x0a, 0x05,
+				       0x0a, 0x05, 0x00, 0x00 };
 	/* Package {Zero, One} and a decoy "_S5_" not followed by a package. */
-	static const u8 aml_ops[] = { '_', 'S', '5', '_', 0x99, 0x08,
-				      '_', 'S', '5', '_', 0x12, 0x06, 0x04,
-				      0x00, 0x01, 0x00, 0x00 };
+	static const u8 aml_ops[] = { '_',  'S',  '5',	'_',  0x99, 0x08,
+				      '_',  'S',  '5',	'_',  0x12, 0x06,
+				      0x04, 0x00, 0x01, 0x00, 0x00 };
 	static const u8 aml_trunc[] = { '_', 'S', '5', '_', 0x12, 0x06, 0x04 };
 	u16 a = 99, b = 99;
 

@@ -22,35 +22,43 @@ static void test_testdev_registers(void **state)
 
 	(void)state;
 	v = 0x1122334455667788ULL;
-	assert_int_equal(testdev_access(&d, TESTDEV_GPA + TESTDEV_REG1, 8, true,
-					&v), 0);
+	assert_int_equal(
+		testdev_access(&d, TESTDEV_GPA + TESTDEV_REG1, 8, true, &v), 0);
 	v = 0xab;
 	assert_int_equal(testdev_access(&d, TESTDEV_GPA + TESTDEV_REG1 + 2, 1,
-					true, &v), 0);
+					true, &v),
+			 0);
 	assert_int_equal(d.regs[1], 0x1122334455ab7788ULL);
 	assert_int_equal(testdev_access(&d, TESTDEV_GPA + TESTDEV_REG1 + 4, 4,
-					false, &v), 0);
+					false, &v),
+			 0);
 	assert_int_equal(v, 0x11223344);
 	/* straddling two registers, bad sizes, outside the device */
 	assert_int_equal(testdev_access(&d, TESTDEV_GPA + 6, 4, false, &v),
 			 -EINVAL);
-	assert_int_equal(testdev_access(&d, TESTDEV_GPA, 3, false, &v), -EINVAL);
+	assert_int_equal(testdev_access(&d, TESTDEV_GPA, 3, false, &v),
+			 -EINVAL);
 	assert_int_equal(testdev_access(&d, TESTDEV_GPA + TESTDEV_SIZE - 2, 4,
-					false, &v), -EINVAL);
+					false, &v),
+			 -EINVAL);
 	assert_int_equal(testdev_access(&d, TESTDEV_GPA - 4, 4, false, &v),
 			 -EINVAL);
 	/* doorbell counts writes; ID; window returns the GPA */
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(testdev_access(&d, TESTDEV_GPA + TESTDEV_DOORBELL,
-						4, true, &v), 0);
+		assert_int_equal(testdev_access(&d,
+						TESTDEV_GPA + TESTDEV_DOORBELL,
+						4, true, &v),
+				 0);
 	assert_int_equal(testdev_access(&d, TESTDEV_GPA + TESTDEV_DOORBELL, 4,
-					false, &v), 0);
+					false, &v),
+			 0);
 	assert_int_equal(v, 5);
-	assert_int_equal(testdev_access(&d, TESTDEV_GPA + TESTDEV_ID, 8, false,
-					&v), 0);
+	assert_int_equal(
+		testdev_access(&d, TESTDEV_GPA + TESTDEV_ID, 8, false, &v), 0);
 	assert_int_equal(v, TESTDEV_ID_VALUE);
 	assert_int_equal(testdev_access(&d, TESTDEV_GPA + TESTDEV_ID + 4, 2,
-					false, &v), 0);
+					false, &v),
+			 0);
 	assert_int_equal(v, (TESTDEV_ID_VALUE >> 32) & 0xffff);
 	assert_int_equal(testdev_access(&d, TESTDEV_GPA + 0xabc, 2, false, &v),
 			 0);
@@ -78,37 +86,44 @@ static void test_mmio_emulate_forms(void **state)
 	/* mov [rdi], eax (89 07) in 64-bit mode */
 	g.regs[X86_GPR_RAX] = 0xffffffff11223344ULL;
 	assert_int_equal(emul(&d, &g, "\x89\x07", 2, X86_MODE_64, TESTDEV_GPA,
-			      &e), MMIO_EMUL_DONE);
+			      &e),
+			 MMIO_EMUL_DONE);
 	assert_int_equal(e.insn.len, 2);
 	assert_int_equal(d.regs[0], 0x11223344);
 	/* mov rbx, [rdi] (48 8b 1f): 64-bit read */
 	d.regs[0] = 0x8877665544332211ULL;
 	assert_int_equal(emul(&d, &g, "\x48\x8b\x1f", 3, X86_MODE_64,
-			      TESTDEV_GPA, &e), MMIO_EMUL_DONE);
+			      TESTDEV_GPA, &e),
+			 MMIO_EMUL_DONE);
 	assert_int_equal(g.regs[X86_GPR_RBX], 0x8877665544332211ULL);
 	/* movzx ecx, byte [rdi] (0f b6 0f): zero-extends to 64 */
 	g.regs[X86_GPR_RCX] = ~0ULL;
 	assert_int_equal(emul(&d, &g, "\x0f\xb6\x0f", 3, X86_MODE_64,
-			      TESTDEV_GPA, &e), MMIO_EMUL_DONE);
+			      TESTDEV_GPA, &e),
+			 MMIO_EMUL_DONE);
 	assert_int_equal(g.regs[X86_GPR_RCX], 0x11);
 	/* mov dword [edi], imm32 (c7 07 imm) in 32-bit mode */
-	assert_int_equal(emul(&d, &g, "\xc7\x07\x78\x56\x34\x12", 6, X86_MODE_32,
-			      TESTDEV_GPA + 8, &e), MMIO_EMUL_DONE);
+	assert_int_equal(emul(&d, &g, "\xc7\x07\x78\x56\x34\x12", 6,
+			      X86_MODE_32, TESTDEV_GPA + 8, &e),
+			 MMIO_EMUL_DONE);
 	assert_int_equal(d.regs[1], 0x12345678);
 	/* rep stosd with ECX=2: one element per call */
 	g.regs[X86_GPR_RCX] = 2;
 	g.regs[X86_GPR_RDI] = TESTDEV_GPA + 16;
 	g.regs[X86_GPR_RAX] = 0xaabbccdd;
 	assert_int_equal(emul(&d, &g, "\xf3\xab", 2, X86_MODE_32,
-			      TESTDEV_GPA + 16, &e), MMIO_EMUL_REPEAT);
+			      TESTDEV_GPA + 16, &e),
+			 MMIO_EMUL_REPEAT);
 	assert_int_equal(g.regs[X86_GPR_RCX], 1);
 	assert_int_equal(emul(&d, &g, "\xf3\xab", 2, X86_MODE_32,
-			      TESTDEV_GPA + 20, &e), MMIO_EMUL_DONE);
+			      TESTDEV_GPA + 20, &e),
+			 MMIO_EMUL_DONE);
 	assert_int_equal(g.regs[X86_GPR_RCX], 0);
 	assert_int_equal(d.regs[2], 0xaabbccddaabbccddULL);
 	/* rep with ECX=0 retires without an access */
 	assert_int_equal(emul(&d, &g, "\xf3\xab", 2, X86_MODE_32,
-			      TESTDEV_GPA + 24, &e), MMIO_EMUL_DONE);
+			      TESTDEV_GPA + 24, &e),
+			 MMIO_EMUL_DONE);
 	assert_int_equal(d.regs[3], 0);
 }
 
@@ -121,7 +136,8 @@ static void test_mmio_emulate_errors(void **state)
 	(void)state;
 	/* add [edi], 1 (83 07 01): unsupported */
 	assert_int_equal(emul(&d, &g, "\x83\x07\x01", 3, X86_MODE_32,
-			      TESTDEV_GPA, &e), MMIO_EMUL_DECODE_ERROR);
+			      TESTDEV_GPA, &e),
+			 MMIO_EMUL_DECODE_ERROR);
 	assert_int_equal(e.err, -EOPNOTSUPP);
 	/* truncated fetch */
 	assert_int_equal(emul(&d, &g, "\x8b", 1, X86_MODE_32, TESTDEV_GPA, &e),
@@ -132,7 +148,8 @@ static void test_mmio_emulate_errors(void **state)
 			 MMIO_EMUL_NO_DEVICE);
 	/* a 4-byte access straddling two device registers */
 	assert_int_equal(emul(&d, &g, "\x8b\x07", 2, X86_MODE_32,
-			      TESTDEV_GPA + 6, &e), MMIO_EMUL_DEVICE_ERROR);
+			      TESTDEV_GPA + 6, &e),
+			 MMIO_EMUL_DEVICE_ERROR);
 	assert_int_equal(e.err, -EINVAL);
 }
 

@@ -40,18 +40,18 @@ struct ok_case {
 	u8 nin;
 	u8 len, kind, size;
 	u8 reg;
-	u8 reg_size;	/* 0: same as size */
+	u8 reg_size; /* 0: same as size */
 	u8 ext;
 	bool high8;
 	u64 imm;
-	u8 seg;		/* SEG(): 0 means DS */
+	u8 seg; /* SEG(): 0 means DS */
 	u8 disp_size;
 	s64 disp;
 	bool rip_rel;
 	bool sib;
 	bool string;
 	bool rep;
-	u8 addr_size;	/* 0: the mode's default */
+	u8 addr_size; /* 0: the mode's default */
 };
 
 /* clang-format off */
@@ -295,11 +295,11 @@ static const struct ok_case ok_cases[] = {
 };
 /* clang-format on */
 
-#define CHECK(c, field, expected)                                             \
-	do {                                                                  \
-		if ((u64)(field) != (u64)(expected))                          \
-			print_error("case \"%s\": %s\n", (c)->name, #field);  \
-		assert_int_equal((field), (expected));                        \
+#define CHECK(c, field, expected)                                            \
+	do {                                                                 \
+		if ((u64)(field) != (u64)(expected))                         \
+			print_error("case \"%s\": %s\n", (c)->name, #field); \
+		assert_int_equal((field), (expected));                       \
 	} while (0)
 
 static u8 default_addr_size(u8 mode)
@@ -536,9 +536,11 @@ static void test_decode_bad_args(void **state)
 	assert_int_equal(x86_decode_insn(mov, 2, M64, NULL), -EINVAL);
 	assert_int_equal(x86_decode_insn(NULL, 2, M64, &insn), -EINVAL);
 	assert_int_equal(insn.reason, X86_DECODE_BAD_ARGS);
-	assert_int_equal(x86_decode_insn(mov, 2, X86_MODE_COUNT, &insn), -EINVAL);
+	assert_int_equal(x86_decode_insn(mov, 2, X86_MODE_COUNT, &insn),
+			 -EINVAL);
 	assert_int_equal(insn.reason, X86_DECODE_BAD_ARGS);
-	assert_int_equal(x86_decode_insn(mov, 2, (enum x86_cpu_mode)-1, &insn),
+	assert_int_equal(x86_decode_insn(mov, 2, (enum x86_cpu_mode) - 1,
+					 &insn),
 			 -EINVAL);
 	assert_int_equal(x86_decode_insn(NULL, 0, M64, &insn), -EFAULT);
 	assert_int_equal(insn.reason, X86_DECODE_TRUNCATED);
@@ -578,8 +580,8 @@ static void decode_ok(const u8 *bytes, size_t n, enum x86_cpu_mode mode,
 	assert_int_equal(x86_decode_insn(bytes, n, mode, insn), 0);
 }
 
-#define DECODE(insn, mode, ...)                                               \
-	decode_ok((const u8[]){ __VA_ARGS__ },                                \
+#define DECODE(insn, mode, ...)                \
+	decode_ok((const u8[]){ __VA_ARGS__ }, \
 		  sizeof((const u8[]){ __VA_ARGS__ }), mode, insn)
 
 static void fill_regs(struct x86_gprs *g)
@@ -892,7 +894,8 @@ static void test_describe_error(void **state)
 	assert_string_equal(x86_decode_reason_str(X86_DECODE_REASON_COUNT),
 			    "unknown reason");
 	assert_string_equal(x86_decode_reason_str(X86_DECODE_REG_OPERAND),
-			    "register operand (ModRM.mod=3) cannot access MMIO");
+			    "register operand (ModRM.mod=3) cannot access "
+			    "MMIO");
 }
 
 int main(void)
