@@ -196,6 +196,27 @@ static int load_blob(const char *path, struct boot_blob *b, const char *what)
 	return 0;
 }
 
+/*
+ * Guest RAM of 1 GiB or more is placed on a 1 GiB boundary when one is
+ * free, so the TDP MMU can map it with 1 GiB leaves (the host frame must be
+ * as aligned as the guest frame).  Tries each 1 GiB-aligned address below
+ * the top of memory; the caller falls back to 2 MiB alignment.
+ */
+static int alloc_pages_1g(u64 bytes, u64 limit, u64 *out)
+{
+	for (u64 pa = 1ULL << 30; pa + bytes <= limit; pa += 1ULL << 30) {
+		EFI_PHYSICAL_ADDRESS a = pa;
+
+		if (!EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4,
+						 AllocateAddress, EfiLoaderData,
+						 bytes >> PAGE_SHIFT, &a))) {
+			*out = pa;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
 static int alloc_pages(u64 bytes, u64 align, u64 *out)
 {
 	EFI_PHYSICAL_ADDRESS pa = 0;
@@ -310,7 +331,9 @@ static void allocate_memory(void)
 		stop_boot(TDP_STATUS_CONFIG);
 	}
 	bi.hv_pool_size = bi.cfg.hv_mem;
-	if (alloc_pages(bi.cfg.guest_mem, 2ULL << 20, &bi.guest_ram_base)) {
+	if ((bi.cfg.guest_mem < (1ULL << 30) ||
+	     alloc_pages_1g(bi.cfg.guest_mem, 1ULL << 46, &bi.guest_ram_base)) &&
+	    alloc_pages(bi.cfg.guest_mem, 2ULL << 20, &bi.guest_ram_base)) {
 		pr_err("boot: cannot allocate guest_mem=%llu MiB of guest RAM; "
 		       "lower guest_mem in tdpvisor.cfg",
 		       (unsigned long long)(bi.cfg.guest_mem >> 20));
