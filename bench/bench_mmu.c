@@ -34,11 +34,11 @@
 struct result {
 	char name[48];
 	u64 ops;
-	double ns;	   /* wall ns per op (for threads: wall / total ops) */
-	u64 retries;	   /* -EBUSY returns + lost cmpxchg */
+	double ns; /* wall ns per op (for threads: wall / total ops) */
+	u64 retries; /* -EBUSY returns + lost cmpxchg */
 	u64 flushes;
 	u64 pt_bytes;
-	double theory;	   /* theoretical page-table bytes for the range */
+	double theory; /* theoretical page-table bytes for the range */
 };
 
 static struct result results[64];
@@ -98,8 +98,8 @@ static void bench_floor(void)
 	t0 = now_ns();
 	for (i = 0; i < FLOOR_OPS; i++) {
 		old = floor_table[i & 511];
-		__atomic_compare_exchange_n(&floor_table[i & 511], &old, old + 1,
-					    false, __ATOMIC_SEQ_CST,
+		__atomic_compare_exchange_n(&floor_table[i & 511], &old,
+					    old + 1, false, __ATOMIC_SEQ_CST,
 					    __ATOMIC_RELAXED);
 	}
 	r->ns = (now_ns() - t0) / FLOOR_OPS;
@@ -193,11 +193,15 @@ static double populate_once(struct vm *vm, struct worker *w, int threads,
 
 	pthread_barrier_init(&bar, NULL, (unsigned int)threads + 1);
 	for (i = 0; i < threads; i++) {
-		w[i] = (struct worker){ .vm = vm, .step = step,
-					.shard = (unsigned int)i + 1, .bar = &bar };
+		w[i] = (struct worker){ .vm = vm,
+					.step = step,
+					.shard = (unsigned int)i + 1,
+					.bar = &bar };
 		w[i].start = 0x40000 + (overlap || threads == 1 ? 0 : i * half);
-		w[i].end = w[i].start + (overlap || threads == 1 ? vm->npages : half);
-		if (threads > 1 && !overlap && half < step) /* 1G, 1 GiB: split 1 */
+		w[i].end = w[i].start +
+			   (overlap || threads == 1 ? vm->npages : half);
+		if (threads > 1 && !overlap &&
+		    half < step) /* 1G, 1 GiB: split 1 */
 			w[i].end = w[i].start + (i ? 0 : vm->npages);
 		pthread_create(&th[i], NULL, worker_main, &w[i]);
 	}
@@ -282,8 +286,10 @@ static void do_dirty_off(struct vm *vm)
 
 static void dirty_all(struct vm *vm)
 {
-	struct worker w = { .vm = vm, .start = 0x40000,
-			    .end = 0x40000 + vm->npages, .step = 1 };
+	struct worker w = { .vm = vm,
+			    .start = 0x40000,
+			    .end = 0x40000 + vm->npages,
+			    .step = 1 };
 
 	worker_main(&w);
 }
@@ -323,7 +329,8 @@ static void print_results(FILE *out)
 	for (i = 0; i < nr_results; i++)
 		if (!strcmp(results[i].name, "floor_cmpxchg"))
 			cmpxchg = results[i].ns;
-	fprintf(out, "name\tops\tns_per_op\tx_cmpxchg_floor\tretries\ttlb_flushes\tpt_bytes_per_gib\tx_theory\n");
+	fprintf(out, "name\tops\tns_per_op\tx_cmpxchg_floor\tretries\ttlb_"
+		     "flushes\tpt_bytes_per_gib\tx_theory\n");
 	for (i = 0; i < nr_results; i++) {
 		struct result *r = &results[i];
 

@@ -96,9 +96,9 @@ bool tdp_memslot_test_and_clear_dirty_word(const struct tdp_memslot *slot,
 {
 	u64 per_page = TDP_DIRTY_BITS_PER_PAGE / 64;
 
-	*out = __atomic_exchange_n(&slot->dirty_dir[word / per_page]
-						   [word % per_page],
-				   0, __ATOMIC_RELAXED);
+	*out = __atomic_exchange_n(
+		&slot->dirty_dir[word / per_page][word % per_page], 0,
+		__ATOMIC_RELAXED);
 	return *out != 0;
 }
 
@@ -108,7 +108,8 @@ int tdp_memslots_init(struct tdp_mmu *mmu, u64 initial_generation)
 
 	if (!s)
 		return -ENOMEM;
-	s->generation = initial_generation & ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
+	s->generation = initial_generation &
+			~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
 	mmu->generation = s->generation;
 	__atomic_store_n(&mmu->slots, s, __ATOMIC_RELEASE);
 	return 0;
@@ -243,8 +244,9 @@ static struct tdp_memslots *tdp_memslots_copy(struct tdp_mmu *mmu)
 static void tdp_memslots_commit(struct tdp_mmu *mmu, struct tdp_memslots *new,
 				u64 **drop_dir)
 {
-	new->generation = (mmu->slots->generation &
-			   ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS) + 1;
+	new->generation =
+		(mmu->slots->generation & ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS) +
+		1;
 	new->generation &= ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
 	tdp_memslots_publish(mmu, new, drop_dir);
 	tdp_mmu_write_lock(mmu);
@@ -315,8 +317,10 @@ static int tdp_memslot_check_new(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
 int tdp_memslot_add(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn, u64 npages,
 		    pfn_t base_pfn, u32 flags)
 {
-	struct tdp_memslot slot = { .base_gfn = base_gfn, .npages = npages,
-				    .base_pfn = base_pfn, .flags = flags,
+	struct tdp_memslot slot = { .base_gfn = base_gfn,
+				    .npages = npages,
+				    .base_pfn = base_pfn,
+				    .flags = flags,
 				    .id = id };
 	struct tdp_memslots *b;
 	int r;
@@ -487,7 +491,8 @@ int tdp_memslot_set_flags(struct tdp_mmu *mmu, u16 id, u32 flags)
 	if (flags == old_flags)
 		goto out;
 	r = -EINVAL;
-	if ((flags & TDP_MEMSLOT_LOG_DIRTY) && slot.npages > TDP_DIRTY_MAX_PAGES)
+	if ((flags & TDP_MEMSLOT_LOG_DIRTY) &&
+	    slot.npages > TDP_DIRTY_MAX_PAGES)
 		goto out;
 	r = -ENOMEM;
 	b = tdp_memslots_copy(mmu);

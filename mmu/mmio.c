@@ -57,8 +57,9 @@ enum tdp_misconfig_kind tdp_mmu_classify_misconfig(struct tdp_mmu *mmu,
 	if (spte_out)
 		*spte_out = spte;
 	if (is_mmio_spte(spte))
-		return tdp_mmu_mmio_spte_is_current(mmu, spte) ?
-			       TDP_MISCONFIG_MMIO : TDP_MISCONFIG_STALE;
+		return tdp_mmu_mmio_spte_is_current(mmu, spte)
+			       ? TDP_MISCONFIG_MMIO
+			       : TDP_MISCONFIG_STALE;
 	if (!is_shadow_present_pte(spte) || tdp_spte_is_sane_leaf(spte))
 		return TDP_MISCONFIG_STALE;
 	return TDP_MISCONFIG_BUG;
@@ -73,9 +74,10 @@ u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu)
 	u64 zapped = 0;
 	u32 i;
 
-	for_each_root(mmu, i, root) {
+	for_each_root(mmu, i, root)
+	{
 		ctx.root = root;
-		for_each_tdp_pte(iter, mmu, root->spt, 0, TDP_MAX_GFN) {
+		for_each_tdp_pte (iter, mmu, root->spt, 0, TDP_MAX_GFN) {
 			if (!is_mmio_spte(iter.old_spte))
 				continue;
 			tdp_mmu_set_spte(&ctx, &iter, SHADOW_NONPRESENT_VALUE);

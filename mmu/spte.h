@@ -75,7 +75,8 @@
 #define MMIO_SPTE_GEN_LOW_END 10
 #define MMIO_SPTE_GEN_HIGH_START 52
 #define MMIO_SPTE_GEN_HIGH_END 62
-#define MMIO_SPTE_GEN_LOW_BITS (MMIO_SPTE_GEN_LOW_END - MMIO_SPTE_GEN_LOW_START + 1)
+#define MMIO_SPTE_GEN_LOW_BITS \
+	(MMIO_SPTE_GEN_LOW_END - MMIO_SPTE_GEN_LOW_START + 1)
 #define MMIO_SPTE_GEN_LOW_MASK \
 	GENMASK_ULL(MMIO_SPTE_GEN_LOW_END, MMIO_SPTE_GEN_LOW_START)
 #define MMIO_SPTE_GEN_HIGH_MASK \
@@ -86,14 +87,16 @@
 #define MMIO_SPTE_GPA_MASK SPTE_PFN_MASK
 
 /* Every layout fact, checked. */
-#define SPTE_HW_LEAF_MASK                                                   \
+#define SPTE_HW_LEAF_MASK                                                  \
 	(SPTE_EPT_RWX_MASK | SPTE_EPT_MEMTYPE_MASK | SPTE_EPT_IGNORE_PAT | \
 	 SPTE_LARGE_MASK | SPTE_ACCESSED_MASK | SPTE_DIRTY_MASK |          \
 	 SPTE_PFN_MASK | SPTE_SUPPRESS_VE)
 static_assert(!(SPTE_MMU_PRESENT_MASK & SPTE_HW_LEAF_MASK), "present bit");
-static_assert(!(SPTE_HOST_WRITABLE & (SPTE_HW_LEAF_MASK | SPTE_MMU_PRESENT_MASK)),
+static_assert(!(SPTE_HOST_WRITABLE &
+		(SPTE_HW_LEAF_MASK | SPTE_MMU_PRESENT_MASK)),
 	      "host-writable bit");
-static_assert(!(SPTE_MMU_WRITABLE & (SPTE_HW_LEAF_MASK | SPTE_MMU_PRESENT_MASK)),
+static_assert(!(SPTE_MMU_WRITABLE &
+		(SPTE_HW_LEAF_MASK | SPTE_MMU_PRESENT_MASK)),
 	      "mmu-writable bit");
 static_assert(!(SPTE_HOST_WRITABLE & SPTE_MMU_WRITABLE), "writable pair");
 static_assert(!((SPTE_HOST_WRITABLE | SPTE_MMU_WRITABLE) & SPTE_MMIO_MASK),
@@ -103,13 +106,16 @@ static_assert(!(FROZEN_SPTE & SPTE_EPT_RWX_MASK), "frozen has no RWX");
 static_assert(!(FROZEN_SPTE & SPTE_PFN_MASK), "frozen has no PFN");
 static_assert((FROZEN_SPTE & SHADOW_NONPRESENT_VALUE), "frozen keeps bit 63");
 static_assert(FROZEN_SPTE != SHADOW_NONPRESENT_VALUE, "frozen is distinct");
-static_assert((FROZEN_SPTE & SPTE_MMIO_MASK) != SPTE_MMIO_VALUE, "frozen != MMIO");
+static_assert((FROZEN_SPTE & SPTE_MMIO_MASK) != SPTE_MMIO_VALUE, "frozen != "
+								 "MMIO");
 static_assert((SHADOW_NONPRESENT_VALUE & SPTE_MMIO_MASK) != SPTE_MMIO_VALUE,
 	      "non-present != MMIO");
 static_assert(!(SPTE_MMIO_VALUE & ~SPTE_MMIO_MASK), "MMIO value within mask");
-static_assert(!(MMIO_SPTE_GEN_LOW_MASK & MMIO_SPTE_GEN_HIGH_MASK), "gen halves");
-static_assert(!(SPTE_MMU_PRESENT_MASK & MMIO_SPTE_GEN_MASK),
-	      "bit 11 is never a generation bit");
+static_assert(!(MMIO_SPTE_GEN_LOW_MASK & MMIO_SPTE_GEN_HIGH_MASK), "gen "
+								   "halves");
+static_assert(!(SPTE_MMU_PRESENT_MASK & MMIO_SPTE_GEN_MASK), "bit 11 is never "
+							     "a generation "
+							     "bit");
 static_assert(!(MMIO_SPTE_GEN_MASK & SPTE_MMIO_MASK), "gen vs MMIO mask");
 static_assert(!(MMIO_SPTE_GEN_MASK & MMIO_SPTE_GPA_MASK), "gen vs GPA");
 static_assert(!(MMIO_SPTE_GPA_MASK & SPTE_MMIO_MASK), "GPA vs MMIO mask");
@@ -255,7 +261,8 @@ static inline u64 make_small_spte(u64 huge_spte, int level, int index)
 	u64 spte = huge_spte & ~SPTE_PFN_MASK;
 
 	spte |= ((spte_to_pfn(huge_spte) + (u64)index * child_pages)
-		 << PAGE_SHIFT) & SPTE_PFN_MASK;
+		 << PAGE_SHIFT) &
+		SPTE_PFN_MASK;
 	if (level - 1 == TDP_LEVEL_4K)
 		spte &= ~SPTE_LARGE_MASK;
 	return spte;
@@ -279,7 +286,8 @@ static inline u64 spte_clear_writable(u64 spte)
 /* Write-protect for a read-only memslot: W cannot be restored by a fault. */
 static inline u64 spte_clear_all_writable(u64 spte)
 {
-	return spte & ~(SPTE_EPT_WRITABLE | SPTE_HOST_WRITABLE | SPTE_MMU_WRITABLE);
+	return spte &
+	       ~(SPTE_EPT_WRITABLE | SPTE_HOST_WRITABLE | SPTE_MMU_WRITABLE);
 }
 
 static inline u64 make_mmio_spte(gpa_t gpa, u64 gen)

@@ -101,8 +101,8 @@ static void tdp_handle_removed_pt(const struct tdp_ctx *ctx, u64 parent_spte,
 				  int parent_level)
 {
 	struct tdp_mmu *mmu = ctx->mmu;
-	struct tdp_mmu_page *sp = tdp_sp_from_pa(mmu,
-						 spte_to_child_pa(parent_spte));
+	struct tdp_mmu_page *sp =
+		tdp_sp_from_pa(mmu, spte_to_child_pa(parent_spte));
 	int level = parent_level - 1;
 	u64 old_spte, *sptep;
 	int i;
@@ -112,8 +112,8 @@ static void tdp_handle_removed_pt(const struct tdp_ctx *ctx, u64 parent_spte,
 		sptep = &sp->spt[i];
 		if (ctx->shared) {
 			for (;;) {
-				old_spte = __atomic_exchange_n(sptep, FROZEN_SPTE,
-							       __ATOMIC_SEQ_CST);
+				old_spte = __atomic_exchange_n(
+					sptep, FROZEN_SPTE, __ATOMIC_SEQ_CST);
 				if (!is_frozen_spte(old_spte))
 					break;
 				if (mmu->ops->cpu_relax)
@@ -126,9 +126,9 @@ static void tdp_handle_removed_pt(const struct tdp_ctx *ctx, u64 parent_spte,
 			old_spte = __atomic_exchange_n(sptep, FROZEN_SPTE,
 						       __ATOMIC_SEQ_CST);
 		}
-		__tdp_handle_changed_spte(ctx, sp->gfn +
-					  (u64)i * tdp_pages_per_level(level),
-					  old_spte, FROZEN_SPTE, level);
+		__tdp_handle_changed_spte(
+			ctx, sp->gfn + (u64)i * tdp_pages_per_level(level),
+			old_spte, FROZEN_SPTE, level);
 	}
 	tdp_sp_defer_free(mmu, sp);
 }
@@ -181,8 +181,8 @@ void tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 		      u64 new_spte)
 {
 	ASSERT(!ctx->shared);
-	iter->old_spte = __atomic_exchange_n(iter->sptep, new_spte,
-					     __ATOMIC_SEQ_CST);
+	iter->old_spte =
+		__atomic_exchange_n(iter->sptep, new_spte, __ATOMIC_SEQ_CST);
 	WARN_ON_ONCE(is_frozen_spte(iter->old_spte));
 	__tdp_handle_changed_spte(ctx, iter->gfn, iter->old_spte, new_spte,
 				  iter->level);

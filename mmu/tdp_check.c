@@ -13,12 +13,12 @@ struct tdp_checker {
 	u64 epoch;
 };
 
-#define CHECK(c, cond, fmt, ...)                                            \
-	({                                                                  \
-		bool __bad = !(cond);                                       \
-		if (__bad && (c)->out->errors++ < 16)                       \
-			pr_err("tdp_mmu check: " fmt, ##__VA_ARGS__);       \
-		__bad;                                                      \
+#define CHECK(c, cond, fmt, ...)                                      \
+	({                                                            \
+		bool __bad = !(cond);                                 \
+		if (__bad && (c)->out->errors++ < 16)                 \
+			pr_err("tdp_mmu check: " fmt, ##__VA_ARGS__); \
+		__bad;                                                \
 	})
 
 static void tdp_check_leaf_slot(struct tdp_checker *c, u64 spte, gfn_t gfn,
@@ -57,8 +57,9 @@ static void tdp_check_leaf(struct tdp_checker *c, u64 spte, gfn_t gfn,
 	CHECK(c, !(spte_to_pfn(spte) & (pages - 1)),
 	      "misaligned pfn in level-%d leaf 0x%llx", level,
 	      (unsigned long long)spte);
-	CHECK(c, (spte & SPTE_EPT_MEMTYPE_MASK) == SPTE_EPT_MEMTYPE_WB &&
-		       (spte & SPTE_EPT_READABLE),
+	CHECK(c,
+	      (spte & SPTE_EPT_MEMTYPE_MASK) == SPTE_EPT_MEMTYPE_WB &&
+		      (spte & SPTE_EPT_READABLE),
 	      "leaf 0x%llx not WB+R", (unsigned long long)spte);
 	CHECK(c, !is_writable_pte(spte) || is_mmu_writable_spte(spte),
 	      "W without MMU-writable: 0x%llx", (unsigned long long)spte);
@@ -82,9 +83,11 @@ static void tdp_check_nonleaf(struct tdp_checker *c, u64 spte, gfn_t gfn,
 	if (CHECK(c, child && child->pa == spte_to_child_pa(spte),
 		  "non-leaf 0x%llx -> unknown page", (unsigned long long)spte))
 		return;
-	if (CHECK(c, child->state == TDP_SP_LIVE && child->level == level - 1 &&
-			     child->gfn == gfn,
-		  "non-leaf gfn 0x%llx level %d -> page state %d level %d gfn 0x%llx",
+	if (CHECK(c,
+		  child->state == TDP_SP_LIVE && child->level == level - 1 &&
+			  child->gfn == gfn,
+		  "non-leaf gfn 0x%llx level %d -> page state %d level %d gfn "
+		  "0x%llx",
 		  (unsigned long long)gfn, level, child->state, child->level,
 		  (unsigned long long)child->gfn))
 		return;
@@ -117,14 +120,16 @@ static void tdp_check_table(struct tdp_checker *c, struct tdp_mmu_page *sp)
 				tdp_check_nonleaf(c, spte, gfn, sp->level);
 		} else if (is_mmio_spte(spte)) {
 			c->out->mmio++;
-			CHECK(c, sp->level == TDP_LEVEL_4K &&
-					 get_mmio_spte_gfn(spte) == gfn,
+			CHECK(c,
+			      sp->level == TDP_LEVEL_4K &&
+				      get_mmio_spte_gfn(spte) == gfn,
 			      "MMIO SPTE 0x%llx at gfn 0x%llx level %d",
 			      (unsigned long long)spte, (unsigned long long)gfn,
 			      sp->level);
 		} else {
-			CHECK(c, spte == SHADOW_NONPRESENT_VALUE ||
-					 is_frozen_spte(spte),
+			CHECK(c,
+			      spte == SHADOW_NONPRESENT_VALUE ||
+				      is_frozen_spte(spte),
 			      "bad non-present SPTE 0x%llx",
 			      (unsigned long long)spte);
 		}
@@ -144,9 +149,11 @@ static void tdp_check_counts(struct tdp_checker *c)
 		      (long long)st.pages[l],
 		      (unsigned long long)c->out->leaves[l]);
 	c->out->deferred = mmu->nr_deferred;
-	CHECK(c, mmu->nr_tables ==
-			 (s64)(c->out->tables + c->out->deferred) + mmu->nr_cached,
-	      "tables allocated %lld != reachable %llu + deferred %llu + cached %lld",
+	CHECK(c,
+	      mmu->nr_tables ==
+		      (s64)(c->out->tables + c->out->deferred) + mmu->nr_cached,
+	      "tables allocated %lld != reachable %llu + deferred %llu + "
+	      "cached %lld",
 	      (long long)mmu->nr_tables, (unsigned long long)c->out->tables,
 	      (unsigned long long)c->out->deferred, (long long)mmu->nr_cached);
 }
@@ -178,9 +185,11 @@ int tdp_mmu_check_invariants(struct tdp_mmu *mmu, struct tdp_mmu_check *out)
 	tdp_mmu_write_lock(mmu);
 	c.slots = mmu->slots;
 	c.epoch = ++mmu->check_epoch;
-	for_each_root(mmu, i, root) {
-		if (CHECK(&c, root->state == TDP_SP_LIVE &&
-				      root->level == TDP_ROOT_LEVEL,
+	for_each_root(mmu, i, root)
+	{
+		if (CHECK(&c,
+			  root->state == TDP_SP_LIVE &&
+				  root->level == TDP_ROOT_LEVEL,
 			  "bad root descriptor"))
 			continue;
 		tdp_check_table(&c, root);
@@ -211,7 +220,7 @@ int tdp_mmu_get_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root, gpa_t gpa,
 	for (l = 0; l <= TDP_ROOT_LEVEL; l++)
 		sptes[l] = SHADOW_NONPRESENT_VALUE;
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_tdp_pte(iter, mmu, root->spt, gfn, gfn + 1) {
+	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1) {
 		leaf = iter.level;
 		sptes[leaf] = iter.old_spte;
 	}
@@ -238,8 +247,8 @@ void tdp_mmu_dump_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 	       (unsigned long long)gpa, (unsigned long long)root->pa,
 	       (unsigned long long)tdp_memslot_generation(mmu));
 	for (l = TDP_ROOT_LEVEL; l >= leaf; l--)
-		pr_err("------ spte 0x%llx level %d.", (unsigned long long)sptes[l],
-		       l);
+		pr_err("------ spte 0x%llx level %d.",
+		       (unsigned long long)sptes[l], l);
 }
 
 /**
@@ -252,8 +261,9 @@ void tdp_mmu_get_stats(const struct tdp_mmu *mmu, struct tdp_mmu_stats *out)
 {
 	const u64 *src;
 	u64 *dst = (u64 *)out;
-	unsigned int s, w, n = offsetof(struct tdp_mmu_stats, tables_freed) /
-				       sizeof(u64) + 1;
+	unsigned int s, w,
+		n = offsetof(struct tdp_mmu_stats, tables_freed) / sizeof(u64) +
+		    1;
 
 	memset(out, 0, sizeof(*out));
 	for (s = 0; s < TDP_STAT_SHARDS; s++) {

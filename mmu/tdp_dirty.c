@@ -17,7 +17,7 @@ struct tdp_leaf_walk {
 	gfn_t start, end;
 	tdp_leaf_fn fn;
 	void *arg;
-	bool exclusive;	/* take the write lock instead of the read lock */
+	bool exclusive; /* take the write lock instead of the read lock */
 	bool flush_on_change;
 	u64 changed;
 };
@@ -29,7 +29,7 @@ static bool tdp_walk_root_leaves(const struct tdp_ctx *ctx,
 	bool flush = false;
 	u64 new_spte;
 
-	for_each_tdp_pte(iter, ctx->mmu, ctx->root->spt, w->start, w->end) {
+	for_each_tdp_pte (iter, ctx->mmu, ctx->root->spt, w->start, w->end) {
 retry:
 		if (!is_shadow_present_pte(iter.old_spte) ||
 		    !is_last_spte(iter.old_spte, iter.level))
@@ -71,7 +71,8 @@ static bool __tdp_walk_leaves(struct tdp_mmu *mmu, struct tdp_leaf_walk *w)
 	bool flush = false;
 	u32 i;
 
-	for_each_root(mmu, i, root) {
+	for_each_root(mmu, i, root)
+	{
 		ctx.root = root;
 		flush |= tdp_walk_root_leaves(&ctx, w);
 	}
@@ -120,9 +121,11 @@ void tdp_mmu_slot_write_protect(struct tdp_mmu *mmu,
 				const struct tdp_memslot *slot, bool readonly)
 {
 	struct tdp_leaf_walk w = {
-		.start = slot->base_gfn, .end = tdp_memslot_end(slot),
+		.start = slot->base_gfn,
+		.end = tdp_memslot_end(slot),
 		.fn = readonly ? tdp_leaf_clear_all_w : tdp_leaf_clear_w,
-		.exclusive = readonly, .flush_on_change = true,
+		.exclusive = readonly,
+		.flush_on_change = true,
 	};
 
 	tdp_walk_leaves(mmu, &w);
@@ -137,8 +140,10 @@ int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
 				 const struct tdp_memslot *slot)
 {
 	struct tdp_leaf_walk w = {
-		.start = slot->base_gfn, .end = tdp_memslot_end(slot),
-		.fn = tdp_leaf_clear_w, .flush_on_change = true,
+		.start = slot->base_gfn,
+		.end = tdp_memslot_end(slot),
+		.fn = tdp_leaf_clear_w,
+		.flush_on_change = true,
 	};
 	int r = 0;
 
@@ -153,7 +158,7 @@ int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
 struct tdp_harvest {
 	const struct tdp_memslot *slot;
 	u64 *bitmap;
-	u64 mask;	/* write-protect mode: bits of the current word */
+	u64 mask; /* write-protect mode: bits of the current word */
 	gfn_t mask_base;
 };
 
@@ -279,7 +284,8 @@ static u64 tdp_leaf_clear_a(const struct tdp_iter *iter, void *arg)
  */
 u64 tdp_mmu_test_and_clear_young(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 {
-	struct tdp_leaf_walk w = { .start = start, .end = end,
+	struct tdp_leaf_walk w = { .start = start,
+				   .end = end,
 				   .fn = tdp_leaf_clear_a };
 
 	return tdp_walk_leaves(mmu, &w);
@@ -300,11 +306,11 @@ bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn)
 	u32 i;
 
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_root(mmu, i, root)
-		for_each_tdp_pte(iter, mmu, root->spt, gfn, gfn + 1)
-			if (is_shadow_present_pte(iter.old_spte) &&
-			    is_last_spte(iter.old_spte, iter.level))
-				young |= is_accessed_spte(iter.old_spte);
+	for_each_root(mmu, i, root) for_each_tdp_pte (
+		iter, mmu, root->spt, gfn,
+		gfn + 1) if (is_shadow_present_pte(iter.old_spte) &&
+			     is_last_spte(iter.old_spte, iter.level))
+		young |= is_accessed_spte(iter.old_spte);
 	tdp_mmu_read_unlock(mmu, 0);
 	return young;
 }
@@ -333,7 +339,7 @@ int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 	u64 set;
 
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_tdp_pte(iter, mmu, root->spt, gfn, gfn + 1) {
+	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1) {
 		if (is_mmio_spte(iter.old_spte)) {
 			r = -EIO;
 			break;

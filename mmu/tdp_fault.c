@@ -34,7 +34,8 @@ int tdp_max_mapping_level(const struct tdp_mmu *mmu,
 	for (level = mmu->cfg.max_level; level > TDP_LEVEL_4K; level--) {
 		pages = tdp_pages_per_level(level);
 		base = gfn & ~(pages - 1);
-		if (base < slot->base_gfn || base + pages > tdp_memslot_end(slot))
+		if (base < slot->base_gfn ||
+		    base + pages > tdp_memslot_end(slot))
 			continue;
 		/* GFN and host PFN must be congruent modulo the page size. */
 		if ((slot->base_pfn - slot->base_gfn) & (pages - 1))
@@ -123,11 +124,11 @@ static int tdp_fix_leaf(const struct tdp_ctx *ctx,
 	if (WARN_ON_ONCE(!(f->access & TDP_ACC_W) ||
 			 (slot->flags & TDP_MEMSLOT_READONLY)))
 		return -EFAULT;
-	r = tdp_mmu_set_spte_atomic(ctx, iter, old | SPTE_EPT_WRITABLE |
-					       SPTE_HOST_WRITABLE |
-					       SPTE_MMU_WRITABLE |
-					       SPTE_ACCESSED_MASK |
-					       SPTE_DIRTY_MASK);
+	r = tdp_mmu_set_spte_atomic(
+		ctx, iter,
+		old | SPTE_EPT_WRITABLE | SPTE_HOST_WRITABLE |
+			SPTE_MMU_WRITABLE | SPTE_ACCESSED_MASK |
+			SPTE_DIRTY_MASK);
 	if (r)
 		return r;
 	if (slot->flags & TDP_MEMSLOT_LOG_DIRTY)
@@ -153,10 +154,11 @@ static int tdp_map_target_level(const struct tdp_ctx *ctx,
 		WARN_ON_ONCE(spte_to_pfn(iter->old_spte) != pfn);
 		return tdp_fix_leaf(ctx, slot, iter, f);
 	}
-	if (host_writable && (write || !tdp_slot_wrprot_logging(ctx->mmu, slot)))
+	if (host_writable &&
+	    (write || !tdp_slot_wrprot_logging(ctx->mmu, slot)))
 		access |= TDP_ACC_W;
-	new_spte = make_spte(pfn, iter->level, access, host_writable, true,
-			     write);
+	new_spte =
+		make_spte(pfn, iter->level, access, host_writable, true, write);
 	r = tdp_mmu_set_spte_atomic(ctx, iter, new_spte);
 	if (r)
 		return r;
@@ -176,7 +178,7 @@ static int tdp_fault_map(const struct tdp_ctx *ctx,
 	struct tdp_iter iter;
 	int r;
 
-	for_each_tdp_pte(iter, ctx->mmu, ctx->root->spt, gfn, gfn + 1) {
+	for_each_tdp_pte (iter, ctx->mmu, ctx->root->spt, gfn, gfn + 1) {
 		if (is_frozen_spte(iter.old_spte)) {
 			tdp_stat_add(&tdp_stats(ctx)->frozen_retries, 1);
 			return -EBUSY;
@@ -217,7 +219,7 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx, u64 generation,
 	/* Mid-update: an MMIO SPTE could outlive a slot that appears. */
 	if (generation & TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS)
 		return 0;
-	for_each_tdp_pte(iter, ctx->mmu, ctx->root->spt, gfn, gfn + 1) {
+	for_each_tdp_pte (iter, ctx->mmu, ctx->root->spt, gfn, gfn + 1) {
 		if (is_frozen_spte(iter.old_spte))
 			return -EBUSY;
 		if (iter.level == TDP_LEVEL_4K) {
@@ -228,8 +230,8 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx, u64 generation,
 			}
 			if (WARN_ON_ONCE(is_shadow_present_pte(iter.old_spte)))
 				return 0;
-			r = tdp_mmu_set_spte_atomic(ctx, &iter,
-						    make_mmio_spte(f->gpa, gen));
+			r = tdp_mmu_set_spte_atomic(
+				ctx, &iter, make_mmio_spte(f->gpa, gen));
 			if (r)
 				return r;
 			tdp_stat_add(&tdp_stats(ctx)->mmio_installed, 1);
@@ -240,7 +242,8 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx, u64 generation,
 			r = tdp_link_table(ctx, &iter, cache);
 			if (r)
 				return r;
-		} else if (WARN_ON_ONCE(is_last_spte(iter.old_spte, iter.level))) {
+		} else if (WARN_ON_ONCE(
+				   is_last_spte(iter.old_spte, iter.level))) {
 			return 0; /* RAM leaf without a memslot: a bug */
 		}
 	}
@@ -290,8 +293,9 @@ static int tdp_fault_locked(const struct tdp_ctx *ctx,
 int tdp_mmu_page_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 		       struct tdp_mmu_cache *cache, struct tdp_fault *fault)
 {
-	struct tdp_ctx ctx = { .mmu = mmu, .root = root,
-			       .shard = cache->shard, .shared = true };
+	struct tdp_ctx ctx = {
+		.mmu = mmu, .root = root, .shard = cache->shard, .shared = true
+	};
 	int r;
 
 	if ((fault->gpa >> TDP_MAX_GPA_BITS) || !fault->access ||

@@ -12,8 +12,8 @@ static int tdp_split_root(const struct tdp_ctx *ctx, gfn_t start, gfn_t end)
 	struct tdp_mmu_page *sp;
 	struct tdp_iter iter;
 
-	for_each_tdp_pte_min_level(iter, mmu, ctx->root->spt, TDP_LEVEL_2M,
-				   start, end) {
+	for_each_tdp_pte_min_level (iter, mmu, ctx->root->spt, TDP_LEVEL_2M,
+				    start, end) {
 retry:
 		if (!is_shadow_present_pte(iter.old_spte) ||
 		    !is_last_spte(iter.old_spte, iter.level))
@@ -50,7 +50,8 @@ int tdp_mmu_split_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 	u32 i;
 
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_root(mmu, i, root) {
+	for_each_root(mmu, i, root)
+	{
 		ctx.root = root;
 		r = tdp_split_root(&ctx, start, end);
 		if (r)
@@ -80,8 +81,8 @@ static u64 tdp_first_leaf_below(const struct tdp_mmu *mmu, u64 spte, int level)
 	return 0;
 }
 
-static bool tdp_recoverable(const struct tdp_ctx *ctx, const struct tdp_iter *it,
-			    gfn_t start, gfn_t end)
+static bool tdp_recoverable(const struct tdp_ctx *ctx,
+			    const struct tdp_iter *it, gfn_t start, gfn_t end)
 {
 	const struct tdp_memslot *slot;
 	u64 pages = tdp_pages_per_level(it->level);
@@ -102,12 +103,13 @@ static u64 tdp_recover_root(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
 	struct tdp_iter iter;
 	u64 leaf, recovered = 0;
 
-	for_each_tdp_pte_min_level(iter, ctx->mmu, ctx->root->spt,
-				   TDP_LEVEL_2M, start, end) {
+	for_each_tdp_pte_min_level (iter, ctx->mmu, ctx->root->spt,
+				    TDP_LEVEL_2M, start, end) {
 retry:
 		if (!tdp_recoverable(ctx, &iter, start, end))
 			continue;
-		leaf = tdp_first_leaf_below(ctx->mmu, iter.old_spte, iter.level);
+		leaf = tdp_first_leaf_below(ctx->mmu, iter.old_spte,
+					    iter.level);
 		if (!leaf)
 			continue;
 		if (tdp_mmu_set_spte_atomic(ctx, &iter,
@@ -143,7 +145,8 @@ u64 tdp_mmu_recover_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 	u32 i;
 
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_root(mmu, i, root) {
+	for_each_root(mmu, i, root)
+	{
 		ctx.root = root;
 		n += tdp_recover_root(&ctx, start, end, &flush);
 	}

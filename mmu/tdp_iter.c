@@ -24,8 +24,8 @@ void tdp_iter_restart(struct tdp_iter *iter)
 	iter->yielded = false;
 	iter->yielded_gfn = iter->next_last_level_gfn;
 	iter->level = iter->root_level;
-	iter->gfn = tdp_gfn_round_for_level(iter->next_last_level_gfn,
-					    iter->level);
+	iter->gfn =
+		tdp_gfn_round_for_level(iter->next_last_level_gfn, iter->level);
 	tdp_iter_refresh_sptep(iter);
 	iter->valid = true;
 }
@@ -67,8 +67,8 @@ static bool try_step_down(struct tdp_iter *iter)
 	child = tdp_mmu_pa_to_va(iter->mmu, spte_to_child_pa(iter->old_spte));
 	iter->level--;
 	iter->pt_path[iter->level - 1] = child;
-	iter->gfn = tdp_gfn_round_for_level(iter->next_last_level_gfn,
-					    iter->level);
+	iter->gfn =
+		tdp_gfn_round_for_level(iter->next_last_level_gfn, iter->level);
 	tdp_iter_refresh_sptep(iter);
 	return true;
 }

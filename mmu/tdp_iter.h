@@ -64,7 +64,8 @@ void tdp_iter_restart(struct tdp_iter *iter);
 			    (min_level), (start));                            \
 	     (iter).valid && (iter).gfn < (end); tdp_iter_next(&(iter)))
 
-#define for_each_tdp_pte(iter, mmu, root_pt, start, end) \
-	for_each_tdp_pte_min_level(iter, mmu, root_pt, TDP_LEVEL_4K, start, end)
+#define for_each_tdp_pte(iter, mmu, root_pt, start, end)                     \
+	for_each_tdp_pte_min_level (iter, mmu, root_pt, TDP_LEVEL_4K, start, \
+				    end)
 
 #endif /* TDP_MMU_TDP_ITER_H */

@@ -325,7 +325,8 @@ void tdp_trace_record(struct tdp_mmu *mmu, gfn_t gfn, int level, u64 old_spte,
 	__atomic_store_n(&e->gfn, gfn, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->old_spte, old_spte, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->new_spte, new_spte, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->seq_level, seq << 3 | (u64)level, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->seq_level, seq << 3 | (u64)level,
+			 __ATOMIC_RELEASE);
 }
 
 /* --- lifetime --- */
@@ -404,8 +405,7 @@ void tdp_mmu_destroy(struct tdp_mmu *mmu)
 	u32 i;
 
 	tdp_mmu_write_lock(mmu);
-	for_each_root(mmu, i, root)
-		tdp_mmu_free_root_locked(mmu, root);
+	for_each_root(mmu, i, root) tdp_mmu_free_root_locked(mmu, root);
 	tdp_mmu_write_unlock(mmu);
 	tdp_memslots_destroy(mmu);
 	tdp_mmu_reclaim(mmu);

@@ -40,17 +40,17 @@ enum tdp_root_role {
 
 enum tdp_dirty_mode {
 	TDP_DIRTY_WRPROT = 0, /* dirty logging by write-protection */
-	TDP_DIRTY_DBIT = 1,   /* dirty logging by clearing EPT D bits */
+	TDP_DIRTY_DBIT = 1, /* dirty logging by clearing EPT D bits */
 };
 
 struct tdp_mmu_config {
-	int max_level;		/* largest leaf, TDP_LEVEL_4K..TDP_LEVEL_1G */
+	int max_level; /* largest leaf, TDP_LEVEL_4K..TDP_LEVEL_1G */
 	enum tdp_dirty_mode dirty_mode;
-	bool eager_split;	/* split huge pages when dirty logging starts */
-	u32 trace_pages;	/* trace ring pages (128 entries each); 0 = off */
-	u64 initial_generation;	/* stuff the memslot generation */
-	u32 yield_every;	/* writers yield every N steps (0: on contention) */
-	u32 reclaim_threshold;	/* faults reclaim deferred pages beyond this */
+	bool eager_split; /* split huge pages when dirty logging starts */
+	u32 trace_pages; /* trace ring pages (128 entries each); 0 = off */
+	u64 initial_generation; /* stuff the memslot generation */
+	u32 yield_every; /* writers yield every N steps (0: on contention) */
+	u32 reclaim_threshold; /* faults reclaim deferred pages beyond this */
 };
 
 /* Per-shard counters; a vCPU's cache names its shard. */
@@ -59,15 +59,15 @@ struct tdp_mmu_stats {
 	u64 faults;
 	u64 spurious;
 	u64 mmio_installed;
-	u64 cmpxchg_failed;	/* lost compare-exchange races (-EBUSY) */
-	u64 frozen_retries;	/* walkers that met a frozen SPTE */
+	u64 cmpxchg_failed; /* lost compare-exchange races (-EBUSY) */
+	u64 frozen_retries; /* walkers that met a frozen SPTE */
 	u64 splits;
 	u64 recovered;
 	u64 tables_freed;
 } __aligned(TDP_CACHELINE);
 
 struct tdp_trace_entry {
-	u64 seq_level;	/* sequence << 3 | level */
+	u64 seq_level; /* sequence << 3 | level */
 	gfn_t gfn;
 	u64 old_spte;
 	u64 new_spte;
@@ -76,16 +76,16 @@ struct tdp_trace_entry {
 
 /* Descriptor of a page-table page (KVM's kvm_mmu_page). */
 struct tdp_mmu_page {
-	u64 *spt;		/* the table (ops->pa_to_va(pa)) */
+	u64 *spt; /* the table (ops->pa_to_va(pa)) */
 	hpa_t pa;
-	gfn_t gfn;		/* first GFN mapped by the table */
-	u8 level;		/* level of the SPTEs in the table */
-	u8 role;		/* enum tdp_root_role */
-	u8 state;		/* TDP_SP_* */
-	bool root_invalid;	/* roots: no new users; torn down at refcount 0 */
-	u32 root_refcount;	/* roots only; atomic */
-	u64 flush_seq;		/* deferred: mmu->flush_seq when unlinked */
-	u64 check_epoch;	/* invariant checker: visited marker */
+	gfn_t gfn; /* first GFN mapped by the table */
+	u8 level; /* level of the SPTEs in the table */
+	u8 role; /* enum tdp_root_role */
+	u8 state; /* TDP_SP_* */
+	bool root_invalid; /* roots: no new users; torn down at refcount 0 */
+	u32 root_refcount; /* roots only; atomic */
+	u64 flush_seq; /* deferred: mmu->flush_seq when unlinked */
+	u64 check_epoch; /* invariant checker: visited marker */
 	struct tdp_mmu_page *next; /* cache / deferred-free / slab link */
 };
 
@@ -117,7 +117,7 @@ struct tdp_mmu {
 	struct tdp_mmu_page *deferred_sp;
 	struct tdp_memslots *deferred_slots;
 	u32 nr_deferred;
-	u64 flush_seq;		/* bumped before each TLB flush request */
+	u64 flush_seq; /* bumped before each TLB flush request */
 
 	/* Descriptor slab (tdp_mmu_page), built from ops pages. */
 	struct tdp_spinlock sp_lock;
@@ -125,10 +125,10 @@ struct tdp_mmu {
 	struct tdp_mmu_page *sp_slabs;
 
 	/* Page accounting (atomic). */
-	s64 nr_tables;		/* live + deferred + cached table pages */
-	s64 nr_cached;		/* of which in vCPU caches */
-	s64 nr_aux_pages;	/* slab, memslot arrays, bitmaps, trace */
-	u64 tlb_flushes;	/* flush requests issued */
+	s64 nr_tables; /* live + deferred + cached table pages */
+	s64 nr_cached; /* of which in vCPU caches */
+	s64 nr_aux_pages; /* slab, memslot arrays, bitmaps, trace */
+	u64 tlb_flushes; /* flush requests issued */
 	u64 check_epoch;
 
 	struct tdp_trace_entry *trace[TDP_TRACE_MAX_PAGES];
@@ -168,20 +168,20 @@ void tdp_mmu_cache_free(struct tdp_mmu *mmu, struct tdp_mmu_cache *cache);
 
 /* --- faults (tdp_fault.c) --- */
 enum tdp_fault_result {
-	TDP_FAULT_MAPPED,	/* a leaf was installed */
-	TDP_FAULT_FIXED,	/* an existing leaf gained the access */
-	TDP_FAULT_SPURIOUS,	/* the access was already allowed */
-	TDP_FAULT_MMIO,		/* no memslot: emulate (MMIO SPTE cached?) */
-	TDP_FAULT_RO_WRITE,	/* write to a read-only memslot: emulate */
+	TDP_FAULT_MAPPED, /* a leaf was installed */
+	TDP_FAULT_FIXED, /* an existing leaf gained the access */
+	TDP_FAULT_SPURIOUS, /* the access was already allowed */
+	TDP_FAULT_MMIO, /* no memslot: emulate (MMIO SPTE cached?) */
+	TDP_FAULT_RO_WRITE, /* write to a read-only memslot: emulate */
 };
 
 struct tdp_fault {
-	gpa_t gpa;		/* in */
-	u64 access;		/* in: TDP_ACC_R/W/X of the faulting access */
+	gpa_t gpa; /* in */
+	u64 access; /* in: TDP_ACC_R/W/X of the faulting access */
 	enum tdp_fault_result result; /* out */
-	int level;		/* out: level of the leaf that maps gpa */
-	pfn_t pfn;		/* out: host frame of gpa (MAPPED/FIXED/SPURIOUS) */
-	bool mmio_cached;	/* out: an MMIO SPTE was installed */
+	int level; /* out: level of the leaf that maps gpa */
+	pfn_t pfn; /* out: host frame of gpa (MAPPED/FIXED/SPURIOUS) */
+	bool mmio_cached; /* out: an MMIO SPTE was installed */
 };
 
 int __must_check tdp_mmu_page_fault(struct tdp_mmu *mmu,
@@ -196,9 +196,9 @@ u64 tdp_mmu_zap_all_mmio(struct tdp_mmu *mmu);
 
 /* --- MMIO SPTEs (mmio.c) --- */
 enum tdp_misconfig_kind {
-	TDP_MISCONFIG_MMIO,	/* current MMIO SPTE: emulate now */
-	TDP_MISCONFIG_STALE,	/* stale/absent: take the fault path */
-	TDP_MISCONFIG_BUG,	/* not an MMIO SPTE: dump and stop the VM */
+	TDP_MISCONFIG_MMIO, /* current MMIO SPTE: emulate now */
+	TDP_MISCONFIG_STALE, /* stale/absent: take the fault path */
+	TDP_MISCONFIG_BUG, /* not an MMIO SPTE: dump and stop the VM */
 };
 bool tdp_mmu_mmio_spte_is_current(const struct tdp_mmu *mmu, u64 spte);
 enum tdp_misconfig_kind tdp_mmu_classify_misconfig(struct tdp_mmu *mmu,
@@ -218,7 +218,7 @@ int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 
 /* --- introspection (tdp_check.c) --- */
 struct tdp_mmu_check {
-	u64 tables;		/* reachable page-table pages */
+	u64 tables; /* reachable page-table pages */
 	u64 leaves[TDP_MAX_HUGE_LEVEL + 1];
 	u64 mmio;
 	u64 deferred;

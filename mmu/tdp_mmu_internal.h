@@ -12,10 +12,10 @@
 
 enum {
 	TDP_SP_FREE = 0,
-	TDP_SP_CACHED,	 /* in a vCPU cache, not linked */
-	TDP_SP_LIVE,	 /* linked into a root (or a root) */
+	TDP_SP_CACHED, /* in a vCPU cache, not linked */
+	TDP_SP_LIVE, /* linked into a root (or a root) */
 	TDP_SP_DEFERRED, /* unlinked, waiting for the grace period */
-	TDP_SP_SLAB,	 /* slab header slot */
+	TDP_SP_SLAB, /* slab header slot */
 };
 
 /*
@@ -111,10 +111,10 @@ int tdp_split_huge_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 int tdp_max_mapping_level(const struct tdp_mmu *mmu,
 			  const struct tdp_memslot *slot, gfn_t gfn);
 
-#define for_each_valid_root(mmu, i, root)                         \
-	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)                 \
+#define for_each_valid_root(mmu, i, root)                                  \
+	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)                          \
 		if (!((root) = (mmu)->roots[(i)]) || (root)->root_invalid) \
-			;                                         \
+			;                                                  \
 		else
 
 #define for_each_root(mmu, i, root)                \

@@ -53,7 +53,8 @@ void tdp_write_lock(struct tdp_rwlock *l)
 
 	__atomic_fetch_add(&l->waiters, 1, __ATOMIC_RELAXED);
 	while (!__atomic_compare_exchange_n(&l->writer, &zero, 1, false,
-					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+					    __ATOMIC_SEQ_CST,
+					    __ATOMIC_RELAXED)) {
 		zero = 0;
 		tdp_relax(l->relax, l->opaque);
 	}

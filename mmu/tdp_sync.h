@@ -25,8 +25,8 @@ struct tdp_rwlock_shard {
 } __aligned(TDP_CACHELINE);
 
 struct tdp_rwlock {
-	u32 writer;	/* 1 while a writer holds or is acquiring the lock */
-	u32 waiters;	/* threads spinning for the lock (contention hint) */
+	u32 writer; /* 1 while a writer holds or is acquiring the lock */
+	u32 waiters; /* threads spinning for the lock (contention hint) */
 	void (*relax)(void *opaque);
 	void *opaque;
 	struct tdp_rwlock_shard shard[TDP_RWLOCK_SHARDS];

@@ -20,7 +20,7 @@ bool __tdp_mmu_zap_range(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
 	u64 pages;
 
 	ASSERT(!ctx->shared);
-	for_each_tdp_pte(iter, ctx->mmu, ctx->root->spt, start, end) {
+	for_each_tdp_pte (iter, ctx->mmu, ctx->root->spt, start, end) {
 		if (tdp_mmu_iter_cond_resched(ctx, &iter, flush)) {
 			flush = false;
 			continue;
@@ -48,16 +48,15 @@ void __tdp_mmu_zap_root(const struct tdp_ctx *ctx)
 {
 	struct tdp_iter iter;
 
-	for_each_tdp_pte_min_level(iter, ctx->mmu, ctx->root->spt,
-				   TDP_ROOT_LEVEL, 0, TDP_MAX_GFN) {
+	for_each_tdp_pte_min_level (iter, ctx->mmu, ctx->root->spt,
+				    TDP_ROOT_LEVEL, 0, TDP_MAX_GFN) {
 		if (is_shadow_present_pte(iter.old_spte) ||
 		    is_mmio_spte(iter.old_spte))
 			tdp_mmu_set_spte(ctx, &iter, SHADOW_NONPRESENT_VALUE);
 	}
 }
 
-static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start,
-				    gfn_t end)
+static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 {
 	struct tdp_ctx ctx = { .mmu = mmu, .shared = false };
 	struct tdp_mmu_page *root;
@@ -65,7 +64,8 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start,
 	u64 zapped = 0;
 	u32 i;
 
-	for_each_root(mmu, i, root) {
+	for_each_root(mmu, i, root)
+	{
 		/*
 		 * Pin the root across yields inside the walk.  A root whose
 		 * count already hit zero belongs to the tdp_mmu_put_root()

@@ -129,9 +129,9 @@ static void *faulter_main(void *arg)
 			gfn = SLOT0_BASE + (x >> 8) % SLOT0_PAGES;
 		else /* overlapping: part of slot 1, slot 2 and holes */
 			gfn = SLOT1_BASE - 0x800 + (x >> 8) % 0x2000;
-		r = fault_retry(c, &cache, gfn << PAGE_SHIFT,
-				(x >> 40) & 1 ? TDP_ACC_R | TDP_ACC_W : TDP_ACC_R,
-				&f);
+		r = fault_retry(
+			c, &cache, gfn << PAGE_SHIFT,
+			(x >> 40) & 1 ? TDP_ACC_R | TDP_ACC_W : TDP_ACC_R, &f);
 		if (r)
 			conc_error(c, "fault failed", r);
 		if (!(x >> 50 & 7)) {
@@ -153,11 +153,13 @@ static void control_step(struct conc *c, u64 x, u64 *bitmap)
 
 	switch (x % 8) {
 	case 0:
-		tdp_mmu_zap_gfn_range(&c->mmu, start, start + (x >> 32) % 0x400);
+		tdp_mmu_zap_gfn_range(&c->mmu, start,
+				      start + (x >> 32) % 0x400);
 		break;
 	case 1:
 		r = tdp_memslot_set_flags(&c->mmu, (x >> 4) & 1,
-					  (x >> 5) & 1 ? TDP_MEMSLOT_LOG_DIRTY : 0);
+					  (x >> 5) & 1 ? TDP_MEMSLOT_LOG_DIRTY
+						       : 0);
 		if (r)
 			conc_error(c, "set_flags", r);
 		break;
@@ -184,7 +186,8 @@ static void control_step(struct conc *c, u64 x, u64 *bitmap)
 			conc_error(c, "delete", r);
 		break;
 	case 6:
-		tdp_mmu_recover_huge_pages(&c->mmu, 0, SLOT1_BASE + SLOT1_PAGES);
+		tdp_mmu_recover_huge_pages(&c->mmu, 0,
+					   SLOT1_BASE + SLOT1_PAGES);
 		break;
 	default:
 		if (!((x >> 12) % 8))
@@ -209,7 +212,11 @@ static void *control_main(void *arg)
 
 static void check_final(struct conc *c)
 {
-	static const struct { gfn_t base; u64 pages; pfn_t pfn; } slots[] = {
+	static const struct {
+		gfn_t base;
+		u64 pages;
+		pfn_t pfn;
+	} slots[] = {
 		{ SLOT0_BASE, SLOT0_PAGES, SLOT0_PFN },
 		{ SLOT1_BASE, 0x800, SLOT1_PFN },
 	};
@@ -225,24 +232,29 @@ static void check_final(struct conc *c)
 	assert_int_equal(tdp_memslot_set_flags(&c->mmu, 0, 0), 0);
 	assert_int_equal(tdp_memslot_set_flags(&c->mmu, 1, 0), 0);
 	for (i = 0; i < ARRAY_SIZE(slots); i++)
-		for (g = slots[i].base; g < slots[i].base + slots[i].pages; g++) {
+		for (g = slots[i].base; g < slots[i].base + slots[i].pages;
+		     g++) {
 			assert_int_equal(fault_retry(c, &cache, g << PAGE_SHIFT,
-						     TDP_ACC_R | TDP_ACC_W, &f), 0);
+						     TDP_ACC_R | TDP_ACC_W, &f),
+					 0);
 			l = tdp_mmu_get_walk(&c->mmu, c->root, g << PAGE_SHIFT,
 					     sptes);
 			assert_true(is_shadow_present_pte(sptes[l]));
 			assert_true(is_last_spte(sptes[l], l));
 			assert_true(is_writable_pte(sptes[l]));
 			assert_int_equal(spte_to_pfn(sptes[l]) +
-						 (g & (tdp_pages_per_level(l) - 1)),
+						 (g &
+						  (tdp_pages_per_level(l) - 1)),
 					 slots[i].pfn + (g - slots[i].base));
 		}
 	tdp_mmu_cache_free(&c->mmu, &cache);
 	assert_int_equal(tdp_mmu_check_invariants(&c->mmu, &chk), 0);
-	printf("final: %llu tables, leaves 4K %llu 2M %llu 1G %llu, %llu MMIO\n",
-	       (unsigned long long)chk.tables, (unsigned long long)chk.leaves[1],
-	       (unsigned long long)chk.leaves[2], (unsigned long long)chk.leaves[3],
-	       (unsigned long long)chk.mmio);
+	printf("final: %llu tables, leaves 4K %llu 2M %llu 1G %llu, %llu "
+	       "MMIO\n",
+	       (unsigned long long)chk.tables,
+	       (unsigned long long)chk.leaves[1],
+	       (unsigned long long)chk.leaves[2],
+	       (unsigned long long)chk.leaves[3], (unsigned long long)chk.mmio);
 }
 
 static void conc_faults(void **state)
@@ -261,31 +273,37 @@ static void conc_faults(void **state)
 	pthread_mutex_init(&c->root_lock, NULL);
 	tdp_mmu_default_config(&cfg);
 	cfg.reclaim_threshold = 16;
-	assert_int_equal(mmu_fake_vm_create(&c->fake, &c->mmu, &cfg, &c->root), 0);
+	assert_int_equal(mmu_fake_vm_create(&c->fake, &c->mmu, &cfg, &c->root),
+			 0);
 	assert_int_equal(tdp_memslot_add(&c->mmu, 0, SLOT0_BASE, SLOT0_PAGES,
-					 SLOT0_PFN, 0), 0);
+					 SLOT0_PFN, 0),
+			 0);
 	assert_int_equal(tdp_memslot_add(&c->mmu, 1, SLOT1_BASE, SLOT1_PAGES,
-					 SLOT1_PFN, 0), 0);
+					 SLOT1_PFN, 0),
+			 0);
 	assert_int_equal(pthread_create(&ctl, NULL, control_main, c), 0);
 	for (i = 0; i < NR_FAULTERS; i++) {
 		ft[i].c = c;
 		ft[i].idx = i;
-		assert_int_equal(pthread_create(&th[i], NULL, faulter_main, &ft[i]), 0);
+		assert_int_equal(
+			pthread_create(&th[i], NULL, faulter_main, &ft[i]), 0);
 	}
 	for (i = 0; i < NR_FAULTERS; i++)
 		pthread_join(th[i], NULL);
 	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(ctl, NULL);
 	if (c->errors)
-		fail_msg("%llu errors, first: %s", (unsigned long long)c->errors,
-			 c->err);
+		fail_msg("%llu errors, first: %s",
+			 (unsigned long long)c->errors, c->err);
 	check_final(c);
 	tdp_mmu_get_stats(&c->mmu, &st);
-	printf("faults %llu, retries %llu, lost cmpxchg %llu, frozen %llu, splits %llu, recovered %llu, tables freed %llu, TLB flushes %llu\n",
+	printf("faults %llu, retries %llu, lost cmpxchg %llu, frozen %llu, "
+	       "splits %llu, recovered %llu, tables freed %llu, TLB flushes "
+	       "%llu\n",
 	       (unsigned long long)st.faults, (unsigned long long)c->retries,
 	       (unsigned long long)st.cmpxchg_failed,
-	       (unsigned long long)st.frozen_retries, (unsigned long long)st.splits,
-	       (unsigned long long)st.recovered,
+	       (unsigned long long)st.frozen_retries,
+	       (unsigned long long)st.splits, (unsigned long long)st.recovered,
 	       (unsigned long long)st.tables_freed,
 	       (unsigned long long)c->mmu.tlb_flushes);
 	assert_int_equal(c->fake.double_frees, 0);

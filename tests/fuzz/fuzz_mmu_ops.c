@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	}
 	for (i = 0; i < MAX_OPS && !src.exhausted; i++)
 		if (!opseq_step(&s, &src)) {
-			fprintf(stderr, "op %d (%s): %s\n", i, s.last_op, s.err);
+			fprintf(stderr, "op %d (%s): %s\n", i, s.last_op,
+				s.err);
 			abort();
 		}
 	if (!opseq_check_all(&s)) {

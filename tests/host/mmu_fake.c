@@ -178,8 +178,8 @@ static s64 fake_index_of(struct mmu_fake *f, const void *va)
 	if ((uintptr_t)va & (PAGE_SIZE - 1))
 		return -1;
 	for (i = 0; i < n; i++)
-		if ((uintptr_t)__atomic_load_n(&f->chunks[i], __ATOMIC_ACQUIRE) ==
-		    base)
+		if ((uintptr_t)__atomic_load_n(&f->chunks[i],
+					       __ATOMIC_ACQUIRE) == base)
 			return (s64)i * MMU_FAKE_CHUNK_PAGES +
 			       (((uintptr_t)va - base) >> PAGE_SHIFT);
 	return -1;

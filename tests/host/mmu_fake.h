@@ -13,7 +13,7 @@
 #include "mmu/tdp_mmu.h"
 
 #define MMU_FAKE_PA_BASE 0x1000000000ULL /* 64 GiB: high address bits */
-#define MMU_FAKE_MAX_CHUNKS 8192	 /* 16 GiB of fake pages */
+#define MMU_FAKE_MAX_CHUNKS 8192 /* 16 GiB of fake pages */
 #define MMU_FAKE_CHUNK_PAGES 512
 
 struct mmu_fake_desc {
@@ -27,16 +27,17 @@ struct mmu_fake {
 	u8 *chunks[MMU_FAKE_MAX_CHUNKS];
 	struct mmu_fake_desc *descs[MMU_FAKE_MAX_CHUNKS];
 	u32 nr_chunks;
-	u32 next_fresh;		/* page index never handed out yet */
-	u32 free_head, free_tail; /* FIFO of freed page indices (+1; 0 = none) */
+	u32 next_fresh; /* page index never handed out yet */
+	u32 free_head,
+		free_tail; /* FIFO of freed page indices (+1; 0 = none) */
 	u32 nr_free;
 	u64 allocs, frees, live, peak_live;
 	u64 double_frees, bad_frees;
-	s64 fail_after;		/* allocations left before failing; <0 = never */
-	bool fail_sticky;	/* keep failing once failed */
+	s64 fail_after; /* allocations left before failing; <0 = never */
+	bool fail_sticky; /* keep failing once failed */
 	u64 injected_failures;
 	u64 flushes;
-	bool sched_yield;	/* cpu_relax yields the thread */
+	bool sched_yield; /* cpu_relax yields the thread */
 };
 
 extern const struct tdp_mmu_ops mmu_fake_ops;

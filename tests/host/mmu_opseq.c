@@ -24,10 +24,10 @@ static const struct {
 	pfn_t pfn;
 	u32 flags;
 } tmpl[OPSEQ_NR_TEMPLATES] = {
-	{ { 0x0, 0x8000 }, 0x1000, 0x100000, 0 },	/* 2M-capable */
-	{ { 0x1803, 0x9803 }, 0x345, 0x200003, 0 },	/* odd, 4K only */
+	{ { 0x0, 0x8000 }, 0x1000, 0x100000, 0 }, /* 2M-capable */
+	{ { 0x1803, 0x9803 }, 0x345, 0x200003, 0 }, /* odd, 4K only */
 	{ { 0x40000, 0x40800 }, 0x40000, 0x1000000, 0 }, /* 1 GiB */
-	{ { 0x2000, 0xa000 }, 0x800, 0x300001, 0 },	/* PFN misaligned */
+	{ { 0x2000, 0xa000 }, 0x800, 0x300001, 0 }, /* PFN misaligned */
 	{ { 0x3000, 0xb000 }, 0x400, 0x400000, TDP_MEMSLOT_READONLY },
 };
 
@@ -78,10 +78,10 @@ static u64 pick(struct opseq_src *src, u64 n)
 	return n ? src->next(src) % n : 0;
 }
 
-#define FAIL(s, ...)                                                   \
-	do {                                                           \
-		snprintf((s)->err, sizeof((s)->err), __VA_ARGS__);     \
-		return false;                                          \
+#define FAIL(s, ...)                                               \
+	do {                                                       \
+		snprintf((s)->err, sizeof((s)->err), __VA_ARGS__); \
+		return false;                                      \
 	} while (0)
 
 /* --- the model --- */
@@ -93,7 +93,8 @@ static int model_lookup(const struct mmu_opseq *s, gfn_t gfn)
 	for (i = 0; i < OPSEQ_NR_TEMPLATES; i++) {
 		const struct model_slot *ms = &s->slots[i];
 
-		if (ms->present && gfn >= ms->base && gfn < ms->base + ms->npages)
+		if (ms->present && gfn >= ms->base &&
+		    gfn < ms->base + ms->npages)
 			return i;
 	}
 	return -1;
@@ -121,8 +122,8 @@ static u64 model_pfn(const struct mmu_opseq *s, int si, gfn_t gfn)
 	return s->slots[si].pfn + (gfn - s->slots[si].base);
 }
 
-static void model_set_block(struct mmu_opseq *s, int si, gfn_t b, int l,
-			    u8 w, u8 a, u8 d)
+static void model_set_block(struct mmu_opseq *s, int si, gfn_t b, int l, u8 w,
+			    u8 a, u8 d)
 {
 	gfn_t g;
 
@@ -139,13 +140,13 @@ static void model_set_block(struct mmu_opseq *s, int si, gfn_t b, int l,
 }
 
 /* Apply @fn-style edits to every leaf block meeting [start, end). */
-#define for_each_model_leaf(s, g, start, end)                                  \
-	for ((g) = (start); (g) < (end);                                       \
-	     (g) = (s)->m[g].kind == M_LEAF ?                                  \
-			   ROUND(g, (s)->m[g].level) + PAGES((s)->m[g].level) : \
-			   (g) + 1)                                            \
-		if ((s)->m[g].kind != M_LEAF)                                  \
-			;                                                      \
+#define for_each_model_leaf(s, g, start, end)                                \
+	for ((g) = (start); (g) < (end);                                     \
+	     (g) = (s)->m[g].kind == M_LEAF ? ROUND(g, (s)->m[g].level) +    \
+						      PAGES((s)->m[g].level) \
+					    : (g) + 1)                       \
+		if ((s)->m[g].kind != M_LEAF)                                \
+			;                                                    \
 		else
 
 static void model_block_attr(struct mmu_opseq *s, gfn_t g, int w, int a, int d)
@@ -226,11 +227,14 @@ static bool compare_leaf(struct mmu_opseq *s, u64 spte, gfn_t base, int l,
 		if (e->kind != M_LEAF || e->level != l ||
 		    e->pfn != spte_to_pfn(spte) + (g - base) ||
 		    e->w != is_writable_pte(spte) ||
-		    e->a != is_accessed_spte(spte) || e->d != is_dirty_spte(spte))
-			FAIL(s, "gfn 0x%llx: table level %d spte 0x%llx; model kind %d level %d pfn 0x%llx w%d a%d d%d",
+		    e->a != is_accessed_spte(spte) ||
+		    e->d != is_dirty_spte(spte))
+			FAIL(s,
+			     "gfn 0x%llx: table level %d spte 0x%llx; model "
+			     "kind %d level %d pfn 0x%llx w%d a%d d%d",
 			     (unsigned long long)g, l, (unsigned long long)spte,
-			     e->kind, e->level, (unsigned long long)e->pfn, e->w,
-			     e->a, e->d);
+			     e->kind, e->level, (unsigned long long)e->pfn,
+			     e->w, e->a, e->d);
 		(*covered)++;
 	}
 	return true;
@@ -245,24 +249,28 @@ static bool compare_range(struct mmu_opseq *s, gfn_t start, gfn_t end)
 	end = MIN(end, OPSEQ_UNIVERSE);
 	for (g = start; g < end; g++)
 		expected += s->m[g].kind != M_NONE;
-	for_each_tdp_pte(iter, &s->mmu, s->root->spt, start, end) {
+	for_each_tdp_pte (iter, &s->mmu, s->root->spt, start, end) {
 		spte = iter.old_spte;
 		if (is_mmio_spte(spte)) {
 			const struct model_ent *e = &s->m[iter.gfn];
 
-			if (e->kind != M_MMIO || e->gen != get_mmio_spte_gen(spte) ||
+			if (e->kind != M_MMIO ||
+			    e->gen != get_mmio_spte_gen(spte) ||
 			    get_mmio_spte_gfn(spte) != iter.gfn)
-				FAIL(s, "gfn 0x%llx: table MMIO spte 0x%llx, model kind %d gen 0x%x",
+				FAIL(s,
+				     "gfn 0x%llx: table MMIO spte 0x%llx, "
+				     "model kind %d gen 0x%x",
 				     (unsigned long long)iter.gfn,
 				     (unsigned long long)spte, e->kind, e->gen);
 			covered++;
 			continue;
 		}
-		if (!is_shadow_present_pte(spte) || !is_last_spte(spte, iter.level))
+		if (!is_shadow_present_pte(spte) ||
+		    !is_last_spte(spte, iter.level))
 			continue;
-		if (!compare_leaf(s, spte, iter.gfn, iter.level,
-				  MAX(start, iter.gfn),
-				  MIN(end, iter.gfn + PAGES(iter.level)), &covered))
+		if (!compare_leaf(
+			    s, spte, iter.gfn, iter.level, MAX(start, iter.gfn),
+			    MIN(end, iter.gfn + PAGES(iter.level)), &covered))
 			return false;
 	}
 	if (covered != expected) {
@@ -272,13 +280,19 @@ static bool compare_range(struct mmu_opseq *s, gfn_t start, gfn_t end)
 
 			if (s->m[g].kind == M_NONE)
 				continue;
-			l = tdp_mmu_get_walk(&s->mmu, s->root, g << PAGE_SHIFT, sp);
-			if (!is_shadow_present_pte(sp[l]) && !is_mmio_spte(sp[l]))
-				FAIL(s, "gfn 0x%llx: model kind %d level %d, table has nothing (level %d spte 0x%llx)",
+			l = tdp_mmu_get_walk(&s->mmu, s->root, g << PAGE_SHIFT,
+					     sp);
+			if (!is_shadow_present_pte(sp[l]) &&
+			    !is_mmio_spte(sp[l]))
+				FAIL(s,
+				     "gfn 0x%llx: model kind %d level %d, "
+				     "table has nothing (level %d spte 0x%llx)",
 				     (unsigned long long)g, s->m[g].kind,
-				     s->m[g].level, l, (unsigned long long)sp[l]);
+				     s->m[g].level, l,
+				     (unsigned long long)sp[l]);
 		}
-		FAIL(s, "range 0x%llx-0x%llx: tables cover %llu gfns, model %llu",
+		FAIL(s,
+		     "range 0x%llx-0x%llx: tables cover %llu gfns, model %llu",
 		     (unsigned long long)start, (unsigned long long)end,
 		     (unsigned long long)covered, (unsigned long long)expected);
 	}
@@ -292,7 +306,8 @@ bool opseq_check_all(struct mmu_opseq *s)
 	if (!compare_range(s, 0, OPSEQ_UNIVERSE))
 		return false;
 	if (tdp_mmu_check_invariants(&s->mmu, &chk))
-		FAIL(s, "tdp_mmu_check_invariants failed (%d errors)", chk.errors);
+		FAIL(s, "tdp_mmu_check_invariants failed (%d errors)",
+		     chk.errors);
 	return true;
 }
 
@@ -375,8 +390,8 @@ static bool op_fault(struct mmu_opseq *s, struct opseq_src *src)
 	s->last_op = "fault";
 	r = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
 	if (r)
-		FAIL(s, "fault gfn 0x%llx acc %llu: %d", (unsigned long long)gfn,
-		     (unsigned long long)acc, r);
+		FAIL(s, "fault gfn 0x%llx acc %llu: %d",
+		     (unsigned long long)gfn, (unsigned long long)acc, r);
 	model_fault(s, gfn, acc, &exp, &lvl);
 	if (f.result != exp.result)
 		FAIL(s, "fault gfn 0x%llx acc %llu: result %d, model %d",
@@ -384,9 +399,11 @@ static bool op_fault(struct mmu_opseq *s, struct opseq_src *src)
 		     exp.result);
 	if (f.result <= TDP_FAULT_SPURIOUS &&
 	    (f.level != exp.level || f.pfn != exp.pfn))
-		FAIL(s, "fault gfn 0x%llx: level %d pfn 0x%llx, model %d 0x%llx",
-		     (unsigned long long)gfn, f.level, (unsigned long long)f.pfn,
-		     exp.level, (unsigned long long)exp.pfn);
+		FAIL(s,
+		     "fault gfn 0x%llx: level %d pfn 0x%llx, model %d 0x%llx",
+		     (unsigned long long)gfn, f.level,
+		     (unsigned long long)f.pfn, exp.level,
+		     (unsigned long long)exp.pfn);
 	return compare_range(s, ROUND(gfn, lvl), ROUND(gfn, lvl) + PAGES(lvl));
 }
 
@@ -406,12 +423,13 @@ static bool op_access(struct mmu_opseq *s, struct opseq_src *src)
 	else
 		exp = 0;
 	if (r != exp)
-		FAIL(s, "access gfn 0x%llx: %d, model %d", (unsigned long long)gfn,
-		     r, exp);
+		FAIL(s, "access gfn 0x%llx: %d, model %d",
+		     (unsigned long long)gfn, r, exp);
 	if (!exp)
 		model_block_attr(s, gfn, -1, 1, (acc & TDP_ACC_W) ? 1 : -1);
-	return exp ? true : compare_range(s, ROUND(gfn, e->level),
-					  ROUND(gfn, e->level) + PAGES(e->level));
+	return exp ? true
+		   : compare_range(s, ROUND(gfn, e->level),
+				   ROUND(gfn, e->level) + PAGES(e->level));
 }
 
 static void pick_range(struct mmu_opseq *s, struct opseq_src *src, gfn_t *start,
@@ -437,8 +455,8 @@ static bool op_zap(struct mmu_opseq *s, struct opseq_src *src)
 	pick_range(s, src, &start, &end);
 	tdp_mmu_zap_gfn_range(&s->mmu, start, end);
 	model_zap(s, start, end);
-	return compare_range(s, ROUND(start, 3), MIN(ROUND(end - 1, 3) + PAGES(3),
-						     OPSEQ_UNIVERSE));
+	return compare_range(s, ROUND(start, 3),
+			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
 }
 
 static bool op_young(struct mmu_opseq *s, struct opseq_src *src)
@@ -530,7 +548,8 @@ static u64 model_recover_block(struct mmu_opseq *s, gfn_t b, int l, gfn_t start,
 	}
 	if (l == 2)
 		return 0;
-	for (c = MAX(b, ROUND(start, 2)); c < MIN(b + PAGES(l), end); c += PAGES(2))
+	for (c = MAX(b, ROUND(start, 2)); c < MIN(b + PAGES(l), end);
+	     c += PAGES(2))
 		n += model_recover_block(s, c, 2, start, end);
 	return n;
 }
@@ -600,8 +619,8 @@ static bool slot_add(struct mmu_opseq *s, int id, gfn_t base)
 	struct model_slot *ms = &s->slots[id];
 	int r, exp = 0;
 
-	r = tdp_memslot_add(&s->mmu, (u16)id, base, tmpl[id].npages, tmpl[id].pfn,
-			    tmpl[id].flags);
+	r = tdp_memslot_add(&s->mmu, (u16)id, base, tmpl[id].npages,
+			    tmpl[id].pfn, tmpl[id].flags);
 	if (ms->present || model_overlaps(s, base, tmpl[id].npages, -1))
 		exp = -EEXIST;
 	if (!expect_rc(s, "add", id, r, exp))
@@ -653,8 +672,8 @@ static bool op_slot_delete(struct mmu_opseq *s, struct opseq_src *src)
 	free(ms->bitmap);
 	memset(ms, 0, sizeof(*ms));
 	model_gen_bump(s);
-	return compare_range(s, ROUND(base, 3), MIN(ROUND(end - 1, 3) + PAGES(3),
-						    OPSEQ_UNIVERSE));
+	return compare_range(s, ROUND(base, 3),
+			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
 }
 
 static bool op_slot_move(struct mmu_opseq *s, struct opseq_src *src)
@@ -667,7 +686,8 @@ static bool op_slot_move(struct mmu_opseq *s, struct opseq_src *src)
 	if (pick(src, 4))
 		nb = tmpl[id].base[pick(src, 2)];
 	else /* likely to overlap a neighbour */
-		nb = tmpl[pick(src, OPSEQ_NR_TEMPLATES)].base[0] + pick(src, 0x100);
+		nb = tmpl[pick(src, OPSEQ_NR_TEMPLATES)].base[0] +
+		     pick(src, 0x100);
 	if (id == BIG_SLOT && pick(src, 4))
 		return true;
 	r = tdp_memslot_move(&s->mmu, (u16)id, nb);
@@ -682,8 +702,9 @@ static bool op_slot_move(struct mmu_opseq *s, struct opseq_src *src)
 	model_zap(s, old, old + ms->npages);
 	ms->base = nb;
 	model_gen_bump(s);
-	return compare_range(s, ROUND(old, 3), MIN(ROUND(old + ms->npages - 1, 3) +
-						   PAGES(3), OPSEQ_UNIVERSE));
+	return compare_range(s, ROUND(old, 3),
+			     MIN(ROUND(old + ms->npages - 1, 3) + PAGES(3),
+				 OPSEQ_UNIVERSE));
 }
 
 static void model_dirty_log_start(struct mmu_opseq *s, int si)
@@ -766,14 +787,17 @@ static void model_harvest(struct mmu_opseq *s, int si, u64 *out, u64 words)
 			    (s->m[g].level > 1 || (out[i] >> (g - lo) & 1)))
 				model_block_attr(s, g, 0, -1, -1);
 	}
-	for (g = ms->base; g < end && s->cfg.dirty_mode == TDP_DIRTY_DBIT; g++) {
+	for (g = ms->base; g < end && s->cfg.dirty_mode == TDP_DIRTY_DBIT;
+	     g++) {
 		gfn_t b, x;
 
 		if (s->m[g].kind != M_LEAF || !s->m[g].d)
 			continue;
 		b = ROUND(g, s->m[g].level);
-		for (x = MAX(b, ms->base); x < MIN(b + PAGES(s->m[g].level), end); x++)
-			out[(x - ms->base) / 64] |= 1ULL << ((x - ms->base) % 64);
+		for (x = MAX(b, ms->base);
+		     x < MIN(b + PAGES(s->m[g].level), end); x++)
+			out[(x - ms->base) / 64] |= 1ULL
+						    << ((x - ms->base) % 64);
 		model_block_attr(s, g, -1, -1, 0);
 	}
 }
@@ -806,8 +830,8 @@ static bool op_dirty_log(struct mmu_opseq *s, struct opseq_src *src)
 		for (i = 0; got[i] == want[i]; i++)
 			;
 		snprintf(s->err, sizeof(s->err),
-			 "dirty log slot %d word %llu: 0x%llx, model 0x%llx", id,
-			 (unsigned long long)i, (unsigned long long)got[i],
+			 "dirty log slot %d word %llu: 0x%llx, model 0x%llx",
+			 id, (unsigned long long)i, (unsigned long long)got[i],
 			 (unsigned long long)want[i]);
 		free(got);
 		free(want);
@@ -815,9 +839,11 @@ static bool op_dirty_log(struct mmu_opseq *s, struct opseq_src *src)
 	}
 	free(got);
 	free(want);
-	return exp ? true : compare_range(s, ROUND(ms->base, 3),
-					  MIN(ROUND(ms->base + ms->npages - 1, 3) +
-						      PAGES(3), OPSEQ_UNIVERSE));
+	return exp ? true
+		   : compare_range(
+			     s, ROUND(ms->base, 3),
+			     MIN(ROUND(ms->base + ms->npages - 1, 3) + PAGES(3),
+				 OPSEQ_UNIVERSE));
 }
 
 static bool op_invalidate(struct mmu_opseq *s, struct opseq_src *src)
@@ -855,10 +881,10 @@ static const struct {
 	opseq_fn fn;
 	unsigned int weight;
 } ops[] = {
-	{ op_fault, 520 },     { op_access, 120 },    { op_zap, 50 },
-	{ op_young, 40 },      { op_split, 15 },      { op_recover, 15 },
+	{ op_fault, 520 },     { op_access, 120 },     { op_zap, 50 },
+	{ op_young, 40 },      { op_split, 15 },       { op_recover, 15 },
 	{ op_slot_add, 40 },   { op_slot_delete, 25 }, { op_slot_move, 25 },
-	{ op_slot_flags, 60 }, { op_dirty_log, 80 },  { op_invalidate, 4 },
+	{ op_slot_flags, 60 }, { op_dirty_log, 80 },   { op_invalidate, 4 },
 	{ op_zap_mmio, 6 },
 };
 

@@ -49,11 +49,14 @@ static void test_add_errors(void **state)
 	struct tdp_mmu *m = &x->mmu;
 	u64 gen = tdp_memslot_generation(m);
 
-	assert_int_equal(tdp_memslot_add(m, TDP_MAX_MEMSLOTS, 0, 1, 0, 0), -EINVAL);
+	assert_int_equal(tdp_memslot_add(m, TDP_MAX_MEMSLOTS, 0, 1, 0, 0),
+			 -EINVAL);
 	assert_int_equal(tdp_memslot_add(m, 0, 0, 0, 0, 0), -EINVAL);
-	assert_int_equal(tdp_memslot_add(m, 0, TDP_MAX_GFN - 1, 2, 0, 0), -EINVAL);
+	assert_int_equal(tdp_memslot_add(m, 0, TDP_MAX_GFN - 1, 2, 0, 0),
+			 -EINVAL);
 	assert_int_equal(tdp_memslot_add(m, 0, 0, 1, 0, BIT(5)), -EINVAL);
-	assert_int_equal(tdp_memslot_add(m, 0, 0, 16, (1ULL << 40) - 8, 0), -EINVAL);
+	assert_int_equal(tdp_memslot_add(m, 0, 0, 16, (1ULL << 40) - 8, 0),
+			 -EINVAL);
 	assert_int_equal(tdp_memslot_generation(m), gen);
 	assert_int_equal(tdp_memslot_add(m, 0, 0x100, 0x100, 0x1000, 0), 0);
 	assert_int_equal(tdp_memslot_generation(m), gen + 1);
@@ -66,7 +69,8 @@ static void test_add_errors(void **state)
 	mmu_fake_fail_after(&x->f, 0, false);
 	assert_int_equal(tdp_memslot_add(m, 2, 0x300, 1, 0, 0), -ENOMEM);
 	mmu_fake_fail_after(&x->f, 1, false); /* bitmap dir ok, array fails */
-	assert_int_equal(tdp_memslot_add(m, 2, 0x300, 1, 0, TDP_MEMSLOT_LOG_DIRTY),
+	assert_int_equal(tdp_memslot_add(m, 2, 0x300, 1, 0,
+					 TDP_MEMSLOT_LOG_DIRTY),
 			 -ENOMEM);
 	assert_int_equal(tdp_memslot_generation(m), gen);
 	assert_null(tdp_memslot_find_id(tdp_memslots_current(m), 2));
@@ -81,11 +85,13 @@ static void test_lookup(void **state)
 	for (i = 0; i < 10; i++)
 		assert_int_equal(tdp_memslot_add(&x->mmu, (u16)(9 - i),
 						 (u64)i * 0x1000, 0x800,
-						 0x10000 + (u64)i * 0x1000, 0), 0);
+						 0x10000 + (u64)i * 0x1000, 0),
+				 0);
 	s = tdp_memslots_current(&x->mmu);
 	assert_int_equal(s->nr, 10);
 	for (i = 0; i < 10; i++) {
-		assert_int_equal(tdp_memslot_lookup(s, (u64)i * 0x1000 + 5)->id, 9 - i);
+		assert_int_equal(tdp_memslot_lookup(s, (u64)i * 0x1000 + 5)->id,
+				 9 - i);
 		assert_null(tdp_memslot_lookup(s, (u64)i * 0x1000 + 0x800));
 	}
 	assert_null(tdp_memslot_lookup(s, 0x100000));
@@ -109,7 +115,7 @@ static void test_delete_move_flags(void **state)
 	assert_int_equal(tdp_memslot_move(m, 3, TDP_MAX_GFN - 0x100), -EINVAL);
 	gen = tdp_memslot_generation(m);
 	assert_int_equal(tdp_memslot_move(m, 3, 0x1000), 0); /* no-op */
-	assert_int_equal(tdp_memslot_set_flags(m, 3, 0), 0);  /* no-op */
+	assert_int_equal(tdp_memslot_set_flags(m, 3, 0), 0); /* no-op */
 	assert_int_equal(tdp_memslot_generation(m), gen);
 	assert_int_equal(tdp_mmu_page_fault(m, x->root, &x->c, &f), 0);
 	assert_int_equal(f.level, TDP_LEVEL_2M);
@@ -148,7 +154,8 @@ static void test_generation_stuffing(void **state)
 	assert_int_equal(tdp_memslot_add(&mmu, 0, 0, 1, 0, 0), 0);
 	assert_int_equal(tdp_memslot_generation(&mmu), 0x7ffff);
 	assert_int_equal(tdp_memslot_add(&mmu, 1, 1, 1, 1, 0), 0);
-	assert_int_equal(tdp_memslots_mmio_gen(tdp_memslot_generation(&mmu)), 0);
+	assert_int_equal(tdp_memslots_mmio_gen(tdp_memslot_generation(&mmu)),
+			 0);
 	mmu_fake_vm_destroy(&f, &mmu, root);
 	assert_int_equal(mmu_fake_destroy(&f), 0);
 }
@@ -156,7 +163,8 @@ static void test_generation_stuffing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_add_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_errors, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_move_flags, setup,
 						teardown),

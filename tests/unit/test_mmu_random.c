@@ -29,7 +29,8 @@ static void random_sequences(void **state)
 	int run;
 
 	(void)state;
-	printf("mmu random: seed %llu (MMU_RANDOM_SEED=%llu to reproduce), %llu ops\n",
+	printf("mmu random: seed %llu (MMU_RANDOM_SEED=%llu to reproduce), "
+	       "%llu ops\n",
 	       (unsigned long long)seed, (unsigned long long)seed,
 	       (unsigned long long)total);
 	for (run = 0; run < RUNS; run++) {
@@ -37,15 +38,18 @@ static void random_sequences(void **state)
 
 		opseq_src_rng(&src, seed * 1000003ULL + (u64)run);
 		assert_int_equal(opseq_init(s, &src), 0);
-		printf("  run %d: max_level %d dirty_mode %d eager_split %d gen 0x%llx yield_every %u\n",
-		       run, s->cfg.max_level, s->cfg.dirty_mode, s->cfg.eager_split,
+		printf("  run %d: max_level %d dirty_mode %d eager_split %d "
+		       "gen 0x%llx yield_every %u\n",
+		       run, s->cfg.max_level, s->cfg.dirty_mode,
+		       s->cfg.eager_split,
 		       (unsigned long long)s->cfg.initial_generation,
 		       s->cfg.yield_every);
 		for (i = 0; i < n; i++) {
 			if (!opseq_step(s, &src)) {
 				fail_msg("seed %llu run %d op %llu (%s): %s",
 					 (unsigned long long)seed, run,
-					 (unsigned long long)i, s->last_op, s->err);
+					 (unsigned long long)i, s->last_op,
+					 s->err);
 			}
 		}
 		if (!opseq_check_all(s))

@@ -14,7 +14,8 @@
 
 static void test_leaf_encoding(void **state)
 {
-	u64 s4k = make_spte(0x12345, TDP_LEVEL_4K, TDP_ACC_ALL, true, true, false);
+	u64 s4k = make_spte(0x12345, TDP_LEVEL_4K, TDP_ACC_ALL, true, true,
+			    false);
 	u64 s2m = make_spte(0x200, TDP_LEVEL_2M, TDP_ACC_R | TDP_ACC_X, false,
 			    false, false);
 	u64 nl = make_nonleaf_spte(0xabcd000);
@@ -44,7 +45,8 @@ static void test_leaf_encoding(void **state)
 	assert_int_equal(spte_to_pfn(make_small_spte(s2m, 2, 5)), 0x205);
 	assert_false(is_large_pte(make_small_spte(s2m, 2, 5)));
 	assert_int_equal(make_huge_spte(make_small_spte(s2m, 2, 7), 2), s2m);
-	assert_int_equal(make_eptp(0x5000, 4), 0x5000 | 6 | (3 << 3) | (1 << 6));
+	assert_int_equal(make_eptp(0x5000, 4),
+			 0x5000 | 6 | (3 << 3) | (1 << 6));
 }
 
 static void test_nonpresent_and_frozen(void **state)
@@ -56,7 +58,8 @@ static void test_nonpresent_and_frozen(void **state)
 	assert_false(is_mmio_spte(FROZEN_SPTE));
 	assert_true(is_frozen_spte(FROZEN_SPTE));
 	assert_int_equal(FROZEN_SPTE & (SPTE_EPT_RWX_MASK | SPTE_PFN_MASK |
-					SPTE_MMU_PRESENT_MASK), 0);
+					SPTE_MMU_PRESENT_MASK),
+			 0);
 	assert_false(is_frozen_spte(SHADOW_NONPRESENT_VALUE));
 }
 
@@ -86,25 +89,30 @@ static void test_mmio_property(void **state)
 		for (i = 0; i < nr; i++) {
 			u64 spte = make_mmio_spte(gpas[i], gen);
 
-			if (is_shadow_present_pte(spte) || is_frozen_spte(spte) ||
-			    !is_mmio_spte(spte) || get_mmio_spte_gen(spte) != gen ||
+			if (is_shadow_present_pte(spte) ||
+			    is_frozen_spte(spte) || !is_mmio_spte(spte) ||
+			    get_mmio_spte_gen(spte) != gen ||
 			    get_mmio_spte_gpa(spte) != gpas[i] ||
 			    (spte & SPTE_EPT_RWX_MASK) != SPTE_MMIO_VALUE ||
 			    (spte >> 63))
-				fail_msg("gen 0x%llx gpa 0x%llx: spte 0x%llx decodes to gen 0x%llx gpa 0x%llx present %d",
+				fail_msg("gen 0x%llx gpa 0x%llx: spte 0x%llx "
+					 "decodes to gen 0x%llx gpa 0x%llx "
+					 "present %d",
 					 (unsigned long long)gen,
 					 (unsigned long long)gpas[i],
 					 (unsigned long long)spte,
-					 (unsigned long long)get_mmio_spte_gen(spte),
-					 (unsigned long long)get_mmio_spte_gpa(spte),
+					 (unsigned long long)get_mmio_spte_gen(
+						 spte),
+					 (unsigned long long)get_mmio_spte_gpa(
+						 spte),
 					 is_shadow_present_pte(spte));
 			n++;
 		}
 	}
 	assert_int_equal(n, (1ULL << 19) * 64);
 	/* Generation bits beyond 19 are dropped, never leak into bit 11. */
-	assert_false(is_shadow_present_pte(make_mmio_spte(GENMASK_ULL(51, 12),
-							  ~0ULL)));
+	assert_false(is_shadow_present_pte(
+		make_mmio_spte(GENMASK_ULL(51, 12), ~0ULL)));
 }
 
 int main(void)

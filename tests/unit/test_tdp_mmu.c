@@ -32,7 +32,8 @@ static struct fx *fx_new(const struct tdp_mmu_config *cfg)
 	tdp_mmu_cache_init(&x->c, 0);
 	/* slot 0: 1 GiB at 1 GiB, 1G-aligned pfn; slot 1: misaligned pfn. */
 	assert_int_equal(tdp_memslot_add(&x->mmu, 0, G1, G1, 0x100000, 0), 0);
-	assert_int_equal(tdp_memslot_add(&x->mmu, 1, 0x1000, 0x1000, 0x80001, 0), 0);
+	assert_int_equal(
+		tdp_memslot_add(&x->mmu, 1, 0x1000, 0x1000, 0x80001, 0), 0);
 	return x;
 }
 
@@ -82,14 +83,16 @@ static void test_fault_levels(void **state)
 	assert_int_equal(st.pages[TDP_LEVEL_1G], 1);
 	assert_int_equal(st.pages[TDP_LEVEL_4K], 1);
 	/* 2M: a slot whose end cuts the 1G block. */
-	assert_int_equal(tdp_memslot_add(&x->mmu, 2, 4 * G1, 0x400, 0x200000, 0), 0);
+	assert_int_equal(
+		tdp_memslot_add(&x->mmu, 2, 4 * G1, 0x400, 0x200000, 0), 0);
 	assert_int_equal(fault(x, 4 * G1 + 0x3ff, TDP_ACC_R, &f), 0);
 	assert_int_equal(f.level, TDP_LEVEL_2M);
 	assert_int_equal(f.pfn, 0x2003ff);
 	/* Bad arguments. */
 	f.gpa = 1ULL << 48;
 	f.access = TDP_ACC_R;
-	assert_int_equal(tdp_mmu_page_fault(&x->mmu, x->root, &x->c, &f), -EINVAL);
+	assert_int_equal(tdp_mmu_page_fault(&x->mmu, x->root, &x->c, &f),
+			 -EINVAL);
 	assert_int_equal(fault(x, 5, 0, &f), -EINVAL);
 	assert_int_equal(fault(x, 5, 8, &f), -EINVAL);
 	fx_free(x);
@@ -124,13 +127,15 @@ static void test_fault_errors(void **state)
 	assert_false(tdp_mmu_root_is_valid(x->root));
 	assert_int_equal(fault(x, 0x1001, TDP_ACC_R, &f), -EAGAIN);
 	tdp_mmu_put_root(&x->mmu, x->root);
-	assert_int_equal(tdp_mmu_get_root(&x->mmu, TDP_ROOT_DIRECT, &x->root), 0);
+	assert_int_equal(tdp_mmu_get_root(&x->mmu, TDP_ROOT_DIRECT, &x->root),
+			 0);
 	assert_int_equal(tdp_mmu_get_root(&x->mmu, TDP_ROOT_MIRROR, &x->root),
 			 -EOPNOTSUPP);
 	assert_int_equal(fault(x, 0x1001, TDP_ACC_R, &f), 0);
 	/* Read-only slot: a write is reported for emulation, reads map. */
 	assert_int_equal(tdp_memslot_add(&x->mmu, 3, 0x8000, 0x10, 0x9000,
-					 TDP_MEMSLOT_READONLY), 0);
+					 TDP_MEMSLOT_READONLY),
+			 0);
 	assert_int_equal(fault(x, 0x8000, TDP_ACC_W, &f), 0);
 	assert_int_equal(f.result, TDP_FAULT_RO_WRITE);
 	assert_int_equal(fault(x, 0x8000, TDP_ACC_R, &f), 0);
@@ -187,11 +192,13 @@ static void test_mmio(void **state)
 	assert_true(is_mmio_spte(spte));
 	assert_false(is_shadow_present_pte(spte));
 	assert_int_equal(get_mmio_spte_gen(spte), tdp_memslots_mmio_gen(gen));
-	assert_int_equal(tdp_mmu_classify_misconfig(&x->mmu, x->root, 0x100000, NULL),
+	assert_int_equal(tdp_mmu_classify_misconfig(&x->mmu, x->root, 0x100000,
+						    NULL),
 			 TDP_MISCONFIG_MMIO);
 	/* A memslot update makes it stale; the fault path maps RAM. */
 	assert_int_equal(tdp_memslot_add(&x->mmu, 5, 0x100, 1, 0x7777, 0), 0);
-	assert_int_equal(tdp_mmu_classify_misconfig(&x->mmu, x->root, 0x100000, NULL),
+	assert_int_equal(tdp_mmu_classify_misconfig(&x->mmu, x->root, 0x100000,
+						    NULL),
 			 TDP_MISCONFIG_STALE);
 	assert_int_equal(fault(x, 0x100, TDP_ACC_R, &f), 0);
 	assert_int_equal(f.result, TDP_FAULT_MAPPED);
@@ -209,20 +216,25 @@ static void test_mmio(void **state)
 							    0x100000, NULL),
 				 TDP_MISCONFIG_BUG);
 		tdp_mmu_dump_walk(&x->mmu, x->root, 0x100000);
-		assert_int_equal(tdp_mmu_check_invariants(&x->mmu, NULL), -EINVAL);
+		assert_int_equal(tdp_mmu_check_invariants(&x->mmu, NULL),
+				 -EINVAL);
 		pt[0x100] = spte;
 	}
 	/* Wrap: generation low bits reach 0 -> every MMIO SPTE is zapped. */
 	assert_int_equal(fault(x, 0x200, TDP_ACC_R, &f), 0);
 	assert_true(is_mmio_spte(leaf_of(x, 0x200, NULL)));
-	while (tdp_memslots_mmio_gen(tdp_memslot_generation(&x->mmu)) != MMIO_GEN_MASK)
-		assert_int_equal(tdp_memslot_set_flags(&x->mmu, 5,
-						       tdp_memslot_generation(&x->mmu) & 1 ?
-							       TDP_MEMSLOT_LOG_DIRTY : 0),
+	while (tdp_memslots_mmio_gen(tdp_memslot_generation(&x->mmu)) !=
+	       MMIO_GEN_MASK)
+		assert_int_equal(tdp_memslot_set_flags(
+					 &x->mmu, 5,
+					 tdp_memslot_generation(&x->mmu) & 1
+						 ? TDP_MEMSLOT_LOG_DIRTY
+						 : 0),
 				 0);
 	assert_true(is_mmio_spte(leaf_of(x, 0x200, NULL)));
 	assert_int_equal(tdp_memslot_delete(&x->mmu, 5), 0); /* wraps to 0 */
-	assert_int_equal(tdp_memslots_mmio_gen(tdp_memslot_generation(&x->mmu)), 0);
+	assert_int_equal(tdp_memslots_mmio_gen(tdp_memslot_generation(&x->mmu)),
+			 0);
 	assert_false(is_mmio_spte(leaf_of(x, 0x200, NULL)));
 	assert_int_equal(fault(x, 0x200, TDP_ACC_R, &f), 0);
 	assert_int_equal(tdp_mmu_zap_all_mmio(&x->mmu), 1);
@@ -290,9 +302,12 @@ static void dirty_log_mode(enum tdp_dirty_mode mode, bool eager)
 	x = fx_new(&cfg);
 	assert_int_equal(fault(x, G1, TDP_ACC_W, &f), 0);
 	assert_int_equal(f.level, TDP_LEVEL_1G);
-	assert_int_equal(tdp_mmu_get_dirty_log(&x->mmu, 0, bm, G1 / 64), -EINVAL);
-	assert_int_equal(tdp_mmu_get_dirty_log(&x->mmu, 9, bm, G1 / 64), -ENOENT);
-	assert_int_equal(tdp_memslot_set_flags(&x->mmu, 0, TDP_MEMSLOT_LOG_DIRTY), 0);
+	assert_int_equal(tdp_mmu_get_dirty_log(&x->mmu, 0, bm, G1 / 64),
+			 -EINVAL);
+	assert_int_equal(tdp_mmu_get_dirty_log(&x->mmu, 9, bm, G1 / 64),
+			 -ENOENT);
+	assert_int_equal(
+		tdp_memslot_set_flags(&x->mmu, 0, TDP_MEMSLOT_LOG_DIRTY), 0);
 	assert_int_equal(tdp_mmu_get_dirty_log(&x->mmu, 0, bm, 1), -EINVAL);
 	leaf_of(x, G1 + 0x1234, &l);
 	assert_int_equal(l, eager ? TDP_LEVEL_4K : TDP_LEVEL_1G);
@@ -300,15 +315,18 @@ static void dirty_log_mode(enum tdp_dirty_mode mode, bool eager)
 	assert_int_equal(fault(x, G1 + 0x1234, TDP_ACC_W, &f), 0);
 	assert_int_equal(f.level, TDP_LEVEL_4K);
 	/* D-bit mode keeps 4K leaves writable: that write did not fault. */
-	assert_int_equal(f.result, mode == TDP_DIRTY_DBIT && eager ?
-					   TDP_FAULT_SPURIOUS : TDP_FAULT_FIXED);
+	assert_int_equal(f.result, mode == TDP_DIRTY_DBIT && eager
+					   ? TDP_FAULT_SPURIOUS
+					   : TDP_FAULT_FIXED);
 	if (mode == TDP_DIRTY_DBIT) { /* the CPU sets D on writes */
 		assert_int_equal(tdp_mmu_sim_access(&x->mmu, x->root,
 						    (G1 + 0x1234) << 12,
-						    TDP_ACC_W), 0);
+						    TDP_ACC_W),
+				 0);
 		assert_int_equal(tdp_mmu_sim_access(&x->mmu, x->root,
 						    (G1 + 0x1235) << 12,
-						    TDP_ACC_W), eager ? 0 : -EFAULT);
+						    TDP_ACC_W),
+				 eager ? 0 : -EFAULT);
 	}
 	assert_int_equal(tdp_mmu_get_dirty_log(&x->mmu, 0, bm, G1 / 64), 0);
 	assert_int_equal(bm[0x1234 / 64] >> (0x1234 % 64) & 1, 1);
@@ -346,7 +364,8 @@ static void test_split_recover_age(void **state)
 	(void)state;
 	assert_int_equal(fault(x, G1, TDP_ACC_R, &f), 0);
 	mmu_fake_fail_after(&x->f, 1, false);
-	assert_int_equal(tdp_mmu_split_huge_pages(&x->mmu, G1, G1 + 0x400), -ENOMEM);
+	assert_int_equal(tdp_mmu_split_huge_pages(&x->mmu, G1, G1 + 0x400),
+			 -ENOMEM);
 	assert_int_equal(tdp_mmu_check_invariants(&x->mmu, NULL), 0);
 	assert_int_equal(tdp_mmu_split_huge_pages(&x->mmu, G1, G1 + 0x400), 0);
 	assert_int_equal(tdp_mmu_check_invariants(&x->mmu, &chk), 0);
@@ -355,10 +374,11 @@ static void test_split_recover_age(void **state)
 	leaf_of(x, G1 + 0x3ff, &l);
 	assert_int_equal(l, TDP_LEVEL_4K);
 	assert_true(tdp_mmu_test_young(&x->mmu, G1 + 3));
-	assert_int_equal(tdp_mmu_test_and_clear_young(&x->mmu, G1, G1 + 0x400), 1024);
+	assert_int_equal(tdp_mmu_test_and_clear_young(&x->mmu, G1, G1 + 0x400),
+			 1024);
 	assert_false(tdp_mmu_test_young(&x->mmu, G1 + 3));
-	assert_int_equal(tdp_mmu_sim_access(&x->mmu, x->root, G1 << 12,
-					    TDP_ACC_R), 0);
+	assert_int_equal(
+		tdp_mmu_sim_access(&x->mmu, x->root, G1 << 12, TDP_ACC_R), 0);
 	assert_true(tdp_mmu_test_young(&x->mmu, G1));
 	/* Recovery takes the first present leaf's attributes (A here). */
 	assert_int_equal(tdp_mmu_recover_huge_pages(&x->mmu, G1, 2 * G1), 1);
@@ -382,7 +402,8 @@ static void test_trace_eptp_checker(void **state)
 	n = tdp_mmu_trace_count(&x->mmu);
 	assert_int_equal(fault(x, G1 + 1, TDP_ACC_W, &f), 0);
 	assert_true(tdp_mmu_trace_count(&x->mmu) > n);
-	assert_true(tdp_mmu_trace_get(&x->mmu, tdp_mmu_trace_count(&x->mmu) - 1, &e));
+	assert_true(tdp_mmu_trace_get(&x->mmu, tdp_mmu_trace_count(&x->mmu) - 1,
+				      &e));
 	assert_int_equal(e.gfn, G1);
 	assert_int_equal(e.seq_level & 7, TDP_LEVEL_1G);
 	assert_int_equal(e.old_spte, SHADOW_NONPRESENT_VALUE);
