@@ -68,7 +68,8 @@ IMG_OBJS += $(BUILD)/img/gen/guest_blobs.o
 # Test images loaded from the ESP (guest/ext/*.asm): the loader's other
 # formats.  NAME.asm -> NAME.bin (flat/a.out) or NAME.elf (elf64).
 EXT_GUESTS := $(BUILD)/guest/ext/aout.bin $(BUILD)/guest/ext/flat.bin \
-	$(BUILD)/guest/ext/badsum.bin $(BUILD)/guest/ext/elf64.elf
+	$(BUILD)/guest/ext/badsum.bin $(BUILD)/guest/ext/elf64.elf \
+	$(BUILD)/guest/ext/long64.elf
 
 # Only boot/efi_*.c may include <efi.h> (DESIGN.md §1).
 $(BUILD)/img/boot/efi_%.o: IMG_CFLAGS += $(IMG_EFI_CFLAGS)
@@ -113,11 +114,11 @@ $(BUILD)/guest/%.elf: $(BUILD)/guest/%.o $(GUEST_LIB) guest/lib/guest.ld
 	$(Q)$(LD) -m elf_i386 -nostdlib --no-warn-rwx-segments -T guest/lib/guest.ld $(GUEST_LIB) $< -o $@
 
 # The guest ABI constants for NASM, from the one C header.
-$(BUILD)/gen/guest_abi.inc: include/guest_abi.h | $(BUILD)/.deps-build
+$(BUILD)/gen/guest_abi.inc: include/guest_abi.h Makefile | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)$(IMG_CC) -E -dM $< | grep -E '^#define (HC_|MULTIBOOT_|DEBUG_EXIT|COM1|TESTDEV_)' | \
-		sed -E 's/^#define ([A-Z0-9_]+) +\(?([-0-9a-fA-FxXU]+)(ULL)?\)?.*/%define \1 \2/' | \
+		sed -E 's/^#define ([A-Z0-9_]+) +\(?(-?(0x[0-9a-fA-F]+|[0-9]+))[UL]*\)?.*/%define \1 \2/' | \
 		grep '^%define' > $@
 
 $(BUILD)/guest/ext/%.bin: guest/ext/%.asm guest/ext/common.inc $(BUILD)/gen/guest_abi.inc

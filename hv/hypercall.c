@@ -250,7 +250,9 @@ static s64 hc_dispatch(struct vm *vm, const struct hc_args *a)
 void vm_handle_vmcall(struct vm *vm)
 {
 	u64 *r = vm->vcpu.regs.regs;
-	bool long_mode = vmcs_read64(VMCS_GUEST_EFER) & BIT_ULL(10);
+	/* 64-bit code (EFER.LMA and CS.L): full registers; else 32 bits. */
+	bool long_mode = (vmcs_read64(VMCS_GUEST_EFER) & BIT_ULL(10)) &&
+			 (vmcs_read32(VMCS_GUEST_CS_AR) & BIT(13));
 	u64 m = long_mode ? ~0ULL : 0xffffffffULL;
 	struct hc_args a = { r[X86_GPR_RAX] & m, r[X86_GPR_RBX] & m,
 			     r[X86_GPR_RCX] & m, r[X86_GPR_RDX] & m,
