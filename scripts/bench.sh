@@ -75,3 +75,33 @@ awk -F'\t' '
 		printf "  4K page-table memory: %.4fx theoretical (target <= 1.05x)\n", pt
 	}' "$out/mmu.tsv"
 echo "machine-readable: $out/mmu.tsv"
+
+# --- Exit paths (bench/bench_exit.c): MMIO-SPTE hit vs port I/O ---------
+ebin=$build/host/bench/bbin/bench_exit
+if [ -x "$ebin" ]; then
+	echo
+	echo "== exit paths: EPT-misconfig MMIO-SPTE hit (with / without the per-vCPU cache) vs port I/O =="
+	"$ebin" time "${EXIT_BENCH_ITERS:-5000000}" >"$out/exit-times.tsv"
+	declare -A eir
+	if command -v valgrind >/dev/null; then
+		for p in pio mmio_cached mmio_walk; do
+			valgrind --tool=callgrind --callgrind-out-file="$out/cg.exit.$p" \
+				--toggle-collect="bench_path_$p" "$ebin" run "$p" 100000 \
+				>/dev/null 2>"$out/callgrind-exit.log" || true
+			ir=$(sed -n 's/^summary: //p; s/^totals: //p' "$out/cg.exit.$p" | head -1 | awk '{print $1}')
+			eir[$p]=$(awk -v ir="${ir:-0}" 'BEGIN { printf "%.1f", ir / 100000 }')
+			rm -f "$out/cg.exit.$p"
+		done
+	fi
+	{
+		printf 'path\tns_per_op\tx_pio_ns\tinstr_per_op\tx_pio_instr\n'
+		tail -n +2 "$out/exit-times.tsv" | while IFS=$'\t' read -r p ns x; do
+			i=${eir[$p]:--}
+			xi=$(awk -v a="$i" -v b="${eir[pio]:-0}" 'BEGIN { if (b > 0 && a != "-") printf "%.2f", a / b; else print "-" }')
+			printf '%s\t%s\t%s\t%s\t%s\n' "$p" "$ns" "$x" "$i" "$xi"
+		done
+	} >"$out/exit.tsv"
+	column -t -s $'\t' "$out/exit.tsv"
+	awk -F'\t' '$1 == "mmio_cached" { printf "\ntarget: MMIO-SPTE hit (cached) %.2fx the port-I/O path in instructions, %.2fx in ns (target <= 1.1x)\n", $5, $3 }' "$out/exit.tsv"
+	echo "machine-readable: $out/exit.tsv"
+fi
