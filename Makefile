@@ -57,7 +57,8 @@ IMG_OBJS := $(IMG_SRCS:%.c=$(BUILD)/img/%.o) $(HV_ASM:%.asm=$(BUILD)/img/%.o)
 # with guest/lib/, and linked into the image by a generated incbin file.
 GUEST_NAMES  := $(patsubst guest/%.c,%,$(wildcard guest/*.c))
 GUEST_ELFS   := $(GUEST_NAMES:%=$(BUILD)/guest/%.elf)
-GUEST_LIB    := $(BUILD)/guest/lib/crt0.o $(BUILD)/guest/lib/lib.o
+GUEST_LIB    := $(BUILD)/guest/lib/crt0.o $(BUILD)/guest/lib/lib.o \
+	$(BUILD)/guest/lib/paging.o
 GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
 	-fno-delete-null-pointer-checks \

@@ -17,22 +17,31 @@
 #ifndef TDP_GUEST_ABI_H
 #define TDP_GUEST_ABI_H
 
-#define HC_PRINT 1 /* RBX=GPA of string, RCX=length (<= HC_PRINT_MAX) */
-#define HC_REPORT \
-	2 /* RBX=GPA of test name (NUL-terminated, <= 63 chars),
-		       RCX=1 pass / 0 fail */
-#define HC_MAP_GPA \
-	3 /* RBX=GPA (page-aligned, shared bit selects the
-			target: set = make shared, clear = make private),
-			RCX=number of pages */
-#define HC_MEMSLOT_ADD \
-	4 /* RBX=slot id (HC_SLOT_FIRST..HC_SLOT_LAST),
-			    RCX=GPA (2 MiB-aligned), RDX=size in bytes
-			    (2 MiB multiple); backed by fresh zeroed RAM */
-#define HC_MEMSLOT_REMOVE 5 /* RBX=slot id added by HC_MEMSLOT_ADD */
-#define HC_SET_MMIO_GEN 6 /* RBX=new memslot generation (test knob) */
-#define HC_EXIT 7 /* RBX=status (0 = success) */
-#define HC_GET_INFO 8 /* RBX=GPA of struct hc_info to fill */
+/*
+ * Hypercall numbers and arguments:
+ *  HC_PRINT          RBX=GPA of the text, RCX=length (<= HC_PRINT_MAX)
+ *  HC_REPORT         RBX=GPA of a NUL-terminated test name (< HC_NAME_MAX
+ *                    bytes), RCX=1 pass / 0 fail
+ *  HC_MAP_GPA        RBX=GFN (GPA >> 12, so 32-bit guests reach 44-bit
+ *                    GPAs) whose shared bit selects the target: set = make
+ *                    the pages shared, clear = make them private;
+ *                    RCX=number of pages
+ *  HC_MEMSLOT_ADD    RBX=slot id (HC_SLOT_FIRST..HC_SLOT_LAST), RCX=GPA
+ *                    (2 MiB-aligned), RDX=size in bytes (a 2 MiB multiple,
+ *                    at most 64 MiB); backed by fresh zeroed memory
+ *  HC_MEMSLOT_REMOVE RBX=slot id added by HC_MEMSLOT_ADD
+ *  HC_SET_MMIO_GEN   RBX=new memslot generation (test knob)
+ *  HC_EXIT           RBX=status (0 = success)
+ *  HC_GET_INFO       RBX=GPA of a struct hc_info to fill
+ */
+#define HC_PRINT 1
+#define HC_REPORT 2
+#define HC_MAP_GPA 3
+#define HC_MEMSLOT_ADD 4
+#define HC_MEMSLOT_REMOVE 5
+#define HC_SET_MMIO_GEN 6
+#define HC_EXIT 7
+#define HC_GET_INFO 8
 #define HC_MAX 8
 
 #define HC_PRINT_MAX 256
@@ -54,8 +63,8 @@
 struct hc_info {
 	unsigned long long ram_size; /* bytes of RAM at GPA 0 */
 	unsigned long long shared_bit; /* GPA bit for shared memory, 0: none */
-	unsigned long long mmio_gen; /* memslot generation as MMIO SPTEs carry
-					it: the low 19 bits */
+	/* The memslot generation as MMIO SPTEs carry it: its low 19 bits. */
+	unsigned long long mmio_gen;
 	unsigned int gpa_width; /* guest MAXPHYADDR */
 	unsigned int flags;
 };

@@ -52,3 +52,20 @@ void __attribute__((noreturn)) guest_exit(u32 status);
 void idt_init(void);
 
 #endif /* TDP_GUEST_H */
+
+/*
+ * PAE paging with 2 MiB pages for guests of private-memory VMs
+ * (guest/lib/paging.c).  Linear [0, 1 GiB) maps GPA [0, 1 GiB) (private
+ * GPAs), linear [1 GiB, 2 GiB) maps the same GPAs with @shared_bit set
+ * (their shared aliases), linear [2 GiB, 3 GiB) maps the shared alias of
+ * GPA [3 GiB, 4 GiB) (where the test device lives), and linear
+ * [3 GiB, 4 GiB) maps GPA [3 GiB, 4 GiB) itself.
+ */
+#define SHARED_WINDOW 0x40000000U /* linear base of the shared alias of RAM */
+#define SHARED_HIGH_WINDOW 0x80000000U /* shared alias of GPA 3-4 GiB */
+void paging_enable_pae(unsigned int shared_bit);
+/* Linear address of the shared alias of a low GPA / of the test device. */
+static inline void *shared_ptr(u32 gpa)
+{
+	return (void *)(uintptr_t)(SHARED_WINDOW + gpa);
+}
