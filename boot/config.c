@@ -32,7 +32,8 @@ static const char *const serial_names[] = { "auto", "com1", "com2", "com3",
 					    "com4", "mmio", NULL };
 static const char *const level_names[] = { "error", "warn", "info", "debug",
 					   NULL };
-static const char *const bool_names[] = { "no", "yes", NULL };
+static const char *const vmentry_names[] = { "none", "guest_state",
+					     "control", NULL };
 static const char *const exc_names[] = { "none", "ud", "gp", "de", "bp", NULL };
 
 #define FIELD(f) \
@@ -69,8 +70,8 @@ static const struct config_key config_keys[] = {
 	  "(19 bits), e.g. 524280 to cross the wrap" },
 	{ "test_exception", KEY_ENUM, FIELD(test_exception), exc_names, 0, 0, 0,
 	  NULL },
-	{ "test_bad_guest_state", KEY_ENUM, FIELD(test_bad_guest_state),
-	  bool_names, 0, 0, 0, NULL },
+	{ "test_vmentry_fail", KEY_ENUM, FIELD(test_vmentry_fail), vmentry_names,
+	  0, 0, 0, NULL },
 };
 
 void config_defaults(struct tdp_config *cfg)

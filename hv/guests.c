@@ -101,9 +101,7 @@ static bool run_one(const struct boot_info *bi, const struct vmx_caps *caps,
 		vm_outcome_name(expect),
 		expect == VM_EXITED ? " with status 0" : "");
 	if (vm_create(&vm, name, bi, caps) == 0) {
-		vm.test_knobs = bi->cfg.test_bad_guest_state
-					? VM_KNOB_BAD_GUEST_STATE
-					: 0;
+		vm.test_vmentry_fail = bi->cfg.test_vmentry_fail;
 		if (vm_load(&vm, lp) == 0) {
 			vm_run(&vm);
 			vm_print_summary(&vm);

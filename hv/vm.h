@@ -85,10 +85,8 @@ struct vm {
 	u64 run_limit_ms;
 	u64 start_tsc;
 	struct vm_stats stats;
-	u32 test_knobs; /* VM_KNOB_* */
+	u32 test_vmentry_fail; /* enum config_vmentry_fail (test knob) */
 };
-
-#define VM_KNOB_BAD_GUEST_STATE BIT(0) /* clear RFLAGS bit 1 before entry */
 
 /* vm.c */
 int __must_check vm_create(struct vm *vm, const char *name,

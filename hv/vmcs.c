@@ -146,6 +146,36 @@ static void setup_host_state(void)
 		vmcs_write32(VMCS_GUEST_##seg##_AR, ar);             \
 	} while (0)
 
+/* test_vmentry_fail: make the next VM entry fail, one way or another. */
+static void apply_vmentry_knob(struct vm *vm)
+{
+	u32 must_be_one = (u32)vm->caps->pinbased;
+
+	switch (vm->test_vmentry_fail) {
+	case TEST_VMENTRY_GUEST_STATE:
+		/* SDM 27.3.1.4: RFLAGS bit 1 must be 1 (Bochs logs "VMENTER
+		 * FAIL: RFLAGS[1] cleared"): exit reason 33. */
+		pr_info("vm %s: test knob: clearing guest RFLAGS bit 1 so VM "
+			"entry fails", vm->name);
+		vmcs_writenat(VMCS_GUEST_RFLAGS, 0);
+		break;
+	case TEST_VMENTRY_CONTROL:
+		/* SDM 27.2.1.1: reserved pin-based controls must keep their
+		 * allowed-0 setting: VMfailValid, VM-instruction error 7. */
+		if (!must_be_one) {
+			pr_warn("vm %s: test knob: the CPU has no must-be-1 "
+				"pin-based control to clear", vm->name);
+			break;
+		}
+		pr_info("vm %s: test knob: clearing must-be-1 pin-based "
+			"controls 0x%x so VM entry fails", vm->name,
+			must_be_one);
+		vmcs_write32(VMCS_PIN_BASED_CTLS,
+			     vmcs_read32(VMCS_PIN_BASED_CTLS) & ~must_be_one);
+		break;
+	}
+}
+
 static void setup_guest_state(struct vm *vm, u32 entry, u32 eax, u32 ebx)
 {
 	GUEST_SEG(CS, 0x08, GUEST_CS_AR);
@@ -191,14 +221,7 @@ static void setup_guest_state(struct vm *vm, u32 entry, u32 eax, u32 ebx)
 	memset(&vm->vcpu.regs, 0, sizeof(vm->vcpu.regs));
 	vm->vcpu.regs.regs[X86_GPR_RAX] = eax;
 	vm->vcpu.regs.regs[X86_GPR_RBX] = ebx;
-	if (vm->test_knobs & VM_KNOB_BAD_GUEST_STATE) {
-		/* SDM 27.3.1.4: RFLAGS bit 1 must be 1.  Bochs logs
-		 * "VMENTER FAIL: RFLAGS[1] cleared". */
-		pr_info("vm %s: test knob: clearing guest RFLAGS bit 1 so VM "
-			"entry fails",
-			vm->name);
-		vmcs_writenat(VMCS_GUEST_RFLAGS, 0);
-	}
+	apply_vmentry_knob(vm);
 }
 
 /**

@@ -30,6 +30,13 @@ enum config_exception {
 	TEST_EXC_BP, /* int3 */
 };
 
+enum config_vmentry_fail {
+	TEST_VMENTRY_OK = 0,
+	TEST_VMENTRY_GUEST_STATE, /* clear guest RFLAGS bit 1: exit reason 33 */
+	TEST_VMENTRY_CONTROL, /* clear a must-be-1 pin-based control:
+				 VMfailValid, error 7 */
+};
+
 struct tdp_config {
 	u32 serial; /* enum config_serial */
 	u32 serial_baud;
@@ -44,7 +51,7 @@ struct tdp_config {
 	u64 run_limit_ms; /* per-guest run-time limit; 0 = none */
 	u64 mmio_gen_start; /* test knob: initial memslot generation */
 	u32 test_exception; /* enum config_exception */
-	u32 test_bad_guest_state; /* 1: corrupt guest state, entry must fail */
+	u32 test_vmentry_fail; /* enum config_vmentry_fail */
 };
 
 struct config_error {

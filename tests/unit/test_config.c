@@ -118,7 +118,7 @@ static void test_errors(void **state)
 		     "serial, serial_baud, serial_mmio_base, "
 		     "serial_mmio_stride, log_level, guest_mem, hv_mem, guest, "
 		     "guest_cmdline, guest_module, run_limit_ms, "
-		     "mmio_gen_start, test_exception, test_bad_guest_state)");
+		     "mmio_gen_start, test_exception, test_vmentry_fail)");
 	expect_error("serial com1", "tdpvisor.cfg:1: expected 'key = value', "
 				    "got 'serial com1'");
 	expect_error(" = 4", "tdpvisor.cfg:1: missing key before '='");
@@ -272,12 +272,12 @@ static void test_knobs(void **state)
 	(void)state;
 	assert_int_equal(parse(&cfg,
 			       "run_limit_ms = 0\nmmio_gen_start = "
-			       "524287\ntest_bad_guest_state = yes",
+			       "524287\ntest_vmentry_fail = control",
 			       &err),
 			 0);
 	assert_int_equal(cfg.run_limit_ms, 0);
 	assert_int_equal(cfg.mmio_gen_start, 524287);
-	assert_int_equal(cfg.test_bad_guest_state, 1);
+	assert_int_equal(cfg.test_vmentry_fail, TEST_VMENTRY_CONTROL);
 	expect_error("mmio_gen_start = 524288",
 		     "tdpvisor.cfg:1: key 'mmio_gen_start': bad value '524288' "
 		     "(accepted: a memslot generation from 0 to 524287 (19 "
@@ -288,11 +288,9 @@ static void test_knobs(void **state)
 					       "(accepted: 0 (no limit) or "
 					       "milliseconds of guest run time "
 					       "up to 3600000)");
-	expect_error("test_bad_guest_state = maybe", "tdpvisor.cfg:1: key "
-						     "'test_bad_guest_state': "
-						     "bad value "
-						     "'maybe' (accepted: no, "
-						     "yes)");
+	expect_error("test_vmentry_fail = maybe",
+		     "tdpvisor.cfg:1: key 'test_vmentry_fail': bad value "
+		     "'maybe' (accepted: none, guest_state, control)");
 }
 
 static void test_cross_checks(void **state)
