@@ -131,8 +131,10 @@ void tdp_memslots_destroy(struct tdp_mmu *mmu)
 	struct tdp_memslots *s = mmu->slots;
 	u32 i;
 
-	for (i = 0; i < s->nr; i++)
+	for (i = 0; i < s->nr; i++) {
 		tdp_free_dirty_dir(mmu, s->slots[i].dirty_dir);
+		tdp_free_dirty_dir(mmu, s->slots[i].attr_dir);
+	}
 	tdp_aux_page_free(mmu, s);
 	mmu->slots = NULL;
 }
@@ -287,12 +289,46 @@ static int tdp_memslot_check_new(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
 		return -EINVAL;
 	if ((flags & TDP_MEMSLOT_LOG_DIRTY) && npages > TDP_DIRTY_MAX_PAGES)
 		return -EINVAL;
+	if (mmu->shared_gfn && flags)
+		return -EOPNOTSUPP;
+	if (mmu->shared_gfn && (base_gfn + npages > mmu->shared_gfn ||
+				npages > TDP_DIRTY_MAX_PAGES))
+		return -EINVAL;
 	if (tdp_memslot_find_id(mmu->slots, id) ||
 	    tdp_range_overlaps(mmu->slots, base_gfn, npages, -1))
 		return -EEXIST;
 	if (mmu->slots->nr >= TDP_MAX_MEMSLOTS)
 		return -ENOSPC;
 	return 0;
+}
+
+/* Private memory: the attribute bitmap and the S-EPT's page ownership. */
+static int tdp_memslot_add_private(struct tdp_mmu *mmu,
+				   struct tdp_memslot *slot)
+{
+	enum sept_error err;
+
+	slot->attr_dir = tdp_alloc_dirty_dir(mmu, slot->npages);
+	if (!slot->attr_dir)
+		return -ENOMEM;
+	err = sept_add_range(mmu->sept, slot->base_pfn, slot->npages);
+	if (err == SEPT_OK)
+		return 0;
+	tdp_free_dirty_dir(mmu, slot->attr_dir);
+	slot->attr_dir = NULL;
+	return err == SEPT_ERR_NOMEM ? -ENOMEM : -EEXIST;
+}
+
+static void tdp_memslot_del_private(struct tdp_mmu *mmu,
+				    struct tdp_memslot *slot)
+{
+	if (!slot->attr_dir)
+		return;
+	/* The zap removed every private mapping of the slot first. */
+	WARN_ON_ONCE(sept_remove_range(mmu->sept, slot->base_pfn,
+				       slot->npages) != SEPT_OK);
+	tdp_free_dirty_dir(mmu, slot->attr_dir);
+	slot->attr_dir = NULL;
 }
 
 /**
@@ -308,11 +344,19 @@ static int tdp_memslot_check_new(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
  * Stale MMIO SPTEs in the range stay in place: the generation bump makes
  * them stale and the next fault maps RAM.
  *
+ * With private memory (shared_bit != 0) the slot's GFNs must lie below
+ * the shared bit (they are stripped GFNs: the slot backs both the private
+ * and the shared alias), its pages start private, its host frames are
+ * registered with the S-EPT backend as owned, and no flag is supported.
+ *
  * Context: takes slots_lock and the MMU write lock; must not hold either.
- * Return: 0; -EINVAL for a bad id, empty or out-of-range GFN/PFN range, or
- * unknown flags; -EEXIST if the id exists or the range overlaps another
- * slot; -ENOSPC if all slots are used; -ENOMEM if the new array or dirty
- * bitmap cannot be allocated (nothing changed).
+ * Return: 0; -EINVAL for a bad id, empty or out-of-range GFN/PFN range
+ * (with private memory: reaching the shared bit, or over 64 GiB), or
+ * unknown flags; -EOPNOTSUPP for flags with private memory; -EEXIST if
+ * the id exists, the range overlaps another slot, or (private memory) its
+ * host frames overlap another slot's; -ENOSPC if all slots are used;
+ * -ENOMEM if the new array or a bitmap cannot be allocated (nothing
+ * changed).
  */
 int tdp_memslot_add(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn, u64 npages,
 		    pfn_t base_pfn, u32 flags)
@@ -335,9 +379,16 @@ int tdp_memslot_add(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn, u64 npages,
 		if (!slot.dirty_dir)
 			goto out;
 	}
+	if (mmu->shared_gfn) {
+		r = tdp_memslot_add_private(mmu, &slot);
+		if (r)
+			goto out;
+		r = -ENOMEM;
+	}
 	b = tdp_memslots_copy(mmu);
 	if (!b) {
 		tdp_free_dirty_dir(mmu, slot.dirty_dir);
+		tdp_memslot_del_private(mmu, &slot);
 		goto out;
 	}
 	tdp_memslots_sort_insert(b, &slot);
@@ -378,6 +429,8 @@ int tdp_memslot_delete(struct tdp_mmu *mmu, u16 id)
 	tdp_memslot_invalidate(mmu, a, &slot);
 	tdp_memslots_remove(b, id);
 	tdp_memslots_commit(mmu, b, slot.dirty_dir);
+	/* No array names the slot any more, and a grace period passed. */
+	tdp_memslot_del_private(mmu, &slot);
 	r = 0;
 out:
 	tdp_spin_unlock(&mmu->slots_lock);
@@ -394,7 +447,7 @@ out:
  *
  * Context: takes slots_lock and the MMU write lock; must not hold either.
  * Return: 0; -ENOENT if no slot has @id; -EINVAL if the new range is out
- * of the 48-bit GPA space; -EEXIST if it overlaps another slot; -ENOMEM if
+ * of the 48-bit GPA space (or reaches the shared bit); -EEXIST if it overlaps another slot; -ENOMEM if
  * the new arrays cannot be allocated (nothing changed).
  */
 int tdp_memslot_move(struct tdp_mmu *mmu, u16 id, gfn_t new_base)
@@ -408,7 +461,8 @@ int tdp_memslot_move(struct tdp_mmu *mmu, u16 id, gfn_t new_base)
 		goto out;
 	slot = *tdp_memslot_find_id(mmu->slots, id);
 	r = -EINVAL;
-	if (!tdp_range_valid(new_base, slot.npages))
+	if (!tdp_range_valid(new_base, slot.npages) ||
+	    (mmu->shared_gfn && new_base + slot.npages > mmu->shared_gfn))
 		goto out;
 	r = -EEXIST;
 	if (tdp_range_overlaps(mmu->slots, new_base, slot.npages, id))
@@ -468,8 +522,9 @@ static void tdp_memslot_flags_changed(struct tdp_mmu *mmu,
  *
  * Context: takes slots_lock and the MMU locks; must not hold any.
  * Return: 0; -ENOENT if no slot has @id; -EINVAL for unknown flags or a
- * slot too large to log; -ENOMEM if the array or bitmap cannot be
- * allocated (nothing changed).
+ * slot too large to log; -EOPNOTSUPP for any change with private memory
+ * (no dirty logging or read-only slots for a VM with a mirror root);
+ * -ENOMEM if the array or bitmap cannot be allocated (nothing changed).
  */
 int tdp_memslot_set_flags(struct tdp_mmu *mmu, u16 id, u32 flags)
 {
@@ -489,6 +544,9 @@ int tdp_memslot_set_flags(struct tdp_mmu *mmu, u16 id, u32 flags)
 	old_flags = slot.flags;
 	r = 0;
 	if (flags == old_flags)
+		goto out;
+	r = -EOPNOTSUPP;
+	if (mmu->shared_gfn)
 		goto out;
 	r = -EINVAL;
 	if ((flags & TDP_MEMSLOT_LOG_DIRTY) &&

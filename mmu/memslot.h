@@ -43,6 +43,13 @@ struct tdp_memslot {
 	u16 id;
 	/* Set while TDP_MEMSLOT_LOG_DIRTY; bits set atomically by faults. */
 	u64 **dirty_dir;
+	/*
+	 * Private memory only: a bit per page, set = shared (KVM's memory
+	 * attributes; all private on add, kept across a move).  Bits change
+	 * under the MMU write lock (tdp_mmu_convert), are read under the
+	 * read lock.  Same directory layout as the dirty bitmap.
+	 */
+	u64 **attr_dir;
 };
 
 struct tdp_memslots {

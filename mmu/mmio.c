@@ -74,13 +74,14 @@ u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu)
 	u64 zapped = 0;
 	u32 i;
 
-	for_each_root(mmu, i, root)
+	for_each_direct_root(mmu, i, root)
 	{
 		ctx.root = root;
 		for_each_tdp_pte (iter, mmu, root->spt, 0, TDP_MAX_GFN) {
 			if (!is_mmio_spte(iter.old_spte))
 				continue;
-			tdp_mmu_set_spte(&ctx, &iter, SHADOW_NONPRESENT_VALUE);
+			(void)tdp_mmu_set_spte(&ctx, &iter,
+					       SHADOW_NONPRESENT_VALUE);
 			zapped++;
 		}
 	}

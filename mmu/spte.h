@@ -320,6 +320,107 @@ static inline gfn_t get_mmio_spte_gfn(u64 spte)
 }
 
 /*
+ * S-EPT entries (mmu/sept/): the secure EPT that the CPU walks for private
+ * GPAs.  They are pure hardware EPT entries (no bit 11, no software bits):
+ * a table is XWR=111 + PFN, a leaf is XWR + WB + IPAT (+ bit 7 above 4K) +
+ * PFN, an empty slot is 0.  A *blocked* leaf (TDH.MEM.RANGE.BLOCK) has XWR
+ * cleared, so the CPU treats it as not present and ignores every other
+ * bit; the backend keeps the PFN and bit 7 in place and parks the old XWR
+ * and the TLB-track epoch of the block in bits the CPU ignores:
+ *
+ *   63  62       61..55        54..52   51..12   7
+ *  +---+-------+-------------+--------+--------+-----+--------+-----+
+ *  | 0 |BLOCKED| block epoch | old XWR|  PFN   |LARGE| ...    | 000 |
+ *  +---+-------+-------------+--------+--------+-----+--------+-----+
+ */
+#define SEPT_ENTRY_BLOCKED BIT_ULL(62)
+#define SEPT_ENTRY_EPOCH_SHIFT 55
+#define SEPT_ENTRY_EPOCH_MASK GENMASK_ULL(61, 55)
+#define SEPT_ENTRY_EPOCH_BITS 7
+#define SEPT_ENTRY_SAVED_RWX_SHIFT 52
+#define SEPT_ENTRY_SAVED_RWX_MASK GENMASK_ULL(54, 52)
+static_assert(!((SEPT_ENTRY_BLOCKED | SEPT_ENTRY_EPOCH_MASK |
+		 SEPT_ENTRY_SAVED_RWX_MASK) &
+		(SPTE_PFN_MASK | SPTE_LARGE_MASK | SPTE_EPT_RWX_MASK)),
+	      "blocked-entry fields vs PFN, bit 7 and XWR");
+static_assert(!(SEPT_ENTRY_BLOCKED &
+		(SEPT_ENTRY_EPOCH_MASK | SEPT_ENTRY_SAVED_RWX_MASK)),
+	      "blocked flag");
+static_assert(!(SEPT_ENTRY_EPOCH_MASK & SEPT_ENTRY_SAVED_RWX_MASK), "epoch vs "
+								    "saved "
+								    "XWR");
+static_assert(__builtin_popcountll(SEPT_ENTRY_EPOCH_MASK) ==
+		      SEPT_ENTRY_EPOCH_BITS,
+	      "epoch width");
+
+static inline bool is_sept_present(u64 e)
+{
+	return !!(e & SPTE_EPT_RWX_MASK);
+}
+
+static inline bool is_sept_blocked(u64 e)
+{
+	return !!(e & SEPT_ENTRY_BLOCKED);
+}
+
+static inline bool is_sept_leaf(u64 e, int level)
+{
+	return is_sept_present(e) && (level == TDP_LEVEL_4K || is_large_pte(e));
+}
+
+static inline bool is_sept_table(u64 e, int level)
+{
+	return is_sept_present(e) && !is_sept_leaf(e, level);
+}
+
+static inline u64 make_sept_table(hpa_t child_pa)
+{
+	return SPTE_EPT_RWX_MASK | (child_pa & SPTE_PFN_MASK);
+}
+
+static inline u64 make_sept_leaf(pfn_t pfn, int level, u64 access)
+{
+	u64 e = SPTE_EPT_MEMTYPE_WB | SPTE_EPT_IGNORE_PAT |
+		(access & SPTE_EPT_RWX_MASK) |
+		((pfn << PAGE_SHIFT) & SPTE_PFN_MASK);
+
+	return level > TDP_LEVEL_4K ? e | SPTE_LARGE_MASK : e;
+}
+
+static inline u64 make_sept_blocked(u64 leaf, u64 epoch)
+{
+	u64 e = leaf &
+		~(SPTE_EPT_RWX_MASK | SPTE_ACCESSED_MASK | SPTE_DIRTY_MASK);
+
+	e |= (leaf & SPTE_EPT_RWX_MASK) << SEPT_ENTRY_SAVED_RWX_SHIFT;
+	e |= (epoch << SEPT_ENTRY_EPOCH_SHIFT) & SEPT_ENTRY_EPOCH_MASK;
+	return e | SEPT_ENTRY_BLOCKED;
+}
+
+static inline u64 sept_blocked_epoch(u64 e)
+{
+	return (e & SEPT_ENTRY_EPOCH_MASK) >> SEPT_ENTRY_EPOCH_SHIFT;
+}
+
+static inline u64 make_sept_unblocked(u64 e)
+{
+	u64 rwx = (e & SEPT_ENTRY_SAVED_RWX_MASK) >> SEPT_ENTRY_SAVED_RWX_SHIFT;
+
+	return (e & ~(SEPT_ENTRY_BLOCKED | SEPT_ENTRY_EPOCH_MASK |
+		      SEPT_ENTRY_SAVED_RWX_MASK)) |
+	       rwx;
+}
+
+/*
+ * What the CPU makes of an entry of the hardware tree (EPT, not the MMU's
+ * view): present if any of XWR is set.
+ */
+static inline bool is_hw_ept_present(u64 e)
+{
+	return !!(e & SPTE_EPT_RWX_MASK);
+}
+
+/*
  * EPTP (SDM "Extended-Page-Table Pointer (EPTP)"): WB paging-structure
  * memory type in 2:0, page-walk length minus one in 5:3, A/D enable in 6.
  */

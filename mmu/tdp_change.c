@@ -9,27 +9,18 @@
  * the trace record, and the page stats.  A change that fails leaves stats
  * and trace exactly as they were.
  *
- * Mirror roots (issue 4) slot in at two marked points: the freeze/external
- * op/unfreeze protocol in tdp_mmu_set_spte_atomic(), and the external op in
- * __tdp_handle_changed_spte().  Direct roots never take them.
+ * Mirror roots (tdp_mirror.c): the SPTE is frozen (FROZEN_SPTE) for the
+ * whole external operation, then set to the new value if it succeeded or
+ * back to the old one if it failed.  __tdp_handle_changed_spte() is given
+ * @new_spte and never re-reads the SPTE (which still holds FROZEN_SPTE).
+ * A removed mirror table is emptied child by child (each child its own
+ * committed change) before the S-EPT may free its copy, so for mirror
+ * roots the subtree goes first and the parent's record last.
  */
 #include "mmu/tdp_mmu_internal.h"
 
 static void tdp_handle_removed_pt(const struct tdp_ctx *ctx, u64 parent_spte,
 				  int parent_level);
-
-/* The hook for mirror roots: propagate a change to the S-EPT backend. */
-static int tdp_set_external_spte(const struct tdp_ctx *ctx, gfn_t gfn,
-				 u64 old_spte, u64 new_spte, int level)
-{
-	(void)ctx;
-	(void)gfn;
-	(void)old_spte;
-	(void)new_spte;
-	(void)level;
-	/* Mirror roots cannot be created yet (tdp_mmu_get_root). */
-	return WARN_ON_ONCE(true) ? -EOPNOTSUPP : 0;
-}
 
 static void tdp_check_leaf(u64 spte)
 {
@@ -38,6 +29,33 @@ static void tdp_check_leaf(u64 spte)
 	WARN_ON_ONCE(is_mmu_writable_spte(spte) &&
 		     !(spte & SPTE_HOST_WRITABLE));
 	WARN_ON_ONCE((spte & SPTE_EPT_WRITABLE) && !(spte & SPTE_EPT_READABLE));
+}
+
+/*
+ * A mirror change: the external op (for a removed table: empty it, then
+ * free the S-EPT copy).  Return: 0 or the error; on error nothing of this
+ * change was committed (children removed before the error stay removed,
+ * each fully accounted).
+ */
+static int tdp_mirror_commit(const struct tdp_ctx *ctx, gfn_t gfn, u64 old_spte,
+			     u64 new_spte, int level, bool removed_pt)
+{
+	int r;
+
+	if (!removed_pt)
+		return tdp_set_external_spte(ctx, gfn, old_spte, new_spte,
+					     level);
+	if (WARN_ON_ONCE(ctx->shared || is_shadow_present_pte(new_spte)))
+		return -EOPNOTSUPP;
+	r = tdp_mirror_remove_pt(ctx, old_spte, level);
+	if (r)
+		return r;
+	r = tdp_set_external_spte(ctx, gfn, old_spte, new_spte, level);
+	if (r)
+		return r;
+	tdp_sp_defer_free(ctx->mmu,
+			  tdp_sp_from_pa(ctx->mmu, spte_to_child_pa(old_spte)));
+	return 0;
 }
 
 /**
@@ -61,6 +79,7 @@ int __tdp_handle_changed_spte(const struct tdp_ctx *ctx, gfn_t gfn,
 	bool was_leaf = was_present && is_last_spte(old_spte, level);
 	bool is_leaf = is_present && is_last_spte(new_spte, level);
 	bool pfn_changed = spte_to_pfn(old_spte) != spte_to_pfn(new_spte);
+	bool removed_pt;
 	int r;
 
 	ASSERT(level >= TDP_LEVEL_4K && level <= TDP_ROOT_LEVEL);
@@ -72,16 +91,20 @@ int __tdp_handle_changed_spte(const struct tdp_ctx *ctx, gfn_t gfn,
 
 	/*
 	 * A present non-leaf that became a leaf, non-present, or (a bug)
-	 * points elsewhere: its subtree is gone.  Otherwise mirror roots
-	 * propagate the change before anything is accounted.
+	 * points elsewhere: its subtree is gone.
 	 */
-	if (was_present && !was_leaf &&
-	    (is_leaf || !is_present || WARN_ON_ONCE(pfn_changed))) {
-		tdp_handle_removed_pt(ctx, old_spte, level);
-	} else if (ctx->root->role == TDP_ROOT_MIRROR) {
-		r = tdp_set_external_spte(ctx, gfn, old_spte, new_spte, level);
+	removed_pt = was_present && !was_leaf &&
+		     (is_leaf || !is_present || WARN_ON_ONCE(pfn_changed));
+	if (tdp_is_mirror(ctx->root)) {
+		r = tdp_mirror_commit(ctx, gfn, old_spte, new_spte, level,
+				      removed_pt);
 		if (r)
 			return r;
+	} else {
+		if (ctx->mmu->hw_level && level >= ctx->mmu->hw_level)
+			tdp_hw_direct_changed(ctx->mmu, ctx->root, level);
+		if (removed_pt)
+			tdp_handle_removed_pt(ctx, old_spte, level);
 	}
 
 	tdp_trace_record(ctx->mmu, gfn, level, old_spte, new_spte);
@@ -92,10 +115,10 @@ int __tdp_handle_changed_spte(const struct tdp_ctx *ctx, gfn_t gfn,
 }
 
 /*
- * Tear down a table that was unlinked from its parent: freeze every child
- * (so a walker still holding a pointer into the table can install
- * nothing), account each child's change, then queue the page for freeing
- * after the grace period.
+ * Tear down a direct-root table that was unlinked from its parent: freeze
+ * every child (so a walker still holding a pointer into the table can
+ * install nothing), account each child's change, then queue the page for
+ * freeing after the grace period.
  */
 static void tdp_handle_removed_pt(const struct tdp_ctx *ctx, u64 parent_spte,
 				  int parent_level)
@@ -133,6 +156,26 @@ static void tdp_handle_removed_pt(const struct tdp_ctx *ctx, u64 parent_spte,
 	tdp_sp_defer_free(mmu, sp);
 }
 
+/*
+ * Mirror roots, either lock: the SPTE holds FROZEN_SPTE (we froze it) for
+ * the external op; then it gets @new_spte, or @old_spte back on failure.
+ */
+static int tdp_mirror_change(const struct tdp_ctx *ctx, struct tdp_iter *iter,
+			     u64 old_spte, u64 new_spte)
+{
+	int r = __tdp_handle_changed_spte(ctx, iter->gfn, old_spte, new_spte,
+					  iter->level);
+
+	__atomic_store_n(iter->sptep, r ? old_spte : new_spte,
+			 __ATOMIC_RELEASE);
+	iter->old_spte = old_spte;
+	if (r == -EBUSY)
+		tdp_stat_add(&tdp_stats(ctx)->ext_busy, 1);
+	else if (r)
+		tdp_stat_add(&tdp_stats(ctx)->ext_failed, 1);
+	return r;
+}
+
 /**
  * tdp_mmu_set_spte_atomic() - change an SPTE under the read lock.
  * @ctx: operation context (ctx->shared).
@@ -140,24 +183,33 @@ static void tdp_handle_removed_pt(const struct tdp_ctx *ctx, u64 parent_spte,
  *        expects, and is refreshed if the compare-exchange loses.
  * @new_spte: the new value.
  *
+ * Mirror roots: the SPTE is compare-exchanged to FROZEN_SPTE, the S-EPT
+ * op runs, then the SPTE becomes @new_spte (success) or its old value
+ * (failure: nothing was accounted).
+ *
  * Context: MMU read lock held.
- * Return: 0, or -EBUSY if the SPTE changed under us or is frozen (nothing
- * was changed or accounted; the caller retries).
+ * Return: 0; -EBUSY if the SPTE changed under us, is frozen, or the S-EPT
+ * was busy (nothing was changed or accounted; the caller retries);
+ * mirror roots also -ENOMEM or -EIO from the S-EPT (nothing changed).
  */
 int tdp_mmu_set_spte_atomic(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			    u64 new_spte)
 {
+	u64 old_spte = iter->old_spte;
 	int r;
 
 	if (is_frozen_spte(iter->old_spte)) {
 		tdp_stat_add(&tdp_stats(ctx)->frozen_retries, 1);
 		return -EBUSY;
 	}
-	/*
-	 * Mirror roots (issue 4): cmpxchg old -> FROZEN_SPTE, then
-	 * __tdp_handle_changed_spte() (which runs the external op), then
-	 * store new_spte on success or old_spte on failure.
-	 */
+	if (tdp_is_mirror(ctx->root)) {
+		if (!tdp_try_cmpxchg(iter->sptep, &iter->old_spte,
+				     FROZEN_SPTE)) {
+			tdp_stat_add(&tdp_stats(ctx)->cmpxchg_failed, 1);
+			return -EBUSY;
+		}
+		return tdp_mirror_change(ctx, iter, old_spte, new_spte);
+	}
 	if (!tdp_try_cmpxchg(iter->sptep, &iter->old_spte, new_spte)) {
 		tdp_stat_add(&tdp_stats(ctx)->cmpxchg_failed, 1);
 		return -EBUSY;
@@ -175,17 +227,34 @@ int tdp_mmu_set_spte_atomic(const struct tdp_ctx *ctx, struct tdp_iter *iter,
  *        actually replaced (the CPU may have set A/D meanwhile).
  * @new_spte: the new value.
  *
+ * Direct roots cannot fail.  Mirror roots freeze the SPTE for the S-EPT
+ * op(s) (removal: block, track, flush, remove; a table: its children
+ * first, then free), retrying a busy S-EPT up to TDP_SEPT_WRITE_RETRIES
+ * times.
+ *
  * Context: MMU write lock held.
+ * Return: 0, or (mirror roots) the S-EPT error: the SPTE keeps its old
+ * value and nothing was accounted (children of a table removed before
+ * the error stay removed, each accounted as its own change).
  */
-void tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
-		      u64 new_spte)
+int tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
+		     u64 new_spte)
 {
+	u64 old_spte;
+
 	ASSERT(!ctx->shared);
+	if (tdp_is_mirror(ctx->root)) {
+		old_spte = __atomic_exchange_n(iter->sptep, FROZEN_SPTE,
+					       __ATOMIC_SEQ_CST);
+		WARN_ON_ONCE(is_frozen_spte(old_spte));
+		return tdp_mirror_change(ctx, iter, old_spte, new_spte);
+	}
 	iter->old_spte =
 		__atomic_exchange_n(iter->sptep, new_spte, __ATOMIC_SEQ_CST);
 	WARN_ON_ONCE(is_frozen_spte(iter->old_spte));
 	__tdp_handle_changed_spte(ctx, iter->gfn, iter->old_spte, new_spte,
 				  iter->level);
+	return 0;
 }
 
 /**

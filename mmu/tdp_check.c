@@ -11,6 +11,7 @@ struct tdp_checker {
 	const struct tdp_memslots *slots;
 	struct tdp_mmu_check *out;
 	u64 epoch;
+	bool mirror; /* walking the mirror root */
 };
 
 #define CHECK(c, cond, fmt, ...)                                      \
@@ -21,9 +22,29 @@ struct tdp_checker {
 		__bad;                                                \
 	})
 
-static void tdp_check_leaf_slot(struct tdp_checker *c, u64 spte, gfn_t gfn,
+/* Private memory: the leaf is on the side its pages' attribute says. */
+static void tdp_check_leaf_side(struct tdp_checker *c,
+				const struct tdp_memslot *slot, gfn_t raw,
+				gfn_t gfn, int level)
+{
+	gfn_t s = c->mmu->shared_gfn;
+
+	CHECK(c, c->mirror ? raw < s : (raw & s) && raw < 2 * s,
+	      "%s leaf at gfn 0x%llx", c->mirror ? "private" : "shared",
+	      (unsigned long long)raw);
+	CHECK(c, !c->mirror || level <= TDP_PRIVATE_MAX_LEVEL,
+	      "private leaf at level %d", level);
+	CHECK(c,
+	      tdp_gfn_range_private(slot, gfn, tdp_pages_per_level(level),
+				    c->mirror),
+	      "leaf gfn 0x%llx level %d in the %s root, attribute differs",
+	      (unsigned long long)raw, level, c->mirror ? "mirror" : "direct");
+}
+
+static void tdp_check_leaf_slot(struct tdp_checker *c, u64 spte, gfn_t raw,
 				int level)
 {
+	gfn_t gfn = tdp_gfn_strip(c->mmu, raw);
 	const struct tdp_memslot *slot = tdp_memslot_lookup(c->slots, gfn);
 	u64 pages = tdp_pages_per_level(level);
 
@@ -43,6 +64,8 @@ static void tdp_check_leaf_slot(struct tdp_checker *c, u64 spte, gfn_t gfn,
 		CHECK(c, !is_writable_pte(spte),
 		      "writable huge leaf at gfn 0x%llx while logging",
 		      (unsigned long long)gfn);
+	if (c->mmu->shared_gfn)
+		tdp_check_leaf_side(c, slot, raw, gfn, level);
 }
 
 static void tdp_check_leaf(struct tdp_checker *c, u64 spte, gfn_t gfn,
@@ -120,6 +143,7 @@ static void tdp_check_table(struct tdp_checker *c, struct tdp_mmu_page *sp)
 				tdp_check_nonleaf(c, spte, gfn, sp->level);
 		} else if (is_mmio_spte(spte)) {
 			c->out->mmio++;
+			CHECK(c, !c->mirror, "MMIO SPTE in the mirror root");
 			CHECK(c,
 			      sp->level == TDP_LEVEL_4K &&
 				      get_mmio_spte_gfn(spte) == gfn,
@@ -166,7 +190,8 @@ static void tdp_check_counts(struct tdp_checker *c)
  * Checks: every present non-leaf points to a live table page of the right
  * level and GFN, linked once; leaves are well-formed (bit 7, alignment, WB,
  * W => MMU-writable => host-writable), map what their memslot says, honour
- * read-only and dirty-logging slots; no SPTE is present and MMIO/frozen,
+ * read-only and dirty-logging slots, and (private memory) sit in the root
+ * their pages' attribute names; no SPTE is present and MMIO/frozen,
  * and no frozen SPTE is left at a quiescent point; stats equal a recount;
  * allocated table pages equal reachable + deferred + cached.  Problems are
  * logged with pr_err (the first 16).
@@ -192,6 +217,7 @@ int tdp_mmu_check_invariants(struct tdp_mmu *mmu, struct tdp_mmu_check *out)
 				  root->level == TDP_ROOT_LEVEL,
 			  "bad root descriptor"))
 			continue;
+		c.mirror = tdp_is_mirror(root);
 		tdp_check_table(&c, root);
 	}
 	tdp_check_counts(&c);
@@ -262,7 +288,7 @@ void tdp_mmu_get_stats(const struct tdp_mmu *mmu, struct tdp_mmu_stats *out)
 	const u64 *src;
 	u64 *dst = (u64 *)out;
 	unsigned int s, w,
-		n = offsetof(struct tdp_mmu_stats, tables_freed) / sizeof(u64) +
+		n = offsetof(struct tdp_mmu_stats, perm_faults) / sizeof(u64) +
 		    1;
 
 	memset(out, 0, sizeof(*out));

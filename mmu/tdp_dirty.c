@@ -23,13 +23,14 @@ struct tdp_leaf_walk {
 };
 
 static bool tdp_walk_root_leaves(const struct tdp_ctx *ctx,
-				 struct tdp_leaf_walk *w)
+				 struct tdp_leaf_walk *w, gfn_t start,
+				 gfn_t end)
 {
 	struct tdp_iter iter;
 	bool flush = false;
 	u64 new_spte;
 
-	for_each_tdp_pte (iter, ctx->mmu, ctx->root->spt, w->start, w->end) {
+	for_each_tdp_pte (iter, ctx->mmu, ctx->root->spt, start, end) {
 retry:
 		if (!is_shadow_present_pte(iter.old_spte) ||
 		    !is_last_spte(iter.old_spte, iter.level))
@@ -63,18 +64,28 @@ static void tdp_walk_unlock(struct tdp_mmu *mmu, bool exclusive, bool flush)
 		tdp_mmu_read_unlock(mmu, 0);
 }
 
-/* Run @w over every root.  Context: lock held.  Return: flush needed. */
+/*
+ * Run @w over every direct root (with private memory: the shared alias of
+ * the range).  Mirror roots are skipped: private leaves are neither
+ * write-protected, logged nor aged.
+ * Context: lock held.  Return: flush needed.
+ */
 static bool __tdp_walk_leaves(struct tdp_mmu *mmu, struct tdp_leaf_walk *w)
 {
 	struct tdp_ctx ctx = { .mmu = mmu, .shared = !w->exclusive };
 	struct tdp_mmu_page *root;
 	bool flush = false;
+	gfn_t rg[2][2];
+	int n, k;
 	u32 i;
 
-	for_each_root(mmu, i, root)
+	for_each_direct_root(mmu, i, root)
 	{
 		ctx.root = root;
-		flush |= tdp_walk_root_leaves(&ctx, w);
+		n = tdp_root_ranges(mmu, root, w->start, w->end, rg);
+		for (k = 0; k < n; k++)
+			flush |= tdp_walk_root_leaves(&ctx, w, rg[k][0],
+						      rg[k][1]);
 	}
 	return flush;
 }
@@ -303,14 +314,23 @@ bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn)
 	struct tdp_mmu_page *root;
 	struct tdp_iter iter;
 	bool young = false;
+	gfn_t rg[2][2];
+	int n, k;
 	u32 i;
 
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_root(mmu, i, root) for_each_tdp_pte (
-		iter, mmu, root->spt, gfn,
-		gfn + 1) if (is_shadow_present_pte(iter.old_spte) &&
-			     is_last_spte(iter.old_spte, iter.level))
-		young |= is_accessed_spte(iter.old_spte);
+	for_each_direct_root(mmu, i, root)
+	{
+		n = tdp_root_ranges(mmu, root, gfn, gfn + 1, rg);
+		for (k = 0; k < n; k++)
+			for_each_tdp_pte (iter, mmu, root->spt, rg[k][0],
+					  rg[k][1]) {
+				if (is_shadow_present_pte(iter.old_spte) &&
+				    is_last_spte(iter.old_spte, iter.level))
+					young |=
+						is_accessed_spte(iter.old_spte);
+			}
+	}
 	tdp_mmu_read_unlock(mmu, 0);
 	return young;
 }
@@ -324,6 +344,8 @@ bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn)
  * @access: TDP_ACC_R/W/X.
  *
  * For host tests and in-firmware self-tests; never touches guest memory.
+ * A and D are set by compare-exchange, so a frozen or changed SPTE is
+ * never written.  Private leaves (mirror root) carry A and D already.
  *
  * Context: takes the read lock.
  * Return: 0 if the access is allowed; -EFAULT for an EPT violation
@@ -351,8 +373,17 @@ int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 			break;
 		set = SPTE_ACCESSED_MASK |
 		      ((access & TDP_ACC_W) ? SPTE_DIRTY_MASK : 0);
-		__atomic_fetch_or(iter.sptep, set, __ATOMIC_SEQ_CST);
 		r = 0;
+		while ((iter.old_spte & set) != set &&
+		       !__atomic_compare_exchange_n(
+			       iter.sptep, &iter.old_spte, iter.old_spte | set,
+			       false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+			if (!is_shadow_present_pte(iter.old_spte) ||
+			    (spte_access(iter.old_spte) & access) != access) {
+				r = -EFAULT;
+				break;
+			}
+		}
 		break;
 	}
 	tdp_mmu_read_unlock(mmu, 0);

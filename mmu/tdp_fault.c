@@ -45,6 +45,37 @@ int tdp_max_mapping_level(const struct tdp_mmu *mmu,
 	return TDP_LEVEL_4K;
 }
 
+/**
+ * tdp_side_max_level() - largest leaf for @gfn on one side.
+ * @mmu: the MMU.
+ * @slot: the memslot holding @gfn.
+ * @gfn: the stripped GFN.
+ * @mirror: the leaf goes into the mirror root (private) or a direct root.
+ *
+ * Private memory: private leaves are 4K (TDP_PRIVATE_MAX_LEVEL); shared
+ * leaves stay below the hardware view's split level (tdp_hw.c); and every
+ * page a leaf maps must have the leaf's attribute (private or shared).
+ *
+ * Return: TDP_LEVEL_4K..cfg.max_level.
+ */
+int tdp_side_max_level(const struct tdp_mmu *mmu,
+		       const struct tdp_memslot *slot, gfn_t gfn, bool mirror)
+{
+	int level = tdp_max_mapping_level(mmu, slot, gfn);
+
+	if (!mmu->shared_gfn)
+		return level;
+	if (mirror)
+		level = MIN(level, TDP_PRIVATE_MAX_LEVEL);
+	else if (mmu->hw_level > TDP_LEVEL_4K)
+		level = MIN(level, mmu->hw_level - 1);
+	while (level > TDP_LEVEL_4K &&
+	       !tdp_gfn_range_private(slot, tdp_gfn_round_for_level(gfn, level),
+				      tdp_pages_per_level(level), mirror))
+		level--;
+	return level;
+}
+
 static int tdp_link_table(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			  struct tdp_mmu_cache *cache)
 {
@@ -120,6 +151,9 @@ static int tdp_fix_leaf(const struct tdp_ctx *ctx,
 		tdp_stat_add(&tdp_stats(ctx)->spurious, 1);
 		return 0;
 	}
+	/* Private leaves are RWX from the start: nothing can be missing. */
+	if (WARN_ON_ONCE(tdp_is_mirror(ctx->root)))
+		return -EFAULT;
 	/* Only W can be missing; the slot allows it (checked by the caller). */
 	if (WARN_ON_ONCE(!(f->access & TDP_ACC_W) ||
 			 (slot->flags & TDP_MEMSLOT_READONLY)))
@@ -144,7 +178,8 @@ static int tdp_map_target_level(const struct tdp_ctx *ctx,
 	bool write = f->access & TDP_ACC_W;
 	bool host_writable = !(slot->flags & TDP_MEMSLOT_READONLY);
 	u64 access = TDP_ACC_R | TDP_ACC_X, new_spte;
-	pfn_t pfn = tdp_memslot_gfn_to_pfn(slot, iter->gfn);
+	pfn_t pfn = tdp_memslot_gfn_to_pfn(slot,
+					   tdp_gfn_strip(ctx->mmu, iter->gfn));
 	int r;
 
 	f->level = iter->level;
@@ -159,6 +194,10 @@ static int tdp_map_target_level(const struct tdp_ctx *ctx,
 		access |= TDP_ACC_W;
 	new_spte =
 		make_spte(pfn, iter->level, access, host_writable, true, write);
+	/* Private: RWX, A and D set (the S-EPT tracks neither for us). */
+	if (tdp_is_mirror(ctx->root))
+		new_spte = make_spte(pfn, iter->level, TDP_ACC_ALL, true, true,
+				     true);
 	r = tdp_mmu_set_spte_atomic(ctx, iter, new_spte);
 	if (r)
 		return r;
@@ -173,7 +212,9 @@ static int tdp_fault_map(const struct tdp_ctx *ctx,
 			 struct tdp_mmu_cache *cache, struct tdp_fault *f)
 {
 	gfn_t gfn = f->gpa >> PAGE_SHIFT;
-	int goal = tdp_max_mapping_level(ctx->mmu, slot, gfn);
+	int goal = tdp_side_max_level(ctx->mmu, slot,
+				      tdp_gfn_strip(ctx->mmu, gfn),
+				      tdp_is_mirror(ctx->root));
 	struct tdp_mmu_page *sp;
 	struct tdp_iter iter;
 	int r;
@@ -189,6 +230,8 @@ static int tdp_fault_map(const struct tdp_ctx *ctx,
 			r = tdp_link_table(ctx, &iter, cache);
 		} else if (is_last_spte(iter.old_spte, iter.level)) {
 			/* A huge leaf above the goal: split on demand. */
+			if (WARN_ON_ONCE(tdp_is_mirror(ctx->root)))
+				return -EFAULT; /* would need a demote */
 			sp = tdp_cache_pop(ctx->mmu, cache);
 			if (WARN_ON_ONCE(!sp))
 				return -ENOMEM;
@@ -253,17 +296,31 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx, u64 generation,
 static int tdp_fault_locked(const struct tdp_ctx *ctx,
 			    struct tdp_mmu_cache *cache, struct tdp_fault *f)
 {
+	gfn_t sgfn = tdp_gfn_strip(ctx->mmu, f->gpa >> PAGE_SHIFT);
+	bool mirror = tdp_is_mirror(ctx->root);
 	const struct tdp_memslots *slots;
 	const struct tdp_memslot *slot;
 
 	if (!tdp_mmu_root_is_valid(ctx->root))
 		return -EAGAIN;
 	slots = tdp_memslots_current(ctx->mmu);
-	slot = tdp_memslot_lookup(slots, f->gpa >> PAGE_SHIFT);
+	slot = tdp_memslot_lookup(slots, sgfn);
+	if (!slot && mirror) {
+		/* No private MMIO (TDX): an access outside every memslot. */
+		f->result = TDP_FAULT_MMIO;
+		f->level = TDP_LEVEL_4K;
+		f->mmio_cached = false;
+		return 0;
+	}
 	if (!slot)
 		return tdp_fault_mmio(ctx, slots->generation, cache, f);
 	if (slot->flags & TDP_MEMSLOT_INVALID)
 		return -EAGAIN;
+	if (ctx->mmu->shared_gfn &&
+	    !tdp_gfn_range_private(slot, sgfn, 1, mirror)) {
+		tdp_stat_add(&tdp_stats(ctx)->perm_faults, 1);
+		return -EPERM;
+	}
 	if ((f->access & TDP_ACC_W) && (slot->flags & TDP_MEMSLOT_READONLY)) {
 		f->result = TDP_FAULT_RO_WRITE;
 		return 0;
@@ -283,12 +340,26 @@ static int tdp_fault_locked(const struct tdp_ctx *ctx,
  * the current memslot generation when no memslot covers the GPA (result
  * TDP_FAULT_MMIO: emulate the access).
  *
+ * Private memory (cfg.shared_bit = S): @fault->gpa includes the shared
+ * bit; a shared GPA (bit S set) needs the direct root, a private one the
+ * mirror root.  The memslot is looked up with bit S stripped.  A private
+ * GPA outside every memslot gets TDP_FAULT_MMIO with mmio_cached = false
+ * and no SPTE (there is no private MMIO); a shared one an MMIO SPTE in the
+ * direct root as without private memory.  A GPA whose page has the other
+ * attribute (private/shared) fails with -EPERM and changes nothing.
+ * Private leaves are 4K, RWX; each goes through the S-EPT (set_leaf, and
+ * link_table for each new table), with the SPTE frozen meanwhile.
+ *
  * Context: takes the read lock; must not hold the MMU lock.
- * Return: 0 (see fault->result); -EBUSY if a racing change won (nothing
- * was changed; retry); -EAGAIN if the root was invalidated (reload it) or
- * the memslot is being deleted or moved (retry); -ENOMEM if the cache
- * could not be topped up; -EINVAL for a GPA beyond the 48-bit EPT range or
- * a bad access mask; -EFAULT on an internal inconsistency (warned).
+ * Return: 0 (see fault->result); -EBUSY if a racing change won or the
+ * S-EPT was busy (nothing was changed; retry); -EAGAIN if the root was
+ * invalidated (reload it) or the memslot is being deleted or moved
+ * (retry); -EPERM for a fault on the side that does not match the page's
+ * attribute; -ENOMEM if the cache could not be topped up or the S-EPT had
+ * no page for a table; -EINVAL for a GPA beyond the 48-bit EPT range (or
+ * with bits above the shared bit), a root of the wrong role for the GPA,
+ * or a bad access mask; -EFAULT or -EIO on an internal inconsistency or
+ * an S-EPT rule the MMU broke (warned).
  */
 int tdp_mmu_page_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 		       struct tdp_mmu_cache *cache, struct tdp_fault *fault)
@@ -300,6 +371,12 @@ int tdp_mmu_page_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 
 	if ((fault->gpa >> TDP_MAX_GPA_BITS) || !fault->access ||
 	    (fault->access & ~TDP_ACC_ALL))
+		return -EINVAL;
+	if (mmu->shared_gfn
+		    ? ((fault->gpa >> PAGE_SHIFT) >= 2 * mmu->shared_gfn ||
+		       tdp_is_mirror(root) ==
+			       !!((fault->gpa >> PAGE_SHIFT) & mmu->shared_gfn))
+		    : tdp_is_mirror(root))
 		return -EINVAL;
 	r = tdp_mmu_cache_topup(mmu, cache, TDP_FAULT_CACHE_MIN);
 	if (r)

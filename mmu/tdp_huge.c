@@ -46,14 +46,17 @@ int tdp_mmu_split_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 {
 	struct tdp_ctx ctx = { .mmu = mmu, .shared = true };
 	struct tdp_mmu_page *root;
-	int r = 0;
+	gfn_t rg[2][2];
+	int r = 0, n, k;
 	u32 i;
 
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_root(mmu, i, root)
+	for_each_direct_root(mmu, i, root)
 	{
 		ctx.root = root;
-		r = tdp_split_root(&ctx, start, end);
+		n = tdp_root_ranges(mmu, root, start, end, rg);
+		for (k = 0; k < n && !r; k++)
+			r = tdp_split_root(&ctx, rg[k][0], rg[k][1]);
 		if (r)
 			break;
 	}
@@ -86,15 +89,17 @@ static bool tdp_recoverable(const struct tdp_ctx *ctx,
 {
 	const struct tdp_memslot *slot;
 	u64 pages = tdp_pages_per_level(it->level);
+	gfn_t gfn;
 
 	if (it->level > ctx->mmu->cfg.max_level ||
 	    !is_shadow_present_pte(it->old_spte) ||
 	    is_last_spte(it->old_spte, it->level) || it->gfn < start ||
 	    it->gfn + pages > end)
 		return false;
-	slot = tdp_memslot_lookup(tdp_memslots_current(ctx->mmu), it->gfn);
+	gfn = tdp_gfn_strip(ctx->mmu, it->gfn);
+	slot = tdp_memslot_lookup(tdp_memslots_current(ctx->mmu), gfn);
 	return slot && !(slot->flags & TDP_MEMSLOT_INVALID) &&
-	       tdp_max_mapping_level(ctx->mmu, slot, it->gfn) >= it->level;
+	       tdp_side_max_level(ctx->mmu, slot, gfn, false) >= it->level;
 }
 
 static u64 tdp_recover_root(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
@@ -141,14 +146,18 @@ u64 tdp_mmu_recover_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 	struct tdp_ctx ctx = { .mmu = mmu, .shared = true };
 	struct tdp_mmu_page *root;
 	bool flush = false;
+	gfn_t rg[2][2];
+	int nr, k;
 	u64 n = 0;
 	u32 i;
 
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_root(mmu, i, root)
+	for_each_direct_root(mmu, i, root)
 	{
 		ctx.root = root;
-		n += tdp_recover_root(&ctx, start, end, &flush);
+		nr = tdp_root_ranges(mmu, root, start, end, rg);
+		for (k = 0; k < nr; k++)
+			n += tdp_recover_root(&ctx, rg[k][0], rg[k][1], &flush);
 	}
 	if (flush)
 		tdp_mmu_flush_tlb(mmu);

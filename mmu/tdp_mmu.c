@@ -345,6 +345,9 @@ static int tdp_mmu_check_args(const struct tdp_mmu_ops *ops,
 		return -EINVAL;
 	if (cfg->trace_pages > TDP_TRACE_MAX_PAGES)
 		return -EINVAL;
+	if (cfg->shared_bit && (cfg->shared_bit <= PAGE_SHIFT ||
+				cfg->shared_bit >= TDP_MAX_GPA_BITS))
+		return -EINVAL;
 	return 0;
 }
 
@@ -356,8 +359,10 @@ static int tdp_mmu_check_args(const struct tdp_mmu_ops *ops,
  * @cfg: configuration (tdp_mmu_default_config() for defaults).
  *
  * Context: any; no other thread may use @mmu yet.
- * Return: 0; -EINVAL for a missing op or a bad configuration value;
- * -ENOMEM if the trace ring or the first memslot array cannot be allocated.
+ * Return: 0; -EINVAL for a missing op or a bad configuration value (incl.
+ * a shared_bit outside 13..47);
+ * -ENOMEM if the trace ring, the first memslot array or (private memory)
+ * the S-EPT backend or the hardware view cannot be allocated.
  */
 int tdp_mmu_init(struct tdp_mmu *mmu, const struct tdp_mmu_ops *ops,
 		 void *opaque, const struct tdp_mmu_config *cfg)
@@ -383,7 +388,15 @@ int tdp_mmu_init(struct tdp_mmu *mmu, const struct tdp_mmu_ops *ops,
 	r = tdp_memslots_init(mmu, cfg->initial_generation);
 	if (r)
 		goto err_trace;
+	if (cfg->shared_bit) {
+		r = tdp_private_init(mmu);
+		if (r)
+			goto err_slots;
+	}
 	return 0;
+
+err_slots:
+	tdp_memslots_destroy(mmu);
 
 err_trace:
 	while (i--)
@@ -410,6 +423,8 @@ void tdp_mmu_destroy(struct tdp_mmu *mmu)
 	tdp_memslots_destroy(mmu);
 	tdp_mmu_reclaim(mmu);
 	WARN_ON_ONCE(__atomic_load_n(&mmu->nr_tables, __ATOMIC_RELAXED) != 0);
+	if (mmu->shared_gfn)
+		tdp_private_destroy(mmu);
 	for (i = 0; i < mmu->trace_nr_pages; i++)
 		tdp_aux_page_free(mmu, mmu->trace[i]);
 	mmu->trace_nr_pages = 0;

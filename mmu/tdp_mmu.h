@@ -27,6 +27,7 @@
 #include "mmu/mmu_ops.h"
 #include "mmu/memslot.h"
 #include "mmu/tdp_sync.h"
+#include "mmu/sept/sept.h"
 
 #define TDP_MAX_ROOTS 8
 #define TDP_STAT_SHARDS TDP_RWLOCK_SHARDS
@@ -35,7 +36,7 @@
 
 enum tdp_root_role {
 	TDP_ROOT_DIRECT = 0, /* shared/normal memory */
-	TDP_ROOT_MIRROR = 1, /* private memory, mirrored to S-EPT (issue 4) */
+	TDP_ROOT_MIRROR = 1, /* private memory, mirrored to the S-EPT */
 };
 
 enum tdp_dirty_mode {
@@ -51,6 +52,14 @@ struct tdp_mmu_config {
 	u64 initial_generation; /* stuff the memslot generation */
 	u32 yield_every; /* writers yield every N steps (0: on contention) */
 	u32 reclaim_threshold; /* faults reclaim deferred pages beyond this */
+	/*
+	 * Private memory (DESIGN.md §4, docs/sept.md): 0 = none (no mirror
+	 * root).  Otherwise GPA bit @shared_bit (13..47; the hv uses
+	 * MAXPHYADDR - 1) is the shared bit: shared GPAs map through the
+	 * direct root, private ones through the mirror root and the S-EPT.
+	 */
+	u8 shared_bit;
+	struct sept_config sept; /* backend: strict mode, injected -EBUSY */
 };
 
 /* Per-shard counters; a vCPU's cache names its shard. */
@@ -64,6 +73,9 @@ struct tdp_mmu_stats {
 	u64 splits;
 	u64 recovered;
 	u64 tables_freed;
+	u64 ext_busy; /* S-EPT ops that returned -EBUSY */
+	u64 ext_failed; /* S-EPT ops that failed otherwise */
+	u64 perm_faults; /* faults on the wrong side (-EPERM) */
 } __aligned(TDP_CACHELINE);
 
 struct tdp_trace_entry {
@@ -136,6 +148,25 @@ struct tdp_mmu {
 	u32 trace_nr_pages;
 
 	struct tdp_mmu_stats stats[TDP_STAT_SHARDS];
+
+	/*
+	 * Private memory; set at init, read-only after (tdp_private.c).
+	 * shared_gfn is BIT(shared_bit - 12), or 0 without private memory.
+	 */
+	gfn_t shared_gfn;
+	struct sept *sept;
+
+	/*
+	 * The hardware view (tdp_hw.c): the tree the CPU's one EPTP points
+	 * at.  hw_pages[l] for hw_level <= l <= 4 are set at init; their
+	 * entries change only under hw_lock.  hw_direct is the direct root
+	 * whose entries the view takes (changed under the write lock).
+	 */
+	int hw_level;
+	u64 *hw_pages[TDP_ROOT_LEVEL + 1];
+	struct tdp_spinlock hw_lock;
+	struct tdp_mmu_page *hw_direct;
+	u64 hw_syncs;
 };
 
 static inline void *tdp_mmu_pa_to_va(const struct tdp_mmu *mmu, hpa_t pa)
@@ -188,6 +219,14 @@ int __must_check tdp_mmu_page_fault(struct tdp_mmu *mmu,
 				    struct tdp_mmu_page *root,
 				    struct tdp_mmu_cache *cache,
 				    struct tdp_fault *fault);
+
+/* --- private memory (tdp_private.c, tdp_hw.c, mmu/sept/) --- */
+int __must_check tdp_mmu_convert(struct tdp_mmu *mmu, gfn_t gfn, u64 npages,
+				 bool to_private);
+bool tdp_mmu_gfn_is_private(struct tdp_mmu *mmu, gfn_t gfn);
+u64 tdp_mmu_hw_eptp(struct tdp_mmu *mmu);
+void tdp_mmu_get_sept_stats(const struct tdp_mmu *mmu, struct sept_stats *out);
+int __must_check tdp_mmu_check_mirror(struct tdp_mmu *mmu);
 
 /* --- zap (tdp_zap.c) --- */
 u64 tdp_mmu_zap_gfn_range(struct tdp_mmu *mmu, gfn_t start, gfn_t end);

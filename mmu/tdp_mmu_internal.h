@@ -27,6 +27,7 @@ struct tdp_ctx {
 	struct tdp_mmu_page *root;
 	unsigned int shard;
 	bool shared;
+	bool no_yield; /* write-lock walks that must not drop the lock */
 };
 
 static inline struct tdp_mmu_stats *tdp_stats(const struct tdp_ctx *ctx)
@@ -71,8 +72,8 @@ int __tdp_handle_changed_spte(const struct tdp_ctx *ctx, gfn_t gfn,
 			      u64 old_spte, u64 new_spte, int level);
 int __must_check tdp_mmu_set_spte_atomic(const struct tdp_ctx *ctx,
 					 struct tdp_iter *iter, u64 new_spte);
-void tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
-		      u64 new_spte);
+int tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
+		     u64 new_spte);
 void tdp_trace_record(struct tdp_mmu *mmu, gfn_t gfn, int level, u64 old_spte,
 		      u64 new_spte);
 bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
@@ -96,7 +97,7 @@ void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 
 /* Zap (tdp_zap.c). */
 bool __tdp_mmu_zap_range(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
-			 u64 *zapped);
+			 u64 *zapped, int *err);
 void __tdp_mmu_zap_root(const struct tdp_ctx *ctx);
 u64 tdp_mmu_zap_range_for_memslot(struct tdp_mmu *mmu, gfn_t start, gfn_t end);
 u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu);
@@ -110,6 +111,44 @@ int tdp_split_huge_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			struct tdp_mmu_page *sp);
 int tdp_max_mapping_level(const struct tdp_mmu *mmu,
 			  const struct tdp_memslot *slot, gfn_t gfn);
+int tdp_side_max_level(const struct tdp_mmu *mmu,
+		       const struct tdp_memslot *slot, gfn_t gfn, bool mirror);
+
+/* Private memory (tdp_private.c, tdp_mirror.c, tdp_hw.c). */
+#define TDP_PRIVATE_MAX_LEVEL TDP_LEVEL_4K
+#define TDP_SEPT_WRITE_RETRIES 1000
+
+static inline bool tdp_is_mirror(const struct tdp_mmu_page *root)
+{
+	return root->role == TDP_ROOT_MIRROR;
+}
+
+static inline gfn_t tdp_gfn_strip(const struct tdp_mmu *mmu, gfn_t gfn)
+{
+	return gfn & ~mmu->shared_gfn;
+}
+
+int tdp_set_external_spte(const struct tdp_ctx *ctx, gfn_t gfn, u64 old_spte,
+			  u64 new_spte, int level);
+int tdp_mirror_remove_pt(const struct tdp_ctx *ctx, u64 parent_spte,
+			 int parent_level);
+int tdp_private_init(struct tdp_mmu *mmu);
+void tdp_private_destroy(struct tdp_mmu *mmu);
+bool tdp_gfn_range_private(const struct tdp_memslot *slot, gfn_t gfn, u64 n,
+			   bool private);
+int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
+		    gfn_t start, gfn_t end, gfn_t r[2][2]);
+void tdp_hw_sync(struct tdp_mmu *mmu);
+bool tdp_hw_check(struct tdp_mmu *mmu, u32 *idx);
+void tdp_hw_direct_changed(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
+			   int level);
+void tdp_hw_set_direct(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
+int tdp_hw_init(struct tdp_mmu *mmu);
+void tdp_hw_destroy(struct tdp_mmu *mmu);
+
+#define for_each_direct_root(mmu, i, root)                    \
+	for_each_root(mmu, i, root) if (tdp_is_mirror(root)); \
+	else
 
 #define for_each_valid_root(mmu, i, root)                                  \
 	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)                          \

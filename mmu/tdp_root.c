@@ -69,11 +69,16 @@ static int tdp_install_root(struct tdp_mmu *mmu, struct tdp_mmu_page *sp)
  * tdp_mmu_get_root() - a referenced, valid root of the given role,
  * created if there is none.
  * @mmu: the MMU.
- * @role: TDP_ROOT_DIRECT (TDP_ROOT_MIRROR arrives with issue 4).
+ * @role: TDP_ROOT_DIRECT, or TDP_ROOT_MIRROR (private memory only: the
+ *        one mirror root of the VM, which is never invalidated).
  * @rootp: set to the root on success.
  *
+ * A new direct root becomes the one whose shared entries the hardware
+ * view (tdp_mmu_hw_eptp()) takes.
+ *
  * Context: takes the read lock, and the write lock to create a root.
- * Return: 0; -EOPNOTSUPP for a mirror root; -ENOMEM if the root table
+ * Return: 0; -EOPNOTSUPP for a mirror root without private memory
+ * (cfg.shared_bit == 0) or an unknown role; -ENOMEM if the root table
  * cannot be allocated; -ENOSPC if TDP_MAX_ROOTS roots (valid or invalid but
  * still referenced) exist.
  */
@@ -83,7 +88,8 @@ int tdp_mmu_get_root(struct tdp_mmu *mmu, enum tdp_root_role role,
 	struct tdp_mmu_page *root;
 	int r = 0;
 
-	if (role != TDP_ROOT_DIRECT)
+	if (role != TDP_ROOT_DIRECT &&
+	    (role != TDP_ROOT_MIRROR || !mmu->shared_gfn))
 		return -EOPNOTSUPP;
 	tdp_mmu_read_lock(mmu, 0);
 	root = tdp_find_valid_root(mmu, role);
@@ -107,6 +113,8 @@ int tdp_mmu_get_root(struct tdp_mmu *mmu, enum tdp_root_role role,
 		if (r) {
 			tdp_sp_free(mmu, root);
 			root = NULL;
+		} else if (role == TDP_ROOT_DIRECT) {
+			tdp_hw_set_direct(mmu, root);
 		}
 	}
 unlock:
@@ -125,6 +133,8 @@ void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root)
 	struct tdp_ctx ctx = { .mmu = mmu, .root = root, .shared = false };
 	u32 i;
 
+	if (mmu->hw_direct == root)
+		tdp_hw_set_direct(mmu, NULL);
 	__tdp_mmu_zap_root(&ctx);
 	tdp_mmu_flush_tlb(mmu);
 	for (i = 0; i < TDP_MAX_ROOTS; i++)
@@ -154,7 +164,10 @@ void tdp_mmu_put_root(struct tdp_mmu *mmu, struct tdp_mmu_page *root)
  * @mmu: the MMU.
  *
  * vCPUs see tdp_mmu_root_is_valid() go false, reload a fresh root and drop
- * the old one, which is torn down when its last user lets go.
+ * the old one, which is torn down when its last user lets go.  The mirror
+ * root is not retired (the S-EPT cannot be dropped wholesale; KVM does the
+ * same): private mappings stay.  The hardware view loses its shared half
+ * until a new direct root is created.
  *
  * Context: takes the write lock.
  */
@@ -166,6 +179,10 @@ void tdp_mmu_invalidate_roots(struct tdp_mmu *mmu)
 	tdp_mmu_write_lock(mmu);
 	for_each_valid_root(mmu, i, root)
 	{
+		if (tdp_is_mirror(root))
+			continue;
+		if (mmu->hw_direct == root)
+			tdp_hw_set_direct(mmu, NULL);
 		__atomic_store_n(&root->root_invalid, true, __ATOMIC_RELEASE);
 		if (__atomic_fetch_sub(&root->root_refcount, 1,
 				       __ATOMIC_ACQ_REL) == 1)

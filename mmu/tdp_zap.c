@@ -3,31 +3,39 @@
  * Zapping: GFN ranges and whole roots, under the write lock so the result
  * is exact (no fault can re-install in the middle).  Walkers report
  * whether a TLB flush is needed; callers issue one flush per batch.
+ *
+ * With private memory the range names stripped GFNs: the mirror root's
+ * private mappings and the direct root's shared alias are both zapped
+ * (tdp_root_ranges()).  A mirror SPTE goes through the S-EPT; one the
+ * backend keeps refusing stays mapped, exactly as it was.
  */
 #include "mmu/tdp_mmu_internal.h"
 
 /*
  * Zap every leaf that maps part of [start, end), every MMIO SPTE in it, and
  * every table whose whole range lies inside it.  A huge leaf that only
- * partly overlaps is zapped whole.
+ * partly overlaps is zapped whole.  *err gets the first S-EPT error.
  * Context: write lock held.  Return: true if a TLB flush is needed.
  */
 bool __tdp_mmu_zap_range(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
-			 u64 *zapped)
+			 u64 *zapped, int *err)
 {
 	struct tdp_iter iter;
 	bool flush = false;
 	u64 pages;
+	int r;
 
 	ASSERT(!ctx->shared);
 	for_each_tdp_pte (iter, ctx->mmu, ctx->root->spt, start, end) {
-		if (tdp_mmu_iter_cond_resched(ctx, &iter, flush)) {
+		if (!ctx->no_yield &&
+		    tdp_mmu_iter_cond_resched(ctx, &iter, flush)) {
 			flush = false;
 			continue;
 		}
 		if (is_mmio_spte(iter.old_spte)) {
-			tdp_mmu_set_spte(ctx, &iter, SHADOW_NONPRESENT_VALUE);
-			(*zapped)++;
+			if (!tdp_mmu_set_spte(ctx, &iter,
+					      SHADOW_NONPRESENT_VALUE))
+				(*zapped)++;
 			continue;
 		}
 		if (!is_shadow_present_pte(iter.old_spte))
@@ -36,14 +44,25 @@ bool __tdp_mmu_zap_range(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
 		if (!is_last_spte(iter.old_spte, iter.level) &&
 		    (iter.gfn < start || iter.gfn + pages > end))
 			continue;
-		tdp_mmu_set_spte(ctx, &iter, SHADOW_NONPRESENT_VALUE);
-		(*zapped)++;
+		r = tdp_mmu_set_spte(ctx, &iter, SHADOW_NONPRESENT_VALUE);
+		/* A table that failed may have lost some children. */
 		flush = true;
+		if (r) {
+			if (!*err)
+				*err = r;
+			continue;
+		}
+		(*zapped)++;
 	}
 	return flush;
 }
 
-/* Zap a whole root (its top-level SPTEs).  Context: write lock held. */
+/*
+ * Zap a whole root (its top-level SPTEs).  Context: write lock held.
+ * Mirror roots are torn down only with the VM: an S-EPT that keeps
+ * refusing then is warned about, and the backend's pages are reclaimed
+ * by sept_destroy() regardless.
+ */
 void __tdp_mmu_zap_root(const struct tdp_ctx *ctx)
 {
 	struct tdp_iter iter;
@@ -52,7 +71,8 @@ void __tdp_mmu_zap_root(const struct tdp_ctx *ctx)
 				    TDP_ROOT_LEVEL, 0, TDP_MAX_GFN) {
 		if (is_shadow_present_pte(iter.old_spte) ||
 		    is_mmio_spte(iter.old_spte))
-			tdp_mmu_set_spte(ctx, &iter, SHADOW_NONPRESENT_VALUE);
+			WARN_ON_ONCE(tdp_mmu_set_spte(ctx, &iter,
+						      SHADOW_NONPRESENT_VALUE));
 	}
 }
 
@@ -62,6 +82,8 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 	struct tdp_mmu_page *root;
 	bool flush = false;
 	u64 zapped = 0;
+	gfn_t rg[2][2];
+	int n, k, err = 0;
 	u32 i;
 
 	for_each_root(mmu, i, root)
@@ -74,7 +96,10 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 		if (!tdp_root_tryget(root))
 			continue;
 		ctx.root = root;
-		flush |= __tdp_mmu_zap_range(&ctx, start, end, &zapped);
+		n = tdp_root_ranges(mmu, root, start, end, rg);
+		for (k = 0; k < n; k++)
+			flush |= __tdp_mmu_zap_range(&ctx, rg[k][0], rg[k][1],
+						     &zapped, &err);
 		if (__atomic_fetch_sub(&root->root_refcount, 1,
 				       __ATOMIC_ACQ_REL) == 1)
 			tdp_mmu_free_root_locked(mmu, root);
@@ -92,10 +117,14 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
  *       whole, tables that lie wholly inside it are freed.
  *
  * Every root is zapped, valid or not (a vCPU may still run on an
- * invalidated root).  One TLB flush for the whole batch.
+ * invalidated root).  One TLB flush for the whole batch.  With private
+ * memory, [@start, @end) are stripped GFNs: both the private mappings
+ * (through the S-EPT) and the shared alias are zapped; GFNs at or above
+ * the shared bit reach the direct root as given.
  *
  * Context: takes the write lock (may yield it during long walks).
- * Return: the number of SPTEs zapped.
+ * Return: the number of SPTEs zapped (a private mapping the S-EPT kept
+ * refusing to remove is not zapped, and not counted).
  */
 u64 tdp_mmu_zap_gfn_range(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 {
