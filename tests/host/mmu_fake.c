@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errno_codes.h"
 #include "mmu_fake.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -33,6 +34,7 @@ void mmu_fake_init(struct mmu_fake *f)
 	pthread_mutex_init(&f->lock, NULL);
 	f->fail_after = -1;
 	f->sched_yield = true;
+	pthread_mutex_init(&f->guest_lock, NULL);
 }
 
 u64 mmu_fake_destroy(struct mmu_fake *f)
@@ -46,6 +48,9 @@ u64 mmu_fake_destroy(struct mmu_fake *f)
 		free(f->descs[i]);
 	}
 	pthread_mutex_destroy(&f->lock);
+	pthread_mutex_destroy(&f->guest_lock);
+	free(f->guest);
+	f->guest = NULL;
 	return live;
 }
 
@@ -258,6 +263,102 @@ static void fake_cpu_relax(void *opaque)
 		__builtin_ia32_pause();
 }
 
+/* --- guest RAM tokens --- */
+
+static struct mmu_fake_guest_ent *fake_guest_slot(struct mmu_fake *f, pfn_t pfn,
+						  bool add)
+{
+	u64 i, h;
+
+	if (!f->guest) {
+		if (!add)
+			return NULL;
+		f->guest_cap = 1 << 18;
+		f->guest = calloc(f->guest_cap, sizeof(*f->guest));
+	}
+	h = (pfn * 0x9e3779b97f4a7c15ULL) >> 40;
+	for (i = 0; i < f->guest_cap; i++) {
+		struct mmu_fake_guest_ent *e =
+			&f->guest[(h + i) & (f->guest_cap - 1)];
+
+		if (e->pfn == pfn + 1)
+			return e;
+		if (!e->pfn) {
+			if (!add)
+				return NULL;
+			e->pfn = pfn + 1;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+bool mmu_fake_guest_write(struct mmu_fake *f, pfn_t pfn, u64 val)
+{
+	struct mmu_fake_guest_ent *e;
+
+	pthread_mutex_lock(&f->guest_lock);
+	e = fake_guest_slot(f, pfn, true);
+	if (e)
+		e->val = val;
+	pthread_mutex_unlock(&f->guest_lock);
+	return e != NULL;
+}
+
+u64 mmu_fake_guest_read(struct mmu_fake *f, pfn_t pfn)
+{
+	struct mmu_fake_guest_ent *e;
+	u64 v = 0;
+
+	pthread_mutex_lock(&f->guest_lock);
+	e = fake_guest_slot(f, pfn, false);
+	if (e)
+		v = e->val;
+	pthread_mutex_unlock(&f->guest_lock);
+	return v;
+}
+
+static void fake_clear_guest_page(void *opaque, pfn_t pfn)
+{
+	struct mmu_fake *f = opaque;
+	struct mmu_fake_guest_ent *e;
+
+	pthread_mutex_lock(&f->guest_lock);
+	e = fake_guest_slot(f, pfn, false);
+	if (e)
+		e->val = 0;
+	f->guest_zeroed++;
+	pthread_mutex_unlock(&f->guest_lock);
+}
+
+int mmu_fake_hw_walk(struct mmu_fake *f, u64 eptp, gpa_t gpa, u64 *leaf,
+		     int *level)
+{
+	hpa_t pa = eptp & SPTE_PFN_MASK;
+	int l = (int)((eptp >> EPTP_PWL_SHIFT) & 7) + 1;
+	u64 e;
+
+	for (; l >= TDP_LEVEL_4K; l--) {
+		e = __atomic_load_n((u64 *)fake_pa_to_va(f, pa) +
+					    tdp_spte_index(gpa >> PAGE_SHIFT,
+							   l),
+				    __ATOMIC_ACQUIRE);
+		if (!(e & SPTE_EPT_RWX_MASK))
+			return -EFAULT;
+		if ((e & SPTE_EPT_RWX_MASK) == SPTE_EPT_WRITABLE ||
+		    (e & SPTE_EPT_RWX_MASK) ==
+			    (SPTE_EPT_WRITABLE | SPTE_EPT_EXECUTABLE))
+			return -EIO;
+		if (l == TDP_LEVEL_4K || (e & SPTE_LARGE_MASK)) {
+			*leaf = e;
+			*level = l;
+			return 0;
+		}
+		pa = e & SPTE_PFN_MASK;
+	}
+	return -EFAULT;
+}
+
 const struct tdp_mmu_ops mmu_fake_ops = {
 	.alloc_page = fake_alloc_page,
 	.free_page = fake_free_page,
@@ -266,6 +367,7 @@ const struct tdp_mmu_ops mmu_fake_ops = {
 	.page_private = fake_page_private,
 	.flush_tlb = fake_flush_tlb,
 	.cpu_relax = fake_cpu_relax,
+	.clear_guest_page = fake_clear_guest_page,
 };
 
 int mmu_fake_vm_create(struct mmu_fake *f, struct tdp_mmu *mmu,
@@ -285,6 +387,22 @@ int mmu_fake_vm_create(struct mmu_fake *f, struct tdp_mmu *mmu,
 	r = tdp_mmu_get_root(mmu, TDP_ROOT_DIRECT, root);
 	if (r)
 		tdp_mmu_destroy(mmu);
+	return r;
+}
+
+int mmu_fake_vm_create_private(struct mmu_fake *f, struct tdp_mmu *mmu,
+			       const struct tdp_mmu_config *cfg,
+			       struct tdp_mmu_page **direct,
+			       struct tdp_mmu_page **mirror)
+{
+	int r = mmu_fake_vm_create(f, mmu, cfg, direct);
+
+	*mirror = NULL;
+	if (r || !cfg || !cfg->shared_bit)
+		return r;
+	r = tdp_mmu_get_root(mmu, TDP_ROOT_MIRROR, mirror);
+	if (r)
+		mmu_fake_vm_destroy(f, mmu, *direct);
 	return r;
 }
 

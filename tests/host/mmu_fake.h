@@ -22,6 +22,11 @@ struct mmu_fake_desc {
 	u8 allocated;
 };
 
+struct mmu_fake_guest_ent {
+	pfn_t pfn; /* + 1; 0 = empty */
+	u64 val;
+};
+
 struct mmu_fake {
 	pthread_mutex_t lock;
 	u8 *chunks[MMU_FAKE_MAX_CHUNKS];
@@ -38,6 +43,15 @@ struct mmu_fake {
 	u64 injected_failures;
 	u64 flushes;
 	bool sched_yield; /* cpu_relax yields the thread */
+	/*
+	 * Guest RAM contents, for private-memory tests: one 64-bit token per
+	 * host frame written by a test (open addressing, never shrinks);
+	 * clear_guest_page (the S-EPT's zeroing) sets it to 0.
+	 */
+	pthread_mutex_t guest_lock;
+	struct mmu_fake_guest_ent *guest;
+	u64 guest_cap;
+	u64 guest_zeroed;
 };
 
 extern const struct tdp_mmu_ops mmu_fake_ops;
@@ -50,10 +64,27 @@ void mmu_fake_fail_after(struct mmu_fake *f, s64 n, bool sticky);
 u64 mmu_fake_live(struct mmu_fake *f);
 u64 mmu_fake_flushes(struct mmu_fake *f);
 
+/* Guest RAM tokens (see struct mmu_fake). */
+bool mmu_fake_guest_write(struct mmu_fake *f, pfn_t pfn, u64 val);
+u64 mmu_fake_guest_read(struct mmu_fake *f, pfn_t pfn);
+
+/*
+ * The CPU's EPT walk from @eptp (SDM "EPT Translation Mechanism"): 0 and
+ * *leaf / *level if @gpa is mapped; -EFAULT if an entry on the way is not
+ * present (EPT violation); -EIO for a misconfiguration (W without R).
+ */
+int mmu_fake_hw_walk(struct mmu_fake *f, u64 eptp, gpa_t gpa, u64 *leaf,
+		     int *level);
+
 /* Convenience for tests: init an MMU on a fake and get its direct root. */
 int mmu_fake_vm_create(struct mmu_fake *f, struct tdp_mmu *mmu,
 		       const struct tdp_mmu_config *cfg,
 		       struct tdp_mmu_page **root);
+/* ... and, with cfg->shared_bit, its mirror root too. */
+int mmu_fake_vm_create_private(struct mmu_fake *f, struct tdp_mmu *mmu,
+			       const struct tdp_mmu_config *cfg,
+			       struct tdp_mmu_page **direct,
+			       struct tdp_mmu_page **mirror);
 void mmu_fake_vm_destroy(struct mmu_fake *f, struct tdp_mmu *mmu,
 			 struct tdp_mmu_page *root);
 
