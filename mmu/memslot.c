@@ -280,6 +280,19 @@ static void tdp_slots_lock(struct tdp_mmu *mmu)
 	tdp_spin_lock(&mmu->slots_lock, mmu->ops->cpu_relax, mmu->opaque);
 }
 
+/* Private memory: a host frame backs one GFN only (S-EPT ownership). */
+static bool tdp_frames_overlap(const struct tdp_memslots *s, pfn_t base,
+			       u64 npages)
+{
+	u32 i;
+
+	for (i = 0; i < s->nr; i++)
+		if (base < s->slots[i].base_pfn + s->slots[i].npages &&
+		    s->slots[i].base_pfn < base + npages)
+			return true;
+	return false;
+}
+
 static int tdp_memslot_check_new(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
 				 u64 npages, pfn_t base_pfn, u32 flags)
 {
@@ -294,6 +307,8 @@ static int tdp_memslot_check_new(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
 	if (mmu->shared_gfn && (base_gfn + npages > mmu->shared_gfn ||
 				npages > TDP_DIRTY_MAX_PAGES))
 		return -EINVAL;
+	if (mmu->shared_gfn && tdp_frames_overlap(mmu->slots, base_pfn, npages))
+		return -EEXIST;
 	if (tdp_memslot_find_id(mmu->slots, id) ||
 	    tdp_range_overlaps(mmu->slots, base_gfn, npages, -1))
 		return -EEXIST;

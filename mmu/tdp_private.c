@@ -255,6 +255,7 @@ int tdp_mmu_convert(struct tdp_mmu *mmu, gfn_t gfn, u64 npages, bool to_private)
 	tdp_spin_lock(&mmu->slots_lock, mmu->ops->cpu_relax, mmu->opaque);
 	if (!tdp_range_in_memslots(mmu, gfn, npages))
 		goto out;
+	r = 0;
 	tdp_mmu_write_lock(mmu);
 	if (!to_private)
 		r = tdp_convert_zap(mmu, gfn, gfn + npages, true, &flush);
