@@ -1,0 +1,892 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Private-memory operation sequences against a model (see
+ * mirror_opseq.h).  No main().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "errno_codes.h"
+#include "mmu/tdp_iter.h"
+#include "mirror_opseq.h"
+
+#define PAGES(l) tdp_pages_per_level(l)
+#define ROUND(g, l) tdp_gfn_round_for_level((g), (l))
+#define U MOPSEQ_UNIVERSE
+
+static const struct {
+	gfn_t base[2];
+	u64 npages;
+	pfn_t pfn;
+} tmpl[MOPSEQ_NR_SLOTS] = {
+	{ { 0x0, 0x8000 }, 0x1000, 0x100000 }, /* 2M-capable */
+	{ { 0x1803, 0x9803 }, 0x345, 0x200003 }, /* odd, 4K only */
+	{ { 0x40000, 0x30000 }, 0x10000, 0x1000000 }, /* 256 MiB */
+	{ { 0x2000, 0xa000 }, 0x800, 0x300001 }, /* PFN misaligned */
+};
+
+#define FAIL(s, ...)                                               \
+	do {                                                       \
+		snprintf((s)->err, sizeof((s)->err), __VA_ARGS__); \
+		return false;                                      \
+	} while (0)
+
+static u64 pick(struct opseq_src *src, u64 n)
+{
+	return n ? src->next(src) % n : 0;
+}
+
+/* --- the model --- */
+
+static int mo_lookup(const struct mirror_opseq *s, gfn_t g)
+{
+	int i;
+
+	for (i = 0; i < MOPSEQ_NR_SLOTS; i++)
+		if (s->slots[i].present && g >= s->slots[i].base &&
+		    g < s->slots[i].base + s->slots[i].npages)
+			return i;
+	return -1;
+}
+
+static bool mo_shared(const struct mirror_opseq *s, int si, gfn_t g)
+{
+	return s->slots[si].shared[g - s->slots[si].base];
+}
+
+static pfn_t mo_pfn(const struct mirror_opseq *s, int si, gfn_t g)
+{
+	return s->slots[si].pfn + (g - s->slots[si].base);
+}
+
+/* Largest shared leaf for @g (slot bounds, PFN alignment, attributes,
+ * below the hardware view's split level). */
+static int mo_shared_level(const struct mirror_opseq *s, int si, gfn_t g)
+{
+	const struct mo_slot *ms = &s->slots[si];
+	int l = s->cfg.max_level, cap = s->mmu.hw_level - 1;
+	gfn_t b, x;
+
+	if (cap >= 1 && l > cap)
+		l = cap;
+	for (; l > 1; l--) {
+		b = ROUND(g, l);
+		if (b < ms->base || b + PAGES(l) > ms->base + ms->npages ||
+		    ((ms->pfn - ms->base) & (PAGES(l) - 1)))
+			continue;
+		for (x = b; x < b + PAGES(l) && mo_shared(s, si, x); x++)
+			;
+		if (x == b + PAGES(l))
+			return l;
+	}
+	return 1;
+}
+
+static void mo_set_block(struct mirror_opseq *s, int si, gfn_t b, int l, u8 w,
+			 u8 a, u8 d)
+{
+	gfn_t g;
+
+	for (g = b; g < b + PAGES(l); g++) {
+		s->shr[g].kind = M_LEAF;
+		s->shr[g].level = (u8)l;
+		s->shr[g].w = w;
+		s->shr[g].a = a;
+		s->shr[g].d = d;
+		s->shr[g].pfn = mo_pfn(s, si, g);
+	}
+}
+
+static void mo_block_attr(struct mirror_opseq *s, gfn_t g, int a, int d)
+{
+	int l = s->shr[g].level;
+	gfn_t b = ROUND(g, l), x;
+
+	for (x = b; x < b + PAGES(l); x++) {
+		if (a >= 0)
+			s->shr[x].a = (u8)a;
+		if (d >= 0)
+			s->shr[x].d = (u8)d;
+	}
+}
+
+static void mo_zap_shared(struct mirror_opseq *s, gfn_t start, gfn_t end)
+{
+	gfn_t g, b, x;
+
+	for (g = start; g < MIN(end, U); g++) {
+		if (s->shr[g].kind == M_MMIO) {
+			s->shr[g].kind = M_NONE;
+		} else if (s->shr[g].kind == M_LEAF) {
+			b = ROUND(g, s->shr[g].level);
+			for (x = b + PAGES(s->shr[g].level); b < x; b++)
+				s->shr[b].kind = M_NONE;
+		}
+	}
+}
+
+static void mo_zap_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
+{
+	gfn_t g;
+
+	for (g = start; g < MIN(end, U); g++)
+		s->priv[g].kind = M_NONE;
+}
+
+static u64 mo_zap_mmio(struct mirror_opseq *s)
+{
+	u64 g, n = 0;
+
+	for (g = 0; g < U; g++)
+		if (s->shr[g].kind == M_MMIO) {
+			s->shr[g].kind = M_NONE;
+			n++;
+		}
+	return n;
+}
+
+static void mo_gen_bump(struct mirror_opseq *s)
+{
+	s->gen++;
+	if (!(s->gen & MMIO_GEN_MASK))
+		mo_zap_mmio(s);
+}
+
+/* --- three-way comparison of a range, and the CPU's walk --- */
+
+static bool cmp_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
+{
+	u64 covered = 0, expected = 0, spte, e;
+	struct tdp_iter iter;
+	gfn_t g;
+
+	for (g = start; g < end; g++)
+		expected += s->priv[g].kind == M_LEAF;
+	for_each_tdp_pte (iter, &s->mmu, s->mirror->spt, start, end) {
+		spte = iter.old_spte;
+		if (is_frozen_spte(spte) || is_mmio_spte(spte))
+			FAIL(s, "mirror gfn 0x%llx: spte 0x%llx at rest",
+			     (unsigned long long)iter.gfn,
+			     (unsigned long long)spte);
+		if (!is_shadow_present_pte(spte) ||
+		    !is_last_spte(spte, iter.level))
+			continue;
+		if (iter.level != 1 || s->priv[iter.gfn].kind != M_LEAF ||
+		    spte_to_pfn(spte) != s->priv[iter.gfn].pfn ||
+		    spte_access(spte) != TDP_ACC_ALL)
+			FAIL(s,
+			     "mirror gfn 0x%llx: level %d spte 0x%llx, model "
+			     "kind %d pfn 0x%llx",
+			     (unsigned long long)iter.gfn, iter.level,
+			     (unsigned long long)spte, s->priv[iter.gfn].kind,
+			     (unsigned long long)s->priv[iter.gfn].pfn);
+		covered++;
+	}
+	if (covered != expected)
+		FAIL(s, "private 0x%llx-0x%llx: mirror maps %llu, model %llu",
+		     (unsigned long long)start, (unsigned long long)end,
+		     (unsigned long long)covered, (unsigned long long)expected);
+	for (g = start; g < end && end - start <= 0x1000; g++) {
+		e = sept_read_entry(s->mmu.sept, g, 1);
+		if (s->priv[g].kind == M_LEAF
+			    ? (e & ~(SPTE_ACCESSED_MASK | SPTE_DIRTY_MASK)) !=
+				      make_sept_leaf(s->priv[g].pfn, 1,
+						     TDP_ACC_ALL)
+			    : e != 0)
+			FAIL(s,
+			     "S-EPT gfn 0x%llx: 0x%llx, model kind %d pfn "
+			     "0x%llx",
+			     (unsigned long long)g, (unsigned long long)e,
+			     s->priv[g].kind,
+			     (unsigned long long)s->priv[g].pfn);
+	}
+	return true;
+}
+
+static bool cmp_shared(struct mirror_opseq *s, gfn_t start, gfn_t end)
+{
+	u64 covered = 0, expected = 0, spte;
+	struct tdp_iter iter;
+	gfn_t g, lo, hi, base;
+
+	for (g = start; g < end; g++)
+		expected += s->shr[g].kind != M_NONE;
+	for_each_tdp_pte (iter, &s->mmu, s->direct->spt, start | s->s,
+			  end | s->s) {
+		spte = iter.old_spte;
+		base = iter.gfn & ~s->s;
+		if (is_mmio_spte(spte)) {
+			const struct mo_ent *e = &s->shr[base];
+
+			if (e->kind != M_MMIO ||
+			    e->gen != get_mmio_spte_gen(spte) ||
+			    get_mmio_spte_gfn(spte) != iter.gfn)
+				FAIL(s,
+				     "shared gfn 0x%llx: MMIO spte 0x%llx, "
+				     "model kind %d gen 0x%x",
+				     (unsigned long long)base,
+				     (unsigned long long)spte, e->kind, e->gen);
+			covered++;
+			continue;
+		}
+		if (!is_shadow_present_pte(spte) ||
+		    !is_last_spte(spte, iter.level))
+			continue;
+		lo = MAX(start, base);
+		hi = MIN(end, base + PAGES(iter.level));
+		for (g = lo; g < hi; g++) {
+			const struct mo_ent *e = &s->shr[g];
+
+			if (e->kind != M_LEAF || e->level != iter.level ||
+			    e->pfn != spte_to_pfn(spte) + (g - base) ||
+			    e->w != is_writable_pte(spte) ||
+			    e->a != is_accessed_spte(spte) ||
+			    e->d != is_dirty_spte(spte))
+				FAIL(s,
+				     "shared gfn 0x%llx: level %d spte 0x%llx; "
+				     "model kind %d level %d pfn 0x%llx w%d "
+				     "a%d d%d",
+				     (unsigned long long)g, iter.level,
+				     (unsigned long long)spte, e->kind,
+				     e->level, (unsigned long long)e->pfn, e->w,
+				     e->a, e->d);
+			covered++;
+		}
+	}
+	if (covered != expected)
+		FAIL(s,
+		     "shared 0x%llx-0x%llx: direct root covers %llu, model "
+		     "%llu",
+		     (unsigned long long)start, (unsigned long long)end,
+		     (unsigned long long)covered, (unsigned long long)expected);
+	return true;
+}
+
+/* What the CPU resolves through the one EPTP, for one stripped GFN. */
+static bool cmp_hw_gfn(struct mirror_opseq *s, u64 eptp, gfn_t g)
+{
+	const struct mo_ent *p = &s->priv[g], *e = &s->shr[g];
+	u64 leaf = 0;
+	int r, level = 0;
+
+	s->hw_walks++;
+	r = mmu_fake_hw_walk(&s->fake, eptp, g << PAGE_SHIFT, &leaf, &level);
+	if (p->kind == M_LEAF
+		    ? (r || level != 1 || spte_to_pfn(leaf) != p->pfn ||
+		       spte_access(leaf) != TDP_ACC_ALL)
+		    : r != -EFAULT)
+		FAIL(s,
+		     "CPU walk of private gfn 0x%llx: %d level %d entry "
+		     "0x%llx; model kind %d pfn 0x%llx",
+		     (unsigned long long)g, r, level, (unsigned long long)leaf,
+		     p->kind, (unsigned long long)p->pfn);
+	r = mmu_fake_hw_walk(&s->fake, eptp, (g | s->s) << PAGE_SHIFT, &leaf,
+			     &level);
+	if (e->kind == M_MMIO ? r != -EIO
+	    : e->kind == M_NONE
+		    ? r != -EFAULT
+		    : (r || level != e->level ||
+		       spte_to_pfn(leaf) + (g - ROUND(g, level)) != e->pfn ||
+		       is_writable_pte(leaf) != e->w))
+		FAIL(s,
+		     "CPU walk of shared gfn 0x%llx: %d level %d entry 0x%llx; "
+		     "model kind %d level %d pfn 0x%llx",
+		     (unsigned long long)g, r, level, (unsigned long long)leaf,
+		     e->kind, e->level, (unsigned long long)e->pfn);
+	return true;
+}
+
+static bool cmp_range(struct mirror_opseq *s, gfn_t start, gfn_t end)
+{
+	u64 eptp = tdp_mmu_hw_eptp(&s->mmu), n;
+	gfn_t g, step;
+
+	end = MIN(end, U);
+	if (start >= end)
+		return true;
+	if (!cmp_private(s, start, end) || !cmp_shared(s, start, end))
+		return false;
+	n = end - start;
+	step = n <= 256 ? 1 : n / 256;
+	for (g = start; g < end; g += step)
+		if (!cmp_hw_gfn(s, eptp, g))
+			return false;
+	return true;
+}
+
+bool mopseq_check_all(struct mirror_opseq *s)
+{
+	struct tdp_mmu_check chk;
+	u64 eptp = tdp_mmu_hw_eptp(&s->mmu);
+	gfn_t g;
+
+	if (!cmp_private(s, 0, U) || !cmp_shared(s, 0, U))
+		return false;
+	for (g = 0; g < U; g++)
+		if ((s->priv[g].kind || s->shr[g].kind || !(g & 0x3ff)) &&
+		    !cmp_hw_gfn(s, eptp, g))
+			return false;
+	if (tdp_mmu_check_mirror(&s->mmu))
+		FAIL(s, "tdp_mmu_check_mirror failed (see log)");
+	if (tdp_mmu_check_invariants(&s->mmu, &chk))
+		FAIL(s, "tdp_mmu_check_invariants failed (%d errors)",
+		     chk.errors);
+	return true;
+}
+
+/* --- operations --- */
+
+static gfn_t pick_gfn(struct mirror_opseq *s, struct opseq_src *src)
+{
+	u64 c = pick(src, 100);
+	const struct mo_slot *ms = &s->slots[pick(src, MOPSEQ_NR_SLOTS)];
+
+	if (c < 75 && ms->present)
+		return ms->base + pick(src, ms->npages);
+	if (c < 85 && ms->present)
+		return ms->base + ms->npages - 2 + pick(src, 4);
+	return pick(src, U);
+}
+
+static void pick_range(struct mirror_opseq *s, struct opseq_src *src,
+		       gfn_t *start, gfn_t *end)
+{
+	u64 c = pick(src, 10);
+
+	*start = pick_gfn(s, src);
+	if (c < 2) {
+		*start = ROUND(*start, 2);
+		*end = *start + PAGES(2) * (1 + pick(src, 2));
+	} else if (c < 4) {
+		*end = *start + pick(src, 0x1000) + 1;
+	} else {
+		*end = *start + pick(src, 64) + 1;
+	}
+	*end = MIN(*end, U);
+}
+
+static int fault_retry(struct mirror_opseq *s, gfn_t g, bool shared, u64 acc,
+		       struct tdp_fault *f)
+{
+	int r, tries = 0;
+
+	do {
+		memset(f, 0, sizeof(*f));
+		f->gpa = ((g | (shared ? s->s : 0)) << PAGE_SHIFT) | 0x123;
+		f->access = acc;
+		r = tdp_mmu_page_fault(&s->mmu, shared ? s->direct : s->mirror,
+				       &s->cache, f);
+		if (r == -EBUSY)
+			s->retries++;
+	} while (r == -EBUSY && ++tries < 10000);
+	return r;
+}
+
+static bool op_fault_private(struct mirror_opseq *s, struct opseq_src *src)
+{
+	static const u64 accs[] = { TDP_ACC_R, TDP_ACC_R | TDP_ACC_W,
+				    TDP_ACC_X };
+	gfn_t g = pick_gfn(s, src);
+	u64 acc = accs[pick(src, ARRAY_SIZE(accs))];
+	int si = mo_lookup(s, g), r, want = 0, res;
+	struct tdp_fault f;
+
+	s->last_op = "private fault";
+	r = fault_retry(s, g, false, acc, &f);
+	if (si >= 0 && mo_shared(s, si, g))
+		want = -EPERM;
+	if (r != want)
+		FAIL(s, "private fault gfn 0x%llx: %d, model %d",
+		     (unsigned long long)g, r, want);
+	if (r)
+		return cmp_range(s, g, g + 1);
+	if (si < 0) {
+		if (f.result != TDP_FAULT_MMIO || f.mmio_cached)
+			FAIL(s,
+			     "private fault gfn 0x%llx outside slots: result "
+			     "%d cached %d",
+			     (unsigned long long)g, f.result, f.mmio_cached);
+		return cmp_range(s, g, g + 1);
+	}
+	res = s->priv[g].kind == M_LEAF ? TDP_FAULT_SPURIOUS : TDP_FAULT_MAPPED;
+	if ((int)f.result != res || f.level != 1 || f.pfn != mo_pfn(s, si, g))
+		FAIL(s,
+		     "private fault gfn 0x%llx: result %d level %d pfn 0x%llx, "
+		     "model %d pfn 0x%llx",
+		     (unsigned long long)g, f.result, f.level,
+		     (unsigned long long)f.pfn, res,
+		     (unsigned long long)mo_pfn(s, si, g));
+	s->priv[g].kind = M_LEAF;
+	s->priv[g].level = 1;
+	s->priv[g].pfn = mo_pfn(s, si, g);
+	/* The guest writes something private. */
+	if (!pick(src, 4))
+		mmu_fake_guest_write(&s->fake, f.pfn, 0xabc0000000ULL | g);
+	return cmp_range(s, g, g + 1);
+}
+
+static bool op_fault_shared(struct mirror_opseq *s, struct opseq_src *src)
+{
+	static const u64 accs[] = { TDP_ACC_R, TDP_ACC_R | TDP_ACC_W, TDP_ACC_X,
+				    TDP_ACC_W };
+	gfn_t g = pick_gfn(s, src), b;
+	u64 acc = accs[pick(src, ARRAY_SIZE(accs))];
+	bool write = acc & TDP_ACC_W;
+	int si = mo_lookup(s, g), r, want = 0, res, goal, old;
+	struct mo_ent *e = &s->shr[g];
+	struct tdp_fault f;
+
+	s->last_op = "shared fault";
+	r = fault_retry(s, g, true, acc, &f);
+	if (si >= 0 && !mo_shared(s, si, g))
+		want = -EPERM;
+	if (r != want)
+		FAIL(s, "shared fault gfn 0x%llx: %d, model %d",
+		     (unsigned long long)g, r, want);
+	if (r)
+		return cmp_range(s, g, g + 1);
+	if (si < 0) {
+		if (f.result != TDP_FAULT_MMIO || !f.mmio_cached)
+			FAIL(s,
+			     "shared fault gfn 0x%llx outside slots: result %d "
+			     "cached %d",
+			     (unsigned long long)g, f.result, f.mmio_cached);
+		e->kind = M_MMIO;
+		e->gen = (u32)(s->gen & MMIO_GEN_MASK);
+		return cmp_range(s, g, g + 1);
+	}
+	goal = mo_shared_level(s, si, g);
+	old = e->kind == M_LEAF ? e->level : 1;
+	if (e->kind == M_LEAF && e->level == goal) {
+		res = !write || e->w ? TDP_FAULT_SPURIOUS : TDP_FAULT_FIXED;
+		if (res == TDP_FAULT_FIXED)
+			mo_set_block(s, si, ROUND(g, goal), goal, 1, 1, 1);
+	} else {
+		if (e->kind == M_LEAF)
+			FAIL(s, "model: shared leaf level %d above goal %d",
+			     e->level, goal);
+		res = TDP_FAULT_MAPPED;
+		b = ROUND(g, goal);
+		mo_set_block(s, si, b, goal, 1, 1, write);
+	}
+	if ((int)f.result != res || f.level != goal ||
+	    f.pfn != mo_pfn(s, si, g))
+		FAIL(s,
+		     "shared fault gfn 0x%llx: result %d level %d pfn 0x%llx, "
+		     "model %d level %d",
+		     (unsigned long long)g, f.result, f.level,
+		     (unsigned long long)f.pfn, res, goal);
+	goal = MAX(goal, old);
+	return cmp_range(s, ROUND(g, goal), ROUND(g, goal) + PAGES(goal));
+}
+
+static bool op_access(struct mirror_opseq *s, struct opseq_src *src)
+{
+	gfn_t g = pick_gfn(s, src);
+	bool shared = pick(src, 3);
+	u64 acc = pick(src, 2) ? TDP_ACC_R : TDP_ACC_R | TDP_ACC_W;
+	struct mo_ent *e = shared ? &s->shr[g] : &s->priv[g];
+	int r, want;
+
+	s->last_op = "access";
+	r = tdp_mmu_sim_access(&s->mmu, shared ? s->direct : s->mirror,
+			       (g | (shared ? s->s : 0)) << PAGE_SHIFT, acc);
+	if (e->kind == M_MMIO)
+		want = -EIO;
+	else if (e->kind == M_NONE || (shared && (acc & TDP_ACC_W) && !e->w))
+		want = -EFAULT;
+	else
+		want = 0;
+	if (r != want)
+		FAIL(s, "%s access gfn 0x%llx: %d, model %d",
+		     shared ? "shared" : "private", (unsigned long long)g, r,
+		     want);
+	if (!want && shared)
+		mo_block_attr(s, g, 1, (acc & TDP_ACC_W) ? 1 : -1);
+	return cmp_range(s, ROUND(g, 3), ROUND(g, 3) + PAGES(3));
+}
+
+static bool op_zap(struct mirror_opseq *s, struct opseq_src *src)
+{
+	gfn_t start, end;
+
+	s->last_op = "zap";
+	pick_range(s, src, &start, &end);
+	tdp_mmu_zap_gfn_range(&s->mmu, start, end);
+	mo_zap_private(s, start, end);
+	mo_zap_shared(s, start, end);
+	return cmp_range(s, ROUND(start, 3),
+			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+}
+
+/* A range inside one slot, or (sometimes) one that leaves the slots. */
+static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
+{
+	int si = (int)pick(src, MOPSEQ_NR_SLOTS), r, want = 0;
+	struct mo_slot *ms = &s->slots[si];
+	bool to_private = pick(src, 2);
+	gfn_t start, end, g;
+	u64 off, n;
+
+	s->last_op = to_private ? "convert to private" : "convert to shared";
+	if (!ms->present || !pick(src, 20)) {
+		start = pick(src, U);
+		end = start + 1 + pick(src, 0x100);
+		for (g = start; g < end && mo_lookup(s, g) >= 0; g++)
+			;
+		want = g < end || end > U ? -EINVAL : 0;
+		if (want) {
+			r = tdp_mmu_convert(&s->mmu, start, end - start,
+					    to_private);
+			if (r != want)
+				FAIL(s, "convert 0x%llx-0x%llx: %d, model %d",
+				     (unsigned long long)start,
+				     (unsigned long long)end, r, want);
+			return true;
+		}
+	} else {
+		off = pick(src, ms->npages);
+		if (pick(src, 3) == 0)
+			off = ROUND(ms->base + off, 2) < ms->base
+				      ? 0
+				      : ROUND(ms->base + off, 2) - ms->base;
+		n = 1 + pick(src, pick(src, 4) ? 16 : 0x400);
+		start = ms->base + off;
+		end = MIN(start + n, ms->base + ms->npages);
+	}
+	r = tdp_mmu_convert(&s->mmu, start, end - start, to_private);
+	if (r)
+		FAIL(s, "convert 0x%llx-0x%llx: %d", (unsigned long long)start,
+		     (unsigned long long)end, r);
+	for (g = start; g < end; g++) {
+		si = mo_lookup(s, g);
+		if (!to_private && s->priv[g].kind == M_LEAF) {
+			/* Removed from the S-EPT: zeroed. */
+			s->zero_checks++;
+			if (mmu_fake_guest_read(&s->fake, s->priv[g].pfn))
+				FAIL(s,
+				     "gfn 0x%llx converted to shared: pfn "
+				     "0x%llx not zeroed",
+				     (unsigned long long)g,
+				     (unsigned long long)s->priv[g].pfn);
+		}
+		s->slots[si].shared[g - s->slots[si].base] = !to_private;
+	}
+	if (to_private)
+		mo_zap_shared(s, start, end);
+	else
+		mo_zap_private(s, start, end);
+	return cmp_range(s, ROUND(start, 3),
+			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+}
+
+static bool op_young(struct mirror_opseq *s, struct opseq_src *src)
+{
+	gfn_t start, end, g;
+	u64 n, want = 0;
+
+	s->last_op = "young";
+	pick_range(s, src, &start, &end);
+	n = tdp_mmu_test_and_clear_young(&s->mmu, start, end);
+	for (g = start; g < end; g++) {
+		if (s->shr[g].kind != M_LEAF)
+			continue;
+		if (s->shr[g].a) {
+			want++;
+			mo_block_attr(s, g, 0, -1);
+		}
+		g = ROUND(g, s->shr[g].level) + PAGES(s->shr[g].level) - 1;
+	}
+	if (n != want)
+		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu",
+		     (unsigned long long)start, (unsigned long long)end,
+		     (unsigned long long)n, (unsigned long long)want);
+	return cmp_range(s, ROUND(start, 3),
+			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+}
+
+static void mo_relevel(struct mirror_opseq *s, gfn_t g, int from, int to)
+{
+	gfn_t b = ROUND(g, from), x;
+
+	for (x = b; x < b + PAGES(from); x++)
+		s->shr[x].level = (u8)to;
+}
+
+static bool op_split(struct mirror_opseq *s, struct opseq_src *src)
+{
+	gfn_t start, end, g;
+	int l;
+
+	s->last_op = "split";
+	pick_range(s, src, &start, &end);
+	if (tdp_mmu_split_huge_pages(&s->mmu, start, end))
+		FAIL(s, "split failed");
+	for (l = 3; l > 1; l--)
+		for (g = start; g < end; g++) {
+			if (s->shr[g].kind != M_LEAF)
+				continue;
+			if (s->shr[g].level == l)
+				mo_relevel(s, g, l, l - 1);
+			g = ROUND(g, s->shr[g].level) + PAGES(s->shr[g].level) -
+			    1;
+		}
+	return cmp_range(s, ROUND(start, 3),
+			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+}
+
+/* Collapse 2M blocks of the shared side where the model allows. */
+static bool op_recover(struct mirror_opseq *s, struct opseq_src *src)
+{
+	gfn_t start, end, b, g;
+	u64 n, want = 0;
+	int si;
+
+	s->last_op = "recover";
+	pick_range(s, src, &start, &end);
+	n = tdp_mmu_recover_huge_pages(&s->mmu, start, end);
+	for (b = ROUND(start, 2); b < end; b += PAGES(2)) {
+		if (b < start || b + PAGES(2) > end || s->shr[b].level >= 2 ||
+		    (si = mo_lookup(s, b)) < 0 || mo_shared_level(s, si, b) < 2)
+			continue;
+		for (g = b; g < b + PAGES(2) && s->shr[g].kind != M_LEAF; g++)
+			;
+		if (g == b + PAGES(2))
+			continue;
+		mo_set_block(s, si, b, 2, s->shr[g].w, s->shr[g].a,
+			     s->shr[g].d);
+		want++;
+	}
+	if (n != want)
+		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu",
+		     (unsigned long long)start, (unsigned long long)end,
+		     (unsigned long long)n, (unsigned long long)want);
+	return cmp_range(s, ROUND(start, 3),
+			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+}
+
+static bool mo_overlaps(const struct mirror_opseq *s, gfn_t base, u64 npages,
+			int skip)
+{
+	int i;
+
+	for (i = 0; i < MOPSEQ_NR_SLOTS; i++)
+		if (i != skip && s->slots[i].present &&
+		    base < s->slots[i].base + s->slots[i].npages &&
+		    s->slots[i].base < base + npages)
+			return true;
+	return false;
+}
+
+static bool slot_add(struct mirror_opseq *s, int id, gfn_t base)
+{
+	struct mo_slot *ms = &s->slots[id];
+	int r, want = 0;
+
+	r = tdp_memslot_add(&s->mmu, (u16)id, base, tmpl[id].npages,
+			    tmpl[id].pfn, 0);
+	if (ms->present || mo_overlaps(s, base, tmpl[id].npages, -1))
+		want = -EEXIST;
+	if (r != want)
+		FAIL(s, "add slot %d: %d, model %d", id, r, want);
+	if (want)
+		return true;
+	ms->present = true;
+	ms->base = base;
+	ms->npages = tmpl[id].npages;
+	ms->pfn = tmpl[id].pfn;
+	ms->shared = calloc(ms->npages, 1);
+	mo_gen_bump(s);
+	return true;
+}
+
+static bool op_slot_add(struct mirror_opseq *s, struct opseq_src *src)
+{
+	int id = (int)pick(src, MOPSEQ_NR_SLOTS);
+
+	s->last_op = "memslot add";
+	return slot_add(s, id, tmpl[id].base[pick(src, 2)]);
+}
+
+static bool op_slot_delete(struct mirror_opseq *s, struct opseq_src *src)
+{
+	int id = (int)pick(src, MOPSEQ_NR_SLOTS), r;
+	struct mo_slot *ms = &s->slots[id];
+	gfn_t base = ms->base, end = ms->base + ms->npages, g;
+
+	s->last_op = "memslot delete";
+	r = tdp_memslot_delete(&s->mmu, (u16)id);
+	if (r != (ms->present ? 0 : -ENOENT))
+		FAIL(s, "delete slot %d: %d", id, r);
+	if (!ms->present)
+		return true;
+	for (g = base; g < end; g++)
+		if (s->priv[g].kind == M_LEAF &&
+		    mmu_fake_guest_read(&s->fake, s->priv[g].pfn))
+			FAIL(s,
+			     "slot %d deleted: private pfn 0x%llx not zeroed",
+			     id, (unsigned long long)s->priv[g].pfn);
+	mo_zap_private(s, base, end);
+	mo_zap_shared(s, base, end);
+	free(ms->shared);
+	memset(ms, 0, sizeof(*ms));
+	mo_gen_bump(s);
+	return cmp_range(s, ROUND(base, 3),
+			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+}
+
+static bool op_slot_move(struct mirror_opseq *s, struct opseq_src *src)
+{
+	int id = (int)pick(src, MOPSEQ_NR_SLOTS), r, want = 0;
+	struct mo_slot *ms = &s->slots[id];
+	gfn_t nb = tmpl[id].base[pick(src, 2)], old = ms->base;
+
+	s->last_op = "memslot move";
+	if (!pick(src, 4))
+		nb = tmpl[pick(src, MOPSEQ_NR_SLOTS)].base[0] +
+		     pick(src, 0x100);
+	r = tdp_memslot_move(&s->mmu, (u16)id, nb);
+	if (!ms->present)
+		want = -ENOENT;
+	else if (nb + ms->npages > s->s)
+		want = -EINVAL;
+	else if (mo_overlaps(s, nb, ms->npages, id))
+		want = -EEXIST;
+	if (r != want)
+		FAIL(s, "move slot %d to 0x%llx: %d, model %d", id,
+		     (unsigned long long)nb, r, want);
+	if (want || nb == old)
+		return true;
+	mo_zap_private(s, old, old + ms->npages);
+	mo_zap_shared(s, old, old + ms->npages);
+	ms->base = nb;
+	mo_gen_bump(s);
+	return cmp_range(s, ROUND(old, 3),
+			 MIN(ROUND(old + ms->npages - 1, 3) + PAGES(3), U));
+}
+
+static bool op_invalidate(struct mirror_opseq *s, struct opseq_src *src)
+{
+	(void)src;
+	s->last_op = "invalidate roots";
+	tdp_mmu_invalidate_roots(&s->mmu);
+	if (tdp_mmu_root_is_valid(s->direct) ||
+	    !tdp_mmu_root_is_valid(s->mirror))
+		FAIL(s, "invalidate: direct valid %d, mirror valid %d",
+		     tdp_mmu_root_is_valid(s->direct),
+		     tdp_mmu_root_is_valid(s->mirror));
+	tdp_mmu_put_root(&s->mmu, s->direct);
+	if (tdp_mmu_get_root(&s->mmu, TDP_ROOT_DIRECT, &s->direct))
+		FAIL(s, "get_root failed");
+	memset(s->shr, 0, U * sizeof(*s->shr));
+	return true;
+}
+
+static bool op_zap_mmio(struct mirror_opseq *s, struct opseq_src *src)
+{
+	u64 n = tdp_mmu_zap_all_mmio(&s->mmu), want = mo_zap_mmio(s);
+
+	(void)src;
+	s->last_op = "zap all mmio";
+	if (n != want)
+		FAIL(s, "zap_all_mmio: %llu, model %llu", (unsigned long long)n,
+		     (unsigned long long)want);
+	return true;
+}
+
+typedef bool (*mopseq_fn)(struct mirror_opseq *s, struct opseq_src *src);
+
+static const struct {
+	mopseq_fn fn;
+	unsigned int weight;
+} ops[] = {
+	{ op_fault_private, 330 }, { op_fault_shared, 260 },
+	{ op_access, 80 },	   { op_zap, 40 },
+	{ op_convert, 90 },	   { op_young, 20 },
+	{ op_split, 8 },	   { op_recover, 8 },
+	{ op_slot_add, 16 },	   { op_slot_delete, 10 },
+	{ op_slot_move, 10 },	   { op_invalidate, 3 },
+	{ op_zap_mmio, 4 },
+};
+
+bool mopseq_step(struct mirror_opseq *s, struct opseq_src *src)
+{
+	unsigned int total = 0, i, c;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		total += ops[i].weight;
+	c = (unsigned int)pick(src, total);
+	for (i = 0; c >= ops[i].weight; i++)
+		c -= ops[i].weight;
+	s->nops++;
+	s->op_counts[i]++;
+	if (!ops[i].fn(s, src))
+		return false;
+	if (!(s->nops % 256))
+		return mopseq_check_all(s);
+	return true;
+}
+
+int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
+{
+	static const int levels[] = { 3, 2, 2, 1 };
+	static const int bits[] = { 39, 39, 47, 36, 32 };
+	static const u64 gens[] = { 0, (1ULL << 19) - 40, 12345 };
+	int r, i;
+
+	memset(s, 0, sizeof(*s));
+	mmu_fake_init(&s->fake);
+	s->fake.sched_yield = false;
+	tdp_mmu_default_config(&s->cfg);
+	s->cfg.max_level = levels[pick(src, ARRAY_SIZE(levels))];
+	s->cfg.shared_bit = (u8)bits[pick(src, ARRAY_SIZE(bits))];
+	s->cfg.initial_generation = gens[pick(src, ARRAY_SIZE(gens))];
+	s->cfg.yield_every = pick(src, 2) ? 0 : 1 + (u32)pick(src, 40);
+	s->cfg.trace_pages = 1;
+	s->cfg.sept.strict = true;
+	s->cfg.sept.seed = src->next(src);
+	for (i = 0; i < SEPT_OP_NR; i++)
+		s->cfg.sept.busy_ppm[i] = busy_ppm;
+	s->gen = s->cfg.initial_generation;
+	s->s = 1ULL << (s->cfg.shared_bit - PAGE_SHIFT);
+	s->priv = calloc(U, sizeof(*s->priv));
+	s->shr = calloc(U, sizeof(*s->shr));
+	r = mmu_fake_vm_create_private(&s->fake, &s->mmu, &s->cfg, &s->direct,
+				       &s->mirror);
+	if (r)
+		return r;
+	tdp_mmu_cache_init(&s->cache, 0);
+	for (i = 0; i < MOPSEQ_NR_SLOTS; i++)
+		if (!slot_add(s, i, tmpl[i].base[0]))
+			return -EIO;
+	return 0;
+}
+
+bool mopseq_fini(struct mirror_opseq *s)
+{
+	struct sept_stats st;
+	u64 live;
+	int i;
+
+	tdp_mmu_get_sept_stats(&s->mmu, &st);
+	tdp_mmu_cache_free(&s->mmu, &s->cache);
+	tdp_mmu_put_root(&s->mmu, s->mirror);
+	mmu_fake_vm_destroy(&s->fake, &s->mmu, s->direct);
+	for (i = 0; i < MOPSEQ_NR_SLOTS; i++)
+		free(s->slots[i].shared);
+	free(s->priv);
+	free(s->shr);
+	if (st.violations)
+		snprintf(s->err, sizeof(s->err), "%llu S-EPT rule violations",
+			 (unsigned long long)st.violations);
+	if (s->fake.double_frees || s->fake.bad_frees)
+		snprintf(s->err, sizeof(s->err), "%llu double / %llu bad frees",
+			 (unsigned long long)s->fake.double_frees,
+			 (unsigned long long)s->fake.bad_frees);
+	live = mmu_fake_destroy(&s->fake);
+	if (live)
+		snprintf(s->err, sizeof(s->err), "%llu pages leaked",
+			 (unsigned long long)live);
+	return !st.violations && !s->fake.double_frees && !s->fake.bad_frees &&
+	       !live;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Random operation sequences for private memory (mirror root + S-EPT +
+ * hardware view) against a reference model: private and shared faults,
+ * CPU accesses, conversions (with zeroing checked through guest-page
+ * tokens), zaps, aging, split, recovery, memslot add/delete/move, root
+ * invalidation and MMIO zaps, with the S-EPT backend in strict mode and
+ * seeded -EBUSY on every operation kind.  After every step the touched
+ * range is compared three ways (model, mirror/direct root, S-EPT) and
+ * walked like the CPU through tdp_mmu_hw_eptp(); every 256 steps (and at
+ * the end) the whole universe, tdp_mmu_check_mirror() and
+ * tdp_mmu_check_invariants().  Reuses mmu_opseq's choice sources.
+ */
+#ifndef TESTS_HOST_MIRROR_OPSEQ_H
+#define TESTS_HOST_MIRROR_OPSEQ_H
+
+#include "mmu_opseq.h"
+
+#define MOPSEQ_UNIVERSE 0x51000ULL /* stripped GFNs */
+#define MOPSEQ_NR_SLOTS 4
+
+struct mo_ent {
+	u8 kind; /* enum model_kind */
+	u8 level;
+	u8 w, a, d;
+	u32 gen;
+	u64 pfn;
+};
+
+struct mo_slot {
+	bool present;
+	gfn_t base;
+	u64 npages;
+	pfn_t pfn;
+	u8 *shared; /* attribute per page, kept across moves */
+};
+
+struct mirror_opseq {
+	struct mmu_fake fake;
+	struct tdp_mmu mmu;
+	struct tdp_mmu_page *direct, *mirror;
+	struct tdp_mmu_cache cache;
+	struct tdp_mmu_config cfg;
+	gfn_t s; /* shared GFN bit */
+	struct mo_ent *priv, *shr; /* models, indexed by stripped GFN */
+	struct mo_slot slots[MOPSEQ_NR_SLOTS];
+	u64 gen;
+	u64 nops, retries, zero_checks, hw_walks;
+	u64 op_counts[16];
+	char err[512];
+	const char *last_op;
+};
+
+/* Config from the source (shared bit, levels, ...), @busy_ppm on every
+ * S-EPT op kind; 0 or an MMU error. */
+int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm);
+bool mopseq_step(struct mirror_opseq *s, struct opseq_src *src);
+bool mopseq_check_all(struct mirror_opseq *s);
+bool mopseq_fini(struct mirror_opseq *s);
+
+#endif /* TESTS_HOST_MIRROR_OPSEQ_H */

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Seeded randomized operation sequences for private memory
+ * (tests/host/mirror_opseq.c): >= 100,000 operations in the default run
+ * over several configurations (shared bit, largest leaf, yield policy,
+ * generation), the S-EPT backend in strict mode with 10% injected -EBUSY
+ * on every operation kind; after every step model == mirror/direct ==
+ * S-EPT == the CPU's walk of tdp_mmu_hw_eptp() over the touched range,
+ * and every 256 steps over everything (tdp_mmu_check_mirror() and
+ * tdp_mmu_check_invariants() included).
+ *
+ *   MIRROR_RANDOM_SEED=<n>  reproduce a run (the seed is printed)
+ *   MIRROR_RANDOM_OPS=<n>   total operations (default 100000)
+ *   MIRROR_RANDOM_BUSY=<ppm> injected -EBUSY rate (default 100000 = 10%)
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <cmocka.h>
+#include "mirror_opseq.h"
+
+#define RUNS 4
+
+static u64 env_u64(const char *name, u64 def)
+{
+	const char *v = getenv(name);
+
+	return v ? strtoull(v, NULL, 0) : def;
+}
+
+static void random_sequences(void **state)
+{
+	u64 seed = env_u64("MIRROR_RANDOM_SEED", (u64)time(NULL));
+	u64 total = env_u64("MIRROR_RANDOM_OPS", 100000), done = 0;
+	u32 busy = (u32)env_u64("MIRROR_RANDOM_BUSY", 100000);
+	struct mirror_opseq *s = calloc(1, sizeof(*s));
+	struct sept_stats st;
+	struct opseq_src src;
+	int run, k;
+
+	(void)state;
+	printf("mirror random: seed %llu (MIRROR_RANDOM_SEED=%llu to "
+	       "reproduce), %llu ops, busy %u ppm\n",
+	       (unsigned long long)seed, (unsigned long long)seed,
+	       (unsigned long long)total, busy);
+	for (run = 0; run < RUNS; run++) {
+		u64 i, n = total / RUNS + (run < (int)(total % RUNS));
+
+		opseq_src_rng(&src, seed * 1000003ULL + (u64)run);
+		assert_int_equal(mopseq_init(s, &src, busy), 0);
+		printf("  run %d: shared_bit %u (hw split level %d) max_level "
+		       "%d gen 0x%llx yield_every %u\n",
+		       run, s->cfg.shared_bit, s->mmu.hw_level,
+		       s->cfg.max_level,
+		       (unsigned long long)s->cfg.initial_generation,
+		       s->cfg.yield_every);
+		for (i = 0; i < n; i++)
+			if (!mopseq_step(s, &src))
+				fail_msg("seed %llu run %d op %llu (%s): %s",
+					 (unsigned long long)seed, run,
+					 (unsigned long long)i, s->last_op,
+					 s->err);
+		if (!mopseq_check_all(s))
+			fail_msg("seed %llu run %d final check: %s",
+				 (unsigned long long)seed, run, s->err);
+		tdp_mmu_get_sept_stats(&s->mmu, &st);
+		printf("    S-EPT ops:");
+		for (k = 0; k < SEPT_OP_NR; k++)
+			printf(" %s %llu (busy %llu)", sept_op_name(k),
+			       (unsigned long long)st.ops[k],
+			       (unsigned long long)st.busy[k]);
+		printf("\n    zeroed %llu, fault retries %llu, zero checks "
+		       "%llu, CPU walks %llu, violations %llu\n",
+		       (unsigned long long)st.zeroed_pages,
+		       (unsigned long long)s->retries,
+		       (unsigned long long)s->zero_checks,
+		       (unsigned long long)s->hw_walks,
+		       (unsigned long long)st.violations);
+		assert_int_equal(st.violations, 0);
+		if (busy)
+			for (k = 0; k < SEPT_OP_NR; k++)
+				if (k != SEPT_OP_UNBLOCK && st.ops[k] > 1000)
+					assert_true(st.busy[k] > 0);
+		done += s->nops;
+		if (!mopseq_fini(s))
+			fail_msg("seed %llu run %d teardown: %s",
+				 (unsigned long long)seed, run, s->err);
+	}
+	printf("mirror random: %llu operations checked\n",
+	       (unsigned long long)done);
+	assert_true(done >= total);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(random_sequences),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
