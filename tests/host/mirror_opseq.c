@@ -60,7 +60,8 @@ static pfn_t mo_pfn(const struct mirror_opseq *s, int si, gfn_t g)
 }
 
 /* Largest shared leaf for @g (slot bounds, PFN alignment, attributes,
- * below the hardware view's split level). */
+ * below the hardware view's split level).  The slots are below 1 GiB, so
+ * leaves are 2M at most and per-step comparisons cover 2M blocks. */
 static int mo_shared_level(const struct mirror_opseq *s, int si, gfn_t g)
 {
 	const struct mo_slot *ms = &s->slots[si];
@@ -503,7 +504,7 @@ static bool op_access(struct mirror_opseq *s, struct opseq_src *src)
 		     want);
 	if (!want && shared)
 		mo_block_attr(s, g, 1, (acc & TDP_ACC_W) ? 1 : -1);
-	return cmp_range(s, ROUND(g, 3), ROUND(g, 3) + PAGES(3));
+	return cmp_range(s, ROUND(g, 2), ROUND(g, 2) + PAGES(2));
 }
 
 static bool op_zap(struct mirror_opseq *s, struct opseq_src *src)
@@ -515,8 +516,8 @@ static bool op_zap(struct mirror_opseq *s, struct opseq_src *src)
 	tdp_mmu_zap_gfn_range(&s->mmu, start, end);
 	mo_zap_private(s, start, end);
 	mo_zap_shared(s, start, end);
-	return cmp_range(s, ROUND(start, 3),
-			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+	return cmp_range(s, ROUND(start, 2),
+			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
 /* A range inside one slot, or (sometimes) one that leaves the slots. */
@@ -576,8 +577,8 @@ static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
 		mo_zap_shared(s, start, end);
 	else
 		mo_zap_private(s, start, end);
-	return cmp_range(s, ROUND(start, 3),
-			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+	return cmp_range(s, ROUND(start, 2),
+			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
 static bool op_young(struct mirror_opseq *s, struct opseq_src *src)
@@ -601,8 +602,8 @@ static bool op_young(struct mirror_opseq *s, struct opseq_src *src)
 		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu",
 		     (unsigned long long)start, (unsigned long long)end,
 		     (unsigned long long)n, (unsigned long long)want);
-	return cmp_range(s, ROUND(start, 3),
-			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+	return cmp_range(s, ROUND(start, 2),
+			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
 static void mo_relevel(struct mirror_opseq *s, gfn_t g, int from, int to)
@@ -631,8 +632,8 @@ static bool op_split(struct mirror_opseq *s, struct opseq_src *src)
 			g = ROUND(g, s->shr[g].level) + PAGES(s->shr[g].level) -
 			    1;
 		}
-	return cmp_range(s, ROUND(start, 3),
-			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+	return cmp_range(s, ROUND(start, 2),
+			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
 /* Collapse 2M blocks of the shared side where the model allows. */
@@ -661,8 +662,8 @@ static bool op_recover(struct mirror_opseq *s, struct opseq_src *src)
 		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu",
 		     (unsigned long long)start, (unsigned long long)end,
 		     (unsigned long long)n, (unsigned long long)want);
-	return cmp_range(s, ROUND(start, 3),
-			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+	return cmp_range(s, ROUND(start, 2),
+			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
 static bool mo_overlaps(const struct mirror_opseq *s, gfn_t base, u64 npages,
@@ -731,8 +732,8 @@ static bool op_slot_delete(struct mirror_opseq *s, struct opseq_src *src)
 	free(ms->shared);
 	memset(ms, 0, sizeof(*ms));
 	mo_gen_bump(s);
-	return cmp_range(s, ROUND(base, 3),
-			 MIN(ROUND(end - 1, 3) + PAGES(3), U));
+	return cmp_range(s, ROUND(base, 2),
+			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
 static bool op_slot_move(struct mirror_opseq *s, struct opseq_src *src)
@@ -761,8 +762,8 @@ static bool op_slot_move(struct mirror_opseq *s, struct opseq_src *src)
 	mo_zap_shared(s, old, old + ms->npages);
 	ms->base = nb;
 	mo_gen_bump(s);
-	return cmp_range(s, ROUND(old, 3),
-			 MIN(ROUND(old + ms->npages - 1, 3) + PAGES(3), U));
+	return cmp_range(s, ROUND(old, 2),
+			 MIN(ROUND(old + ms->npages - 1, 2) + PAGES(2), U));
 }
 
 static bool op_invalidate(struct mirror_opseq *s, struct opseq_src *src)
