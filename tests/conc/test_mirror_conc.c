@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Concurrency test of private memory (ASan and TSan builds): four threads
+ * fault private and shared GPAs in overlapping ranges (mirror root and
+ * direct root, S-EPT with 10% injected -EBUSY on every operation kind)
+ * while a fifth converts ranges between private and shared, zaps ranges,
+ * simulates CPU accesses and invalidates the direct roots.  Afterwards
+ * every GFN is faulted on the side its attribute names (the other side
+ * must refuse with -EPERM), and the tables must equal the model: the CPU's
+ * walk of tdp_mmu_hw_eptp() finds each GFN's memslot frame on its side
+ * only; tdp_mmu_check_mirror() (mirror == S-EPT, no violation, hardware
+ * view exact) and tdp_mmu_check_invariants() pass; nothing leaks.
+ *
+ *   MIRROR_CONC_FAULTS=<n>  faults per thread (default 100000)
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include "errno_codes.h"
+#include "mmu_fake.h"
+
+#define NR_FAULTERS 4
+#define SHARED_BIT 39
+#define S_GFN (1ULL << (SHARED_BIT - PAGE_SHIFT))
+#define SLOT0_BASE 0x0ULL
+#define SLOT0_PAGES 0x1000ULL
+#define SLOT0_PFN 0x100000ULL
+#define SLOT1_BASE 0x40000ULL
+#define SLOT1_PAGES 0x800ULL
+#define SLOT1_PFN 0x2000000ULL
+
+struct conc {
+	struct mmu_fake fake;
+	struct tdp_mmu mmu;
+	struct tdp_mmu_page *mirror;
+	struct tdp_mmu_page *direct; /* current; guarded by root_lock */
+	pthread_mutex_t root_lock;
+	u64 faults_per_thread;
+	int stop;
+	u64 errors, retries, perm, converts;
+	char err[256];
+};
+
+static u64 rnd(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void conc_error(struct conc *c, const char *msg, long v)
+{
+	if (__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED) == 0)
+		snprintf(c->err, sizeof(c->err), "%s (%ld)", msg, v);
+}
+
+static struct tdp_mmu_page *get_direct(struct conc *c)
+{
+	struct tdp_mmu_page *root;
+
+	pthread_mutex_lock(&c->root_lock);
+	if (!tdp_mmu_root_is_valid(c->direct)) {
+		tdp_mmu_put_root(&c->mmu, c->direct);
+		if (tdp_mmu_get_root(&c->mmu, TDP_ROOT_DIRECT, &c->direct))
+			abort();
+	}
+	root = c->direct;
+	__atomic_fetch_add(&root->root_refcount, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&c->root_lock);
+	return root;
+}
+
+static int fault_retry(struct conc *c, struct tdp_mmu_cache *cache, gfn_t gfn,
+		       bool shared, u64 acc, struct tdp_fault *f)
+{
+	struct tdp_mmu_page *root = shared ? get_direct(c) : c->mirror;
+	int r, tries = 0;
+
+	for (;;) {
+		f->gpa = (gfn | (shared ? S_GFN : 0)) << PAGE_SHIFT;
+		f->access = acc;
+		r = tdp_mmu_page_fault(&c->mmu, root, cache, f);
+		if (r != -EBUSY && r != -EAGAIN)
+			break;
+		__atomic_fetch_add(&c->retries, 1, __ATOMIC_RELAXED);
+		if (r == -EAGAIN && shared && !tdp_mmu_root_is_valid(root)) {
+			tdp_mmu_put_root(&c->mmu, root);
+			root = get_direct(c);
+		}
+		if (++tries > 1000000) {
+			conc_error(c, "fault never completes", r);
+			break;
+		}
+	}
+	if (shared)
+		tdp_mmu_put_root(&c->mmu, root);
+	return r;
+}
+
+struct faulter {
+	struct conc *c;
+	int idx;
+};
+
+static gfn_t pick_gfn(u64 x)
+{
+	if (!(x & 3)) /* a hot 64 KiB that the control thread converts */
+		return SLOT0_BASE + 0x200 + (x >> 8) % 0x10;
+	if (x & 4)
+		return SLOT0_BASE + (x >> 8) % SLOT0_PAGES;
+	/* slot 1 and the holes around it (private MMIO / shared MMIO) */
+	return SLOT1_BASE - 0x100 + (x >> 8) % (SLOT1_PAGES + 0x200);
+}
+
+static void *faulter_main(void *arg)
+{
+	struct faulter *ft = arg;
+	struct conc *c = ft->c;
+	struct tdp_mmu_cache cache;
+	struct tdp_fault f;
+	u64 seed = 0x9e3779b9ULL * (u64)(ft->idx + 1), i, x;
+	int r;
+
+	tdp_mmu_cache_init(&cache, (unsigned int)ft->idx + 1);
+	for (i = 0; i < c->faults_per_thread; i++) {
+		x = rnd(&seed);
+		r = fault_retry(
+			c, &cache, pick_gfn(x), (x >> 40) & 1,
+			(x >> 41) & 1 ? TDP_ACC_R | TDP_ACC_W : TDP_ACC_R, &f);
+		if (r == -EPERM)
+			__atomic_fetch_add(&c->perm, 1, __ATOMIC_RELAXED);
+		else if (r)
+			conc_error(c, "fault failed", r);
+	}
+	tdp_mmu_cache_free(&c->mmu, &cache);
+	return NULL;
+}
+
+static void control_step(struct conc *c, u64 x)
+{
+	gfn_t g = pick_gfn(x >> 3);
+	struct tdp_mmu_page *root;
+	int r;
+
+	switch (x % 8) {
+	case 0:
+	case 1:
+	case 2:
+		if (g < SLOT1_BASE ? g + 4 > SLOT0_PAGES
+				   : g < SLOT1_BASE ||
+					     g + 4 > SLOT1_BASE + SLOT1_PAGES)
+			break;
+		r = tdp_mmu_convert(&c->mmu, g, 1 + (x >> 50) % 4,
+				    (x >> 60) & 1);
+		if (r)
+			conc_error(c, "convert", r);
+		__atomic_fetch_add(&c->converts, 1, __ATOMIC_RELAXED);
+		break;
+	case 3:
+		tdp_mmu_zap_gfn_range(&c->mmu, g, g + 1 + (x >> 40) % 0x80);
+		break;
+	case 4:
+		root = get_direct(c);
+		tdp_mmu_sim_access(&c->mmu, root, (g | S_GFN) << PAGE_SHIFT,
+				   TDP_ACC_R);
+		tdp_mmu_put_root(&c->mmu, root);
+		tdp_mmu_sim_access(&c->mmu, c->mirror, g << PAGE_SHIFT,
+				   TDP_ACC_W);
+		break;
+	case 5:
+		tdp_mmu_test_and_clear_young(&c->mmu, g, g + 0x200);
+		break;
+	case 6:
+		if (!((x >> 12) % 16))
+			tdp_mmu_invalidate_roots(&c->mmu);
+		break;
+	default:
+		/* A big conversion round trip of slot 1's second half. */
+		if (!((x >> 12) % 8)) {
+			r = tdp_mmu_convert(&c->mmu, SLOT1_BASE + 0x400, 0x400,
+					    false);
+			r = r
+				    ?: tdp_mmu_convert(&c->mmu,
+						       SLOT1_BASE + 0x400,
+						       0x400, true);
+			if (r)
+				conc_error(c, "convert 0x400", r);
+		}
+		break;
+	}
+}
+
+static void *control_main(void *arg)
+{
+	struct conc *c = arg;
+	u64 seed = 0xfeedface;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
+		control_step(c, rnd(&seed));
+	return NULL;
+}
+
+static void check_gfn(struct conc *c, struct tdp_mmu_cache *cache, gfn_t g,
+		      pfn_t pfn)
+{
+	bool private = tdp_mmu_gfn_is_private(&c->mmu, g);
+	struct tdp_fault f;
+	u64 leaf;
+	int level;
+
+	assert_int_equal(fault_retry(c, cache, g, !private,
+				     TDP_ACC_R | TDP_ACC_W, &f),
+			 0);
+	assert_int_equal(f.pfn, pfn);
+	assert_int_equal(fault_retry(c, cache, g, private, TDP_ACC_R, &f),
+			 -EPERM);
+	assert_int_equal(mmu_fake_hw_walk(&c->fake, tdp_mmu_hw_eptp(&c->mmu),
+					  (g | (private ? 0 : S_GFN))
+						  << PAGE_SHIFT,
+					  &leaf, &level),
+			 0);
+	assert_int_equal(spte_to_pfn(leaf) +
+				 (g & (tdp_pages_per_level(level) - 1)),
+			 pfn);
+	assert_true(is_writable_pte(leaf));
+	assert_int_equal(mmu_fake_hw_walk(&c->fake, tdp_mmu_hw_eptp(&c->mmu),
+					  (g | (private ? S_GFN : 0))
+						  << PAGE_SHIFT,
+					  &leaf, &level),
+			 -EFAULT);
+}
+
+static void check_final(struct conc *c)
+{
+	struct tdp_mmu_cache cache;
+	struct tdp_mmu_check chk;
+	struct sept_stats st;
+	gfn_t g;
+
+	tdp_mmu_cache_init(&cache, 0);
+	for (g = 0; g < SLOT0_PAGES; g++)
+		check_gfn(c, &cache, SLOT0_BASE + g, SLOT0_PFN + g);
+	for (g = 0; g < SLOT1_PAGES; g++)
+		check_gfn(c, &cache, SLOT1_BASE + g, SLOT1_PFN + g);
+	tdp_mmu_cache_free(&c->mmu, &cache);
+	assert_int_equal(tdp_mmu_check_mirror(&c->mmu), 0);
+	assert_int_equal(tdp_mmu_check_invariants(&c->mmu, &chk), 0);
+	tdp_mmu_get_sept_stats(&c->mmu, &st);
+	printf("final: %llu tables, leaves 4K %llu 2M %llu; S-EPT: %llu "
+	       "mapped, %llu tables, %llu zeroed, violations %llu\n",
+	       (unsigned long long)chk.tables,
+	       (unsigned long long)chk.leaves[1],
+	       (unsigned long long)chk.leaves[2],
+	       (unsigned long long)st.mapped_pages,
+	       (unsigned long long)st.table_pages,
+	       (unsigned long long)st.zeroed_pages,
+	       (unsigned long long)st.violations);
+	printf("S-EPT busy injected: link %llu set %llu block %llu track %llu "
+	       "remove %llu free %llu\n",
+	       (unsigned long long)st.busy[SEPT_OP_LINK],
+	       (unsigned long long)st.busy[SEPT_OP_SET_LEAF],
+	       (unsigned long long)st.busy[SEPT_OP_BLOCK],
+	       (unsigned long long)st.busy[SEPT_OP_TRACK],
+	       (unsigned long long)st.busy[SEPT_OP_REMOVE],
+	       (unsigned long long)st.busy[SEPT_OP_FREE_TABLE]);
+	assert_int_equal(st.violations, 0);
+	assert_true(st.busy[SEPT_OP_SET_LEAF] > 0);
+}
+
+static void conc_private(void **state)
+{
+	struct conc *c = calloc(1, sizeof(*c));
+	struct faulter ft[NR_FAULTERS];
+	pthread_t th[NR_FAULTERS], ctl;
+	struct tdp_mmu_config cfg;
+	const char *env = getenv("MIRROR_CONC_FAULTS");
+	int i;
+
+	(void)state;
+	c->faults_per_thread = env ? strtoull(env, NULL, 0) : 100000;
+	mmu_fake_init(&c->fake);
+	pthread_mutex_init(&c->root_lock, NULL);
+	tdp_mmu_default_config(&cfg);
+	cfg.reclaim_threshold = 16;
+	cfg.shared_bit = SHARED_BIT;
+	cfg.sept.strict = true;
+	for (i = 0; i < SEPT_OP_NR; i++)
+		cfg.sept.busy_ppm[i] = 100000;
+	assert_int_equal(mmu_fake_vm_create_private(&c->fake, &c->mmu, &cfg,
+						    &c->direct, &c->mirror),
+			 0);
+	assert_int_equal(tdp_memslot_add(&c->mmu, 0, SLOT0_BASE, SLOT0_PAGES,
+					 SLOT0_PFN, 0),
+			 0);
+	assert_int_equal(tdp_memslot_add(&c->mmu, 1, SLOT1_BASE, SLOT1_PAGES,
+					 SLOT1_PFN, 0),
+			 0);
+	assert_int_equal(tdp_mmu_convert(&c->mmu, SLOT0_BASE + SLOT0_PAGES / 2,
+					 SLOT0_PAGES / 2, false),
+			 0);
+	assert_int_equal(pthread_create(&ctl, NULL, control_main, c), 0);
+	for (i = 0; i < NR_FAULTERS; i++) {
+		ft[i].c = c;
+		ft[i].idx = i;
+		assert_int_equal(
+			pthread_create(&th[i], NULL, faulter_main, &ft[i]), 0);
+	}
+	for (i = 0; i < NR_FAULTERS; i++)
+		pthread_join(th[i], NULL);
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(ctl, NULL);
+	if (c->errors)
+		fail_msg("%llu errors, first: %s",
+			 (unsigned long long)c->errors, c->err);
+	printf("faults %llu x %d, retries %llu, -EPERM %llu, conversions "
+	       "%llu\n",
+	       (unsigned long long)c->faults_per_thread, NR_FAULTERS,
+	       (unsigned long long)c->retries, (unsigned long long)c->perm,
+	       (unsigned long long)c->converts);
+	check_final(c);
+	assert_int_equal(c->fake.double_frees, 0);
+	tdp_mmu_put_root(&c->mmu, c->mirror);
+	mmu_fake_vm_destroy(&c->fake, &c->mmu, c->direct);
+	assert_int_equal(c->fake.double_frees, 0);
+	assert_int_equal(c->fake.bad_frees, 0);
+	assert_int_equal(mmu_fake_destroy(&c->fake), 0);
+	pthread_mutex_destroy(&c->root_lock);
+	free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(conc_private),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
