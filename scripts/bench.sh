@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make bench: the TDP MMU benchmark (bench/bench_mmu.c).
+# make bench: the TDP MMU benchmark (bench/bench_mmu.c), the exit paths
+# (bench/bench_exit.c) and private memory (bench/bench_sept.c).
 #
 #   scripts/bench.sh BUILD_DIR
 #
@@ -104,4 +105,21 @@ if [ -x "$ebin" ]; then
 	column -t -s $'\t' "$out/exit.tsv"
 	awk -F'\t' '$1 == "mmio_cached" { printf "\ntarget: MMIO-SPTE hit (cached) %.2fx the port-I/O path in instructions, %.2fx in ns (target <= 1.1x)\n", $5, $3 }' "$out/exit.tsv"
 	echo "machine-readable: $out/exit.tsv"
+fi
+
+# --- Private memory (bench/bench_sept.c): mirror root + S-EPT backend -------
+sbin=$build/host/bench/bbin/bench_sept
+if [ -x "$sbin" ]; then
+	echo
+	echo "== private memory: S-EPT populate / teardown (${gib} GiB, 4K), retry rate vs injected -EBUSY =="
+	"$sbin" -q -g "$gib" -o "$out/sept.tsv"
+	column -t -s $'\t' "$out/sept.tsv"
+	awk -F'\t' '
+		$1 == "shared_populate_4k" { s = $3 }
+		$1 == "private_populate_4k" { p = $3; pops = $12 }
+		$1 == "private_teardown" { tops = $12 }
+		END {
+			printf "\nprivate vs shared 4K populate: %.2fx ns per fault; S-EPT ops per GiB: populate %d, teardown %d\n", p / s, pops, tops
+		}' "$out/sept.tsv"
+	echo "machine-readable: $out/sept.tsv"
 fi
