@@ -6,7 +6,7 @@
  *
  * The MMU only ever dereferences its own page-table pages (through
  * pa_to_va) and its own bookkeeping pages; guest memory only to zero a
- * private page the S-EPT backend removed (clear_guest_page).
+ * private page the S-EPT backend removed (struct sept_config).
  */
 #ifndef TDP_MMU_OPS_H
 #define TDP_MMU_OPS_H
@@ -38,13 +38,6 @@ struct tdp_mmu_ops {
 	void (*flush_tlb)(void *opaque, hpa_t root_pa);
 	/* Spin-wait hint (PAUSE; sched_yield on the host).  May be NULL. */
 	void (*cpu_relax)(void *opaque);
-	/*
-	 * Zero one 4 KiB page of guest RAM (host frame @pfn), when the S-EPT
-	 * backend removes a private page (mmu/sept/).  May be NULL: the
-	 * backend then zeroes pa_to_va(pfn << PAGE_SHIFT), which must then be
-	 * valid for guest RAM (identity map).  Called with MMU locks held.
-	 */
-	void (*clear_guest_page)(void *opaque, pfn_t pfn);
 };
 
 #endif /* TDP_MMU_OPS_H */

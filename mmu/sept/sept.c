@@ -666,8 +666,8 @@ static void sept_zero_frames(struct sept *s, pfn_t pfn, u64 n)
 	u64 i;
 
 	for (i = 0; i < n; i++) {
-		if (s->ops->clear_guest_page)
-			s->ops->clear_guest_page(s->opaque, pfn + i);
+		if (s->cfg.clear_guest_page)
+			s->cfg.clear_guest_page(s->opaque, pfn + i);
 		else
 			memset(sept_va(s, (pfn + i) << PAGE_SHIFT), 0,
 			       PAGE_SIZE);

@@ -77,6 +77,13 @@ struct sept_config {
 	bool strict; /* log every rule violation (pr_err) */
 	u64 seed; /* injection PRNG seed */
 	u32 busy_ppm[SEPT_OP_NR]; /* -EBUSY rate per op, parts per million */
+	/*
+	 * Zero one 4 KiB page of guest RAM (host frame @pfn) when a private
+	 * page is removed; called with the backend lock held, @opaque is the
+	 * MMU's ops opaque.  NULL: memset(ops->pa_to_va(pfn << 12)), which
+	 * must then be valid for guest RAM (an identity map is).
+	 */
+	void (*clear_guest_page)(void *opaque, pfn_t pfn);
 };
 
 struct sept_stats {

@@ -367,8 +367,12 @@ const struct tdp_mmu_ops mmu_fake_ops = {
 	.page_private = fake_page_private,
 	.flush_tlb = fake_flush_tlb,
 	.cpu_relax = fake_cpu_relax,
-	.clear_guest_page = fake_clear_guest_page,
 };
+
+void mmu_fake_clear_guest_page(void *opaque, pfn_t pfn)
+{
+	fake_clear_guest_page(opaque, pfn);
+}
 
 int mmu_fake_vm_create(struct mmu_fake *f, struct tdp_mmu *mmu,
 		       const struct tdp_mmu_config *cfg,
@@ -377,11 +381,14 @@ int mmu_fake_vm_create(struct mmu_fake *f, struct tdp_mmu *mmu,
 	struct tdp_mmu_config def;
 	int r;
 
-	if (!cfg) {
+	if (cfg)
+		def = *cfg;
+	else
 		tdp_mmu_default_config(&def);
-		cfg = &def;
-	}
-	r = tdp_mmu_init(mmu, &mmu_fake_ops, f, cfg);
+	/* Private pages the S-EPT removes are zeroed in the token table. */
+	if (!def.sept.clear_guest_page)
+		def.sept.clear_guest_page = mmu_fake_clear_guest_page;
+	r = tdp_mmu_init(mmu, &mmu_fake_ops, f, &def);
 	if (r)
 		return r;
 	r = tdp_mmu_get_root(mmu, TDP_ROOT_DIRECT, root);

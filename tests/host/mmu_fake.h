@@ -64,7 +64,9 @@ void mmu_fake_fail_after(struct mmu_fake *f, s64 n, bool sticky);
 u64 mmu_fake_live(struct mmu_fake *f);
 u64 mmu_fake_flushes(struct mmu_fake *f);
 
-/* Guest RAM tokens (see struct mmu_fake). */
+/* Guest RAM tokens (see struct mmu_fake); the zeroing hook for
+ * sept_config.clear_guest_page (mmu_fake_vm_create() sets it). */
+void mmu_fake_clear_guest_page(void *opaque, pfn_t pfn);
 bool mmu_fake_guest_write(struct mmu_fake *f, pfn_t pfn, u64 val);
 u64 mmu_fake_guest_read(struct mmu_fake *f, pfn_t pfn);
 

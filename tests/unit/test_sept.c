@@ -32,6 +32,7 @@ static int sx_setup(void **state)
 	mmu_fake_init(&x->fake);
 	sept_default_config(&cfg);
 	cfg.strict = false; /* violations are the point here */
+	cfg.clear_guest_page = mmu_fake_clear_guest_page;
 	x->s = sept_create(&mmu_fake_ops, &x->fake, &cfg);
 	assert_non_null(x->s);
 	assert_int_equal(sept_add_range(x->s, OWN_PFN, OWN_PAGES), SEPT_OK);
