@@ -23,14 +23,16 @@ struct builtin_guest {
 	const u8 *start, *end;
 	enum vm_outcome expect; /* VM_EXITED means exit status 0 */
 	bool test; /* part of "tests" */
+	bool private_mem; /* runs with private memory (mirror root, S-EPT) */
 	const char *what;
 };
 
 #define BLOB(n) extern const u8 guest_blob_##n##_start[], guest_blob_##n##_end[]
-#define GUEST(n, exp, t, w)                                                 \
-	{                                                                   \
-#n, guest_blob_##n##_start, guest_blob_##n##_end, exp, t, w \
-	}
+/* GUEST: an ordinary VM; PGUEST: a VM with private memory. */
+#define GUEST_ROW(n, exp, t, p, w)                                           \
+	{ #n, guest_blob_##n##_start, guest_blob_##n##_end, exp, t, p, w }
+#define GUEST(n, exp, t, w) GUEST_ROW(n, exp, t, false, w)
+#define PGUEST(n, exp, t, w) GUEST_ROW(n, exp, t, true, w)
 
 BLOB(demo);
 BLOB(cpuid);
@@ -46,9 +48,11 @@ BLOB(mmio);
 BLOB(mmiobad);
 BLOB(mmioslot);
 BLOB(spin);
+BLOB(convert);
+BLOB(privwrong);
 
 static const struct builtin_guest builtins[] = {
-	GUEST(demo, VM_EXITED, false, "the `make run` demo"),
+	PGUEST(demo, VM_EXITED, false, "the `make run` demo"),
 	GUEST(cpuid, VM_EXITED, true, "CPUID exits and the filtered leaves"),
 	GUEST(hlt, VM_HALTED, true, "HLT exits; ends with HLT, IF=0"),
 	GUEST(io, VM_EXITED, true, "port I/O: COM1, absent ports, debug-exit"),
@@ -69,6 +73,10 @@ static const struct builtin_guest builtins[] = {
 	GUEST(mmioslot, VM_EXITED, true,
 	      "memslot over an MMIO GPA; generation"),
 	GUEST(spin, VM_TIMEOUT, false, "spins: the run-time limit stops it"),
+	PGUEST(convert, VM_EXITED, true,
+	       "private/shared conversion through the mirror root and S-EPT"),
+	PGUEST(privwrong, VM_GUEST_ERROR, true,
+	       "shared access to a private page stops it"),
 };
 
 static const struct builtin_guest *find_builtin(const char *name)
@@ -90,6 +98,7 @@ static bool outcome_ok(const struct vm *vm, enum vm_outcome expect)
 
 /* Runs one guest image; returns true if it ended as expected. */
 static bool run_one(const struct boot_info *bi, const struct vmx_caps *caps,
+		    bool private_mem,
 		    const char *name, const struct guest_load_params *lp,
 		    enum vm_outcome expect)
 {
@@ -100,7 +109,7 @@ static bool run_one(const struct boot_info *bi, const struct vmx_caps *caps,
 	pr_info("=== guest %s: start (expect: %s%s) ===", name,
 		vm_outcome_name(expect),
 		expect == VM_EXITED ? " with status 0" : "");
-	if (vm_create(&vm, name, bi, caps) == 0) {
+	if (vm_create(&vm, name, bi, caps, private_mem) == 0) {
 		vm.test_vmentry_fail = bi->cfg.test_vmentry_fail;
 		if (vm_load(&vm, lp) == 0) {
 			vm_run(&vm);
@@ -137,7 +146,8 @@ static bool run_named(const struct boot_info *bi, const struct vmx_caps *caps,
 		lp.image = g->start;
 		lp.image_size = (u64)(g->end - g->start);
 		(*ran)++;
-		*failed += !run_one(bi, caps, g->name, &lp, g->expect);
+		*failed += !run_one(bi, caps, g->private_mem, g->name, &lp,
+				    g->expect);
 		return true;
 	}
 	for (u32 i = 0; i < BOOT_MAX_IMAGES; i++) {
@@ -149,7 +159,8 @@ static bool run_named(const struct boot_info *bi, const struct vmx_caps *caps,
 		lp.image_size = b->size;
 		lp.flat_ok = true;
 		(*ran)++;
-		*failed += !run_one(bi, caps, name, &lp, VM_EXITED);
+		*failed += !run_one(bi, caps, bi->cfg.private_memory, name, &lp,
+				    VM_EXITED);
 		return true;
 	}
 	return false;

@@ -7,6 +7,7 @@
  */
 #include "hv/pool.h"
 #include "hv/vm.h"
+#include "hv/vmx_caps.h"
 #include "hv/vmx_ops.h"
 #include "guest_abi.h"
 #include "errno_codes.h"
@@ -133,7 +134,8 @@ static s64 hc_memslot_add(struct vm *vm, const struct hc_args *a)
 			       "MiB",
 			       (unsigned long long)a->a1,
 			       (unsigned long long)a->a2);
-	if (a->a1 + a->a2 > (1ULL << 39) || a->a1 + a->a2 < a->a1)
+	if (a->a1 + a->a2 > (vm->shared_mask ? vm->shared_mask : 1ULL << 39) ||
+	    a->a1 + a->a2 < a->a1)
 		return hc_fail(vm, HC_EINVAL,
 			       "memslot_add: range 0x%llx+0x%llx "
 			       "beyond the 512 GiB guest-physical limit",
@@ -193,6 +195,39 @@ static s64 hc_memslot_remove(struct vm *vm, const struct hc_args *a)
 	return HC_OK;
 }
 
+/* MapGPA: RBX = GFN whose shared bit names the target side, RCX = pages. */
+static s64 hc_map_gpa(struct vm *vm, const struct hc_args *a)
+{
+	u64 shared_gfn = vm->shared_mask >> PAGE_SHIFT;
+	gfn_t gfn = a->a0 & ~shared_gfn;
+	bool to_private = !(a->a0 & shared_gfn);
+	int r;
+
+	if (!vm->private_mem)
+		return hc_fail(vm, HC_EOPNOTSUPP, "map_gpa: this VM has no "
+			       "private memory (private_memory = no)");
+	if (!a->a1 || a->a1 > (1ULL << 30) || gfn + a->a1 < gfn ||
+	    a->a0 >= (shared_gfn << 1))
+		return hc_fail(vm, HC_EINVAL, "map_gpa: GFN 0x%llx + %llu pages "
+			       "is empty, wraps or is beyond the GPA width",
+			       (unsigned long long)a->a0,
+			       (unsigned long long)a->a1);
+	r = tdp_mmu_convert(&vm->mmu, gfn, a->a1, to_private);
+	if (r == -EINVAL)
+		return hc_fail(vm, HC_EINVAL, "map_gpa: GFN 0x%llx + %llu pages "
+			       "is not inside guest memory",
+			       (unsigned long long)gfn, (unsigned long long)a->a1);
+	if (r)
+		return hc_fail(vm, r == -ENOMEM ? HC_ENOMEM : HC_EINVAL,
+			       "map_gpa: conversion failed: %s", errno_name(r));
+	vm->stats.conversions++;
+	vm->stats.converted_pages += a->a1;
+	pr_debug("vm %s: map_gpa: GFN 0x%llx + %llu pages now %s", vm->name,
+		 (unsigned long long)gfn, (unsigned long long)a->a1,
+		 to_private ? "private" : "shared");
+	return HC_OK;
+}
+
 static s64 hc_get_info(struct vm *vm, const struct hc_args *a)
 {
 	struct hc_info info = { 0 };
@@ -205,7 +240,9 @@ static s64 hc_get_info(struct vm *vm, const struct hc_args *a)
 			       (unsigned long long)a->a0, sizeof(info));
 	info.ram_size = vm->ram_size;
 	info.mmio_gen = tdp_memslots_mmio_gen(tdp_memslot_generation(&vm->mmu));
-	info.gpa_width = 39;
+	info.gpa_width = cpu_phys_addr_bits();
+	if (vm->private_mem)
+		info.shared_bit = __builtin_ctzll(vm->shared_mask);
 	memcpy(p, &info, sizeof(info));
 	return HC_OK;
 }
@@ -235,9 +272,7 @@ static s64 hc_dispatch(struct vm *vm, const struct hc_args *a)
 	case HC_EXIT:
 		return hc_exit(vm, a);
 	case HC_MAP_GPA:
-		return hc_fail(vm, HC_EOPNOTSUPP,
-			       "map_gpa: private memory "
-			       "(mirror root + S-EPT) is not in this build");
+		return hc_map_gpa(vm, a);
 	case HC_SET_MMIO_GEN:
 		return hc_fail(vm, HC_EOPNOTSUPP,
 			       "set_mmio_gen: not in this "

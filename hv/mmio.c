@@ -137,8 +137,10 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 	char msg[240];
 
 	g->regs[X86_GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
+	/* Devices decode the GPA without the shared bit. */
 	switch (mmio_emulate(&vm->testdev, g, bytes, n, guest_mode(),
-			     vmcs_readnat(VMCS_GUEST_RFLAGS), gpa, &e)) {
+			     vmcs_readnat(VMCS_GUEST_RFLAGS),
+			     gpa & ~vm->shared_mask, &e)) {
 	case MMIO_EMUL_DONE:
 		set_rip(rip + e.insn.len);
 		break;
@@ -174,6 +176,9 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 /* Runs the TDP MMU fault path for @gpa; returns false if the VM stopped. */
 static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access, struct tdp_fault *f)
 {
+	/* Private GPAs (shared bit clear) fault into the mirror root. */
+	bool private_gpa = vm->private_mem && !(gpa & vm->shared_mask);
+	struct tdp_mmu_page *root = private_gpa ? vm->mirror : vm->root;
 	int r = 0;
 
 	for (int i = 0; i < FAULT_RETRIES; i++) {
@@ -181,11 +186,24 @@ static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access, struct tdp_fault *f)
 		r = tdp_mmu_cache_topup(&vm->mmu, &vm->vcpu.mmu_cache,
 					TDP_MMU_CACHE_CAP);
 		if (!r)
-			r = tdp_mmu_page_fault(&vm->mmu, vm->root,
+			r = tdp_mmu_page_fault(&vm->mmu, root,
 					       &vm->vcpu.mmu_cache, f);
 		if (r != -EBUSY && r != -EAGAIN)
 			break;
 		vm->stats.ept_retries++;
+	}
+	if (vm->private_mem && private_gpa)
+		vm->stats.private_faults++;
+	else if (vm->private_mem)
+		vm->stats.shared_faults++;
+	if (r == -EPERM) {
+		vm->stats.wrong_side_faults++;
+		vm_stop(vm, VM_GUEST_ERROR,
+			"%s access to GPA 0x%llx, but the page is %s: convert it "
+			"with map_gpa first", private_gpa ? "private" : "shared",
+			(unsigned long long)gpa,
+			private_gpa ? "shared" : "private");
+		return false;
 	}
 	if (r == -ENOMEM) {
 		vm_stop(vm, VM_HV_ERROR,
@@ -230,7 +248,17 @@ void vm_handle_ept_violation(struct vm *vm)
 	case TDP_FAULT_SPURIOUS:
 		return;
 	case TDP_FAULT_MMIO:
-		if (testdev_contains(gpa, 1)) {
+		if (vm->private_mem && !(gpa & vm->shared_mask)) {
+			vm_stop(vm, VM_GUEST_ERROR,
+				"private %s of GPA 0x%llx at RIP 0x%llx: no "
+				"memslot, and private GPAs have no MMIO (use "
+				"the shared alias 0x%llx for devices)",
+				access_str(q), (unsigned long long)gpa,
+				(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP),
+				(unsigned long long)(gpa | vm->shared_mask));
+			return;
+		}
+		if (testdev_contains(gpa & ~vm->shared_mask, 1)) {
 			emulate_mmio(vm, gpa);
 			return;
 		}

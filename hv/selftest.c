@@ -54,8 +54,13 @@ static void st_relax(void *o)
 }
 
 static const struct tdp_mmu_ops st_ops = {
-	st_alloc, st_free,  st_va_to_pa, st_pa_to_va,
-	st_priv,  st_flush, st_relax,
+	.alloc_page = st_alloc,
+	.free_page = st_free,
+	.va_to_pa = st_va_to_pa,
+	.pa_to_va = st_pa_to_va,
+	.page_private = st_priv,
+	.flush_tlb = st_flush,
+	.cpu_relax = st_relax,
 };
 
 static int st_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,

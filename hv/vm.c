@@ -87,6 +87,7 @@ bool vm_gpa_is_ram(const struct vm *vm, gpa_t gpa, u64 len)
 /* Guest RAM at GPA 0 or a hot-added slot; NULL if [gpa, gpa+len) is not. */
 void *vm_gpa_to_hva(const struct vm *vm, gpa_t gpa, u64 len)
 {
+	gpa &= ~vm->shared_mask; /* both aliases name the same RAM */
 	if (gpa < vm->ram_size && len <= vm->ram_size - gpa)
 		return vm->ram + gpa;
 	for (int i = 0; i < VM_HOTPLUG_SLOTS; i++) {
@@ -143,13 +144,52 @@ static void zero_ram(u8 *p, u64 bytes)
 	asm volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(0ULL) : "memory");
 }
 
+/*
+ * The shared bit of private-memory VMs: tdpvisor.cfg's shared_bit, or the
+ * CPU's MAXPHYADDR - 1 (TDX uses GPA width - 1).  It must be below
+ * MAXPHYADDR so the CPU accepts it in EPT and guest page tables.
+ */
+unsigned int vm_shared_bit(const struct boot_info *bi)
+{
+	unsigned int maxphy = cpu_phys_addr_bits();
+
+	if (bi->cfg.shared_bit)
+		return bi->cfg.shared_bit;
+	return MIN(maxphy, 48u) - 1;
+}
+
+/* Refreshes the EPTP from the MMU's hardware view. */
+static void load_eptp(struct vm *vm, bool write_vmcs)
+{
+	vm->eptp = tdp_mmu_hw_eptp(&vm->mmu);
+	if (!vm->caps->ept_ad)
+		vm->eptp &= ~EPTP_AD_ENABLE;
+	if (write_vmcs)
+		vmcs_write64(VMCS_EPT_POINTER, vm->eptp);
+}
+
 static int create_mmu(struct vm *vm)
 {
 	struct tdp_mmu_config cfg;
+	unsigned int bit = vm_shared_bit(vm->bi);
 	int r;
 
 	tdp_mmu_default_config(&cfg);
 	cfg.initial_generation = vm->bi->cfg.mmio_gen_start;
+	if (vm->private_mem) {
+		if (bit >= cpu_phys_addr_bits()) {
+			pr_err("vm %s: shared_bit %u is not below the CPU's "
+			       "MAXPHYADDR (%u)", vm->name, bit,
+			       cpu_phys_addr_bits());
+			return -EINVAL;
+		}
+		cfg.shared_bit = (u8)bit;
+		vm->shared_mask = 1ULL << bit;
+		cfg.sept.strict = true;
+		for (int op = 0; op < SEPT_OP_NR; op++)
+			cfg.sept.busy_ppm[op] = vm->bi->cfg.sept_busy_percent *
+						10000;
+	}
 	if (!vm->caps->ept_1g)
 		cfg.max_level = MIN(cfg.max_level, 2);
 	if (!vm->caps->ept_2m)
@@ -161,11 +201,15 @@ static int create_mmu(struct vm *vm)
 			    (u64)(uintptr_t)vm->ram >> PAGE_SHIFT, 0);
 	if (!r)
 		r = tdp_mmu_get_root(&vm->mmu, TDP_ROOT_DIRECT, &vm->root);
+	if (!r && vm->private_mem)
+		r = tdp_mmu_get_root(&vm->mmu, TDP_ROOT_MIRROR, &vm->mirror);
 	if (r)
 		return r;
-	vm->eptp = tdp_mmu_root_eptp(vm->root);
-	if (!vm->caps->ept_ad)
-		vm->eptp &= ~EPTP_AD_ENABLE;
+	load_eptp(vm, false);
+	if (vm->private_mem)
+		pr_info("vm %s: private memory: shared bit %u; private GPAs map "
+			"through the mirror root and the S-EPT, shared ones "
+			"(bit set) through the direct root", vm->name, bit);
 	tdp_mmu_cache_init(&vm->vcpu.mmu_cache, 0);
 	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
 	return 0;
@@ -176,7 +220,7 @@ static int create_mmu(struct vm *vm)
  * Return: 0; -ENOMEM (pool exhausted); -ENODEV/-EIO (VMX set-up).
  */
 int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
-	      const struct vmx_caps *caps)
+	      const struct vmx_caps *caps, bool private_mem)
 {
 	int r;
 
@@ -190,6 +234,7 @@ int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
 	if (!next_vpid)
 		next_vpid = 1;
 	vm->run_limit_ms = bi->cfg.run_limit_ms;
+	vm->private_mem = private_mem;
 	zero_ram(vm->ram, vm->ram_size);
 	r = create_mmu(vm);
 	if (r) {
@@ -221,20 +266,25 @@ int vm_load(struct vm *vm, const struct guest_load_params *p)
 	return vmcs_setup(vm, res.entry, res.eax, res.ebx);
 }
 
-static void reload_root(struct vm *vm)
+/* A root was invalidated (e.g. zap of all roots): take fresh ones. */
+static void reload_roots(struct vm *vm)
 {
-	struct tdp_mmu_page *root;
+	struct tdp_mmu_page **slot[2] = { &vm->root, &vm->mirror };
+	enum tdp_root_role role[2] = { TDP_ROOT_DIRECT, TDP_ROOT_MIRROR };
 
-	if (tdp_mmu_get_root(&vm->mmu, TDP_ROOT_DIRECT, &root)) {
-		vm_stop(vm, VM_HV_ERROR, "no memory for a new EPT root");
-		return;
+	for (int i = 0; i < 2; i++) {
+		struct tdp_mmu_page *root;
+
+		if (!*slot[i] || tdp_mmu_root_is_valid(*slot[i]))
+			continue;
+		if (tdp_mmu_get_root(&vm->mmu, role[i], &root)) {
+			vm_stop(vm, VM_HV_ERROR, "no memory for a new EPT root");
+			return;
+		}
+		tdp_mmu_put_root(&vm->mmu, *slot[i]);
+		*slot[i] = root;
 	}
-	tdp_mmu_put_root(&vm->mmu, vm->root);
-	vm->root = root;
-	vm->eptp = tdp_mmu_root_eptp(root);
-	if (!vm->caps->ept_ad)
-		vm->eptp &= ~EPTP_AD_ENABLE;
-	vmcs_write64(VMCS_EPT_POINTER, vm->eptp);
+	load_eptp(vm, true);
 }
 
 static void entry_failed(struct vm *vm, int how)
@@ -264,8 +314,9 @@ void vm_run(struct vm *vm)
 	while (vm->outcome == VM_RUNNING) {
 		int r;
 
-		if (!tdp_mmu_root_is_valid(vm->root))
-			reload_root(vm);
+		if (!tdp_mmu_root_is_valid(vm->root) ||
+		    (vm->mirror && !tdp_mmu_root_is_valid(vm->mirror)))
+			reload_roots(vm);
 		r = vmx_enter(&vm->vcpu);
 		if (r) {
 			entry_failed(vm, r);
@@ -304,6 +355,41 @@ static void print_exits(struct vm *vm)
 		pr_info("  exits: %s", line);
 }
 
+static void print_sept_summary(struct vm *vm)
+{
+	struct sept_stats s;
+	u64 busy = 0;
+
+	tdp_mmu_get_sept_stats(&vm->mmu, &s);
+	for (int op = 0; op < SEPT_OP_NR; op++)
+		busy += s.busy[op];
+	pr_info("  private: faults private=%llu shared=%llu wrong-side=%llu; "
+		"map_gpa calls=%llu pages=%llu",
+		(unsigned long long)vm->stats.private_faults,
+		(unsigned long long)vm->stats.shared_faults,
+		(unsigned long long)vm->stats.wrong_side_faults,
+		(unsigned long long)vm->stats.conversions,
+		(unsigned long long)vm->stats.converted_pages);
+	pr_info("  s-ept ops: link=%llu set_leaf=%llu block=%llu track=%llu "
+		"remove=%llu free_table=%llu; injected busy=%llu, rule "
+		"violations=%llu, zeroed pages=%llu, mapped now=%llu",
+		(unsigned long long)s.ops[SEPT_OP_LINK],
+		(unsigned long long)s.ops[SEPT_OP_SET_LEAF],
+		(unsigned long long)s.ops[SEPT_OP_BLOCK],
+		(unsigned long long)s.ops[SEPT_OP_TRACK],
+		(unsigned long long)s.ops[SEPT_OP_REMOVE],
+		(unsigned long long)s.ops[SEPT_OP_FREE_TABLE],
+		(unsigned long long)busy, (unsigned long long)s.violations,
+		(unsigned long long)s.zeroed_pages,
+		(unsigned long long)s.mapped_pages);
+	if (s.violations)
+		panic("vm %s: the MMU broke %llu S-EPT rules", vm->name,
+		      (unsigned long long)s.violations);
+	if (tdp_mmu_check_mirror(&vm->mmu))
+		panic("vm %s: mirror root and S-EPT disagree", vm->name);
+	pr_info("  mirror == S-EPT: ok");
+}
+
 void vm_print_summary(struct vm *vm)
 {
 	struct tdp_mmu_stats st;
@@ -338,6 +424,8 @@ void vm_print_summary(struct vm *vm)
 		vm->reports_pass, vm->reports_fail,
 		(unsigned long long)vm->stats.msr_gp_injected,
 		(unsigned long long)vm->stats.io_unhandled);
+	if (vm->private_mem)
+		print_sept_summary(vm);
 	r = tdp_mmu_check_invariants(&vm->mmu, &chk);
 	if (r || chk.errors)
 		panic("vm %s: TDP MMU invariants broken (%d errors)", vm->name,
@@ -353,6 +441,8 @@ void vm_destroy(struct vm *vm)
 			pool_free_pages(vm->hotplug[i].mem,
 					vm->hotplug[i].size >> PAGE_SHIFT);
 	tdp_mmu_cache_free(&vm->mmu, &vm->vcpu.mmu_cache);
+	if (vm->mirror)
+		tdp_mmu_put_root(&vm->mmu, vm->mirror);
 	if (vm->root)
 		tdp_mmu_put_root(&vm->mmu, vm->root);
 	tdp_mmu_destroy(&vm->mmu);

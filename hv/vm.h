@@ -59,6 +59,8 @@ struct vm_stats {
 	u64 ept_retries; /* -EBUSY retries */
 	u64 mmio_emulated, mmio_fast_hits, mmio_walks;
 	u64 mmio_installed;
+	u64 private_faults, shared_faults, wrong_side_faults;
+	u64 conversions, converted_pages;
 	u64 msr_gp_injected;
 	u64 io_unhandled;
 };
@@ -70,8 +72,11 @@ struct vm {
 	u8 *ram; /* host pointer: guest RAM at GPA 0 */
 	u64 ram_size;
 	struct tdp_mmu mmu;
-	struct tdp_mmu_page *root; /* direct root the EPTP points at */
-	u64 eptp;
+	struct tdp_mmu_page *root; /* direct root: shared GPAs */
+	struct tdp_mmu_page *mirror; /* mirror root: private GPAs, or NULL */
+	bool private_mem; /* the VM has private memory (shared bit) */
+	u64 shared_mask; /* BIT(shared_bit), 0 without private memory */
+	u64 eptp; /* the hardware view (tdp_mmu_hw_eptp) */
 	struct vcpu vcpu;
 	u16 vpid;
 	enum vm_outcome outcome;
@@ -91,7 +96,8 @@ struct vm {
 /* vm.c */
 int __must_check vm_create(struct vm *vm, const char *name,
 			   const struct boot_info *bi,
-			   const struct vmx_caps *caps);
+			   const struct vmx_caps *caps, bool private_mem);
+unsigned int vm_shared_bit(const struct boot_info *bi);
 struct guest_load_params;
 int __must_check vm_load(struct vm *vm, const struct guest_load_params *p);
 void vm_destroy(struct vm *vm);

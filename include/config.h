@@ -50,6 +50,9 @@ struct tdp_config {
 	char guest_module[CONFIG_STR_MAX];
 	u64 run_limit_ms; /* per-guest run-time limit; 0 = none */
 	u64 mmio_gen_start; /* test knob: initial memslot generation */
+	u32 shared_bit; /* private-memory VMs: 0 = MAXPHYADDR - 1 */
+	u32 private_memory; /* 1: ESP guest images run with private memory */
+	u32 sept_busy_percent; /* test knob: S-EPT -EBUSY injection rate */
 	u32 test_exception; /* enum config_exception */
 	u32 test_vmentry_fail; /* enum config_vmentry_fail */
 };
