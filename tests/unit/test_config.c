@@ -118,6 +118,7 @@ static void test_errors(void **state)
 		     "serial, serial_baud, serial_mmio_base, "
 		     "serial_mmio_stride, log_level, guest_mem, hv_mem, guest, "
 		     "guest_cmdline, guest_module, run_limit_ms, "
+		     "private_memory, shared_bit, sept_busy_percent, "
 		     "mmio_gen_start, test_exception, test_vmentry_fail)");
 	expect_error("serial com1", "tdpvisor.cfg:1: expected 'key = value', "
 				    "got 'serial com1'");
@@ -293,6 +294,36 @@ static void test_knobs(void **state)
 		     "'maybe' (accepted: none, guest_state, control)");
 }
 
+static void test_private_keys(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "private_memory = yes\nshared_bit = 39\n"
+				     "sept_busy_percent = 10", &err), 0);
+	assert_int_equal(cfg.private_memory, 1);
+	assert_int_equal(cfg.shared_bit, 39);
+	assert_int_equal(cfg.sept_busy_percent, 10);
+	assert_int_equal(config_check(&cfg, &err), 0);
+	assert_int_equal(parse(&cfg, "shared_bit = 12", &err), 0);
+	assert_int_equal(config_check(&cfg, &err), -EINVAL);
+	assert_string_equal(err.msg, "configuration: shared_bit = 12: the "
+				     "shared bit must be a GPA bit from 13 to "
+				     "47 (or 0 for MAXPHYADDR - 1)");
+	expect_error("shared_bit = 48",
+		     "tdpvisor.cfg:1: key 'shared_bit': bad value '48' "
+		     "(accepted: 0 (automatic: MAXPHYADDR - 1) or a GPA bit "
+		     "from 13 to 47)");
+	expect_error("sept_busy_percent = 51",
+		     "tdpvisor.cfg:1: key 'sept_busy_percent': bad value '51' "
+		     "(accepted: an integer from 0 to 50 (percent of S-EPT "
+		     "operations that fail with -EBUSY))");
+	expect_error("private_memory = 1",
+		     "tdpvisor.cfg:1: key 'private_memory': bad value '1' "
+		     "(accepted: no, yes)");
+}
+
 static void test_cross_checks(void **state)
 {
 	struct tdp_config cfg;
@@ -375,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_knobs),
+		cmocka_unit_test(test_private_keys),
 		cmocka_unit_test(test_cross_checks),
 		cmocka_unit_test(test_malformed_random),
 	};
