@@ -9,6 +9,7 @@
  */
 #include "console.h"
 #include "hv/vm.h"
+#include "hv/vmx_caps.h"
 #include "hv/vmx_ops.h"
 #include "guest_abi.h"
 #include "string_util.h"
@@ -26,6 +27,7 @@ static const char *const exit_names[EXIT_REASON_MAX] = {
 	[EXIT_REASON_NMI_WINDOW] = "NMI window",
 	[EXIT_REASON_TASK_SWITCH] = "task switch",
 	[EXIT_REASON_CPUID] = "CPUID",
+	[EXIT_REASON_GETSEC] = "GETSEC",
 	[EXIT_REASON_HLT] = "HLT",
 	[EXIT_REASON_INVD] = "INVD",
 	[EXIT_REASON_INVLPG] = "INVLPG",
@@ -95,13 +97,34 @@ void vcpu_advance_rip(struct vm *vm)
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~3u);
 }
 
+/* Delivers a hardware exception to the guest at the next VM entry. */
+static void vcpu_inject_exception(u32 vector, bool has_error, u32 error)
+{
+	vmcs_write32(VMCS_ENTRY_INTR_INFO,
+		     INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector |
+			     (has_error ? INTR_INFO_DELIVER_CODE : 0));
+	if (has_error)
+		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
+}
+
 void vcpu_inject_gp(struct vm *vm)
 {
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID |
-						   INTR_INFO_DELIVER_CODE |
-						   INTR_TYPE_HW_EXCEPTION | 13);
-	vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0);
+	vcpu_inject_exception(13, true, 0);
 	vm->stats.msr_gp_injected++;
+}
+
+/* An instruction tdpvisor does not offer (nested VMX, XSETBV, GETSEC):
+ * #UD, as on a CPU without the feature (CPUID hides it). */
+static void handle_ud(struct vm *vm)
+{
+	vcpu_inject_exception(6, false, 0);
+	vm->stats.ud_injected++;
+}
+
+/* INVD: nothing is cached that the guest could lose; retire it. */
+static void handle_invd(struct vm *vm)
+{
+	vcpu_advance_rip(vm);
 }
 
 static void handle_cpuid(struct vm *vm)
@@ -309,10 +332,19 @@ static void handle_cr_access(struct vm *vm)
 		return;
 	}
 	if (cr == 0) {
+		/* SDM "MOV—Move to/from Control Registers": #GP for bits
+		 * 63:32, PG without PE, NW without CD. */
+		if ((v >> 32) || ((v & X86_CR0_PG) && !(v & X86_CR0_PE)) ||
+		    ((v & BIT_ULL(29)) && !(v & BIT_ULL(30)))) {
+			vcpu_inject_gp(vm);
+			return;
+		}
 		vmcs_writenat(VMCS_GUEST_CR0, v | X86_CR0_NE);
 		vmcs_writenat(VMCS_CR0_READ_SHADOW, v);
 	} else {
-		if (v & X86_CR4_VMXE) { /* no nested VMX */
+		/* No nested VMX; reserved bits #GP as on hardware. */
+		if ((v & X86_CR4_VMXE) ||
+		    ((v | X86_CR4_VMXE) & ~vm->caps->cr4_fixed1)) {
 			vcpu_inject_gp(vm);
 			return;
 		}
@@ -398,6 +430,20 @@ static const exit_handler_t exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_EPT_VIOLATION] = vm_handle_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG] = vm_handle_ept_misconfig,
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+	[EXIT_REASON_INVD] = handle_invd,
+	[EXIT_REASON_GETSEC] = handle_ud,
+	[EXIT_REASON_VMCLEAR] = handle_ud,
+	[EXIT_REASON_VMLAUNCH] = handle_ud,
+	[EXIT_REASON_VMPTRLD] = handle_ud,
+	[EXIT_REASON_VMPTRST] = handle_ud,
+	[EXIT_REASON_VMREAD] = handle_ud,
+	[EXIT_REASON_VMRESUME] = handle_ud,
+	[EXIT_REASON_VMWRITE] = handle_ud,
+	[EXIT_REASON_VMXOFF] = handle_ud,
+	[EXIT_REASON_VMXON] = handle_ud,
+	[EXIT_REASON_INVEPT] = handle_ud,
+	[EXIT_REASON_INVVPID] = handle_ud,
+	[EXIT_REASON_XSETBV] = handle_ud,
 };
 
 void vm_handle_exit(struct vm *vm, u32 reason)

@@ -50,6 +50,7 @@ BLOB(mmioslot);
 BLOB(spin);
 BLOB(convert);
 BLOB(privwrong);
+BLOB(insn);
 
 static const struct builtin_guest builtins[] = {
 	PGUEST(demo, VM_EXITED, false, "the `make run` demo"),
@@ -57,6 +58,7 @@ static const struct builtin_guest builtins[] = {
 	GUEST(hlt, VM_HALTED, true, "HLT exits; ends with HLT, IF=0"),
 	GUEST(io, VM_EXITED, true, "port I/O: COM1, absent ports, debug-exit"),
 	GUEST(msr, VM_EXITED, true, "RDMSR/WRMSR allow-list and #GP"),
+	GUEST(insn, VM_EXITED, true, "VMX insns/XSETBV #UD, INVD, CR #GP"),
 	GUEST(memtest, VM_EXITED, true,
 	      "demand faulting, data read back, 2M leaves"),
 	GUEST(memslot, VM_EXITED, true,

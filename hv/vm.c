@@ -418,11 +418,12 @@ void vm_print_summary(struct vm *vm)
 		(unsigned long long)tdp_memslots_mmio_gen(
 			tdp_memslot_generation(&vm->mmu)));
 	pr_info("  hypercalls=%llu errors=%llu reports: %u pass, %u fail; "
-		"#GP injected=%llu unhandled ports=%llu",
+		"#GP injected=%llu #UD injected=%llu unhandled ports=%llu",
 		(unsigned long long)vm->stats.hypercalls,
 		(unsigned long long)vm->stats.hypercall_errors,
 		vm->reports_pass, vm->reports_fail,
 		(unsigned long long)vm->stats.msr_gp_injected,
+		(unsigned long long)vm->stats.ud_injected,
 		(unsigned long long)vm->stats.io_unhandled);
 	if (vm->private_mem)
 		print_sept_summary(vm);

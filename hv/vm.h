@@ -62,6 +62,7 @@ struct vm_stats {
 	u64 private_faults, shared_faults, wrong_side_faults;
 	u64 conversions, converted_pages;
 	u64 msr_gp_injected;
+	u64 ud_injected;
 	u64 io_unhandled;
 };
 

@@ -33,6 +33,21 @@ u8 inb(u16 port);
 u32 inl(u16 port);
 void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
 int rdmsr_safe(u32 msr, u64 *v); /* 0, or -1 if it raised #GP */
+int fault_count(void); /* #GP/#UD recovered so far */
+void fault_recover_at(u32 eip);
+/*
+ * TRY_INSN("asm", inputs...): runs one instruction; evaluates to 1 if it
+ * raised #GP or #UD (recovered after it, needs idt_init()), else 0.
+ */
+#define TRY_INSN(insn, ...)                                                  \
+	({                                                                   \
+		int before_ = fault_count();                                 \
+		asm volatile("pushl $1f\n\t"                                  \
+			     "call fault_recover_at\n\t"                      \
+			     "addl $4, %%esp\n\t" insn "\n1:" ::__VA_ARGS__    \
+			     : "eax", "ecx", "edx", "memory");               \
+		fault_count() != before_;                                    \
+	})
 int wrmsr_safe(u32 msr, u64 v);
 
 void putc_com1(char c);

@@ -211,7 +211,7 @@ struct frame {
 void guest_trap(struct frame *f);
 void guest_trap(struct frame *f)
 {
-	if (f->vector == 13 && gp_recover_eip) {
+	if ((f->vector == 13 || f->vector == 6) && gp_recover_eip) {
 		f->eip = gp_recover_eip;
 		gp_recover_eip = 0;
 		gp_count++;
@@ -301,6 +301,17 @@ void idt_init(void)
 		     : "m"(gdtr)
 		     : "eax", "memory");
 	asm volatile("lidt %0" ::"m"(idtr));
+}
+
+int fault_count(void)
+{
+	return gp_count;
+}
+
+/* Arms recovery at @eip for the next #GP or #UD (see TRY_INSN). */
+void fault_recover_at(u32 eip)
+{
+	gp_recover_eip = eip;
 }
 
 int rdmsr_safe(u32 msr, u64 *v)
