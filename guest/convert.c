@@ -35,8 +35,7 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	u64 shared_gpa = (1ULL << info.shared_bit) | BASE;
 
 	report("map_gpa private -> shared",
-	       hypercall(HC_MAP_GPA, (u32)shared_gpa, PAGES,
-			 (u32)(shared_gpa >> 32), 0) == 0);
+	       hypercall(HC_MAP_GPA, (u32)(shared_gpa >> 12), PAGES, 0, 0) == 0);
 	bad = 0;
 	for (u32 i = 0; i < PAGES * 1024; i++)
 		bad += ((volatile u32 *)shared_ptr(BASE))[i] != 0;
@@ -48,19 +47,19 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 		bad += ((volatile u32 *)shared_ptr(BASE))[i] != 0x5a5a0000 + i;
 	report("shared pages keep data", bad == 0);
 	report("map_gpa shared -> private",
-	       hypercall(HC_MAP_GPA, BASE, PAGES, 0, 0) == 0);
+	       hypercall(HC_MAP_GPA, BASE >> 12, PAGES, 0, 0) == 0);
 	bad = 0;
 	for (u32 i = 0; i < PAGES * 1024; i++)
 		((volatile u32 *)(uintptr_t)BASE)[i] = i;
 	for (u32 i = 0; i < PAGES * 1024; i++)
 		bad += ((volatile u32 *)(uintptr_t)BASE)[i] != i;
 	report("private again: read/write", bad == 0);
-	report("map_gpa with a misaligned GPA -> EINVAL",
-	       hypercall(HC_MAP_GPA, BASE + 8, 1, 0, 0) == HC_EINVAL);
 	report("map_gpa of 0 pages -> EINVAL",
-	       hypercall(HC_MAP_GPA, BASE, 0, 0, 0) == HC_EINVAL);
+	       hypercall(HC_MAP_GPA, BASE >> 12, 0, 0, 0) == HC_EINVAL);
 	report("map_gpa beyond RAM -> EINVAL",
-	       hypercall(HC_MAP_GPA, 0x3ff00000, 512, 0, 0) == HC_EINVAL);
+	       hypercall(HC_MAP_GPA, 0x3ff00, 512, 0, 0) == HC_EINVAL);
+	report("map_gpa with a GFN above the GPA width -> EINVAL",
+	       hypercall(HC_MAP_GPA, 0xfffffff0, 1, 0, 0) == HC_EINVAL);
 
 	/* The test device is reachable through its shared alias. */
 	volatile u32 *dev = (u32 *)(uintptr_t)(SHARED_HIGH_WINDOW +

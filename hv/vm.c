@@ -158,11 +158,17 @@ unsigned int vm_shared_bit(const struct boot_info *bi)
 	return MIN(maxphy, 48u) - 1;
 }
 
-/* Refreshes the EPTP from the MMU's hardware view. */
+/*
+ * Refreshes the EPTP from the MMU's hardware view.  Private-memory VMs run
+ * without EPT accessed/dirty flags: the CPU would set them in the S-EPT
+ * and in the hardware view's copied top-level entries, which then no
+ * longer equal their sources (TDX's secure EPT is not A/D-tracked either);
+ * aging and D-bit dirty logging are for direct-only VMs.
+ */
 static void load_eptp(struct vm *vm, bool write_vmcs)
 {
 	vm->eptp = tdp_mmu_hw_eptp(&vm->mmu);
-	if (!vm->caps->ept_ad)
+	if (!vm->caps->ept_ad || vm->private_mem)
 		vm->eptp &= ~EPTP_AD_ENABLE;
 	if (write_vmcs)
 		vmcs_write64(VMCS_EPT_POINTER, vm->eptp);
