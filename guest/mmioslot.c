@@ -3,8 +3,9 @@
  * MMIO SPTEs and the memslot generation: touch the test device (an MMIO
  * SPTE is installed), add a memslot over the device's GPA (the generation
  * moves, the MMIO SPTE goes stale), read there again — it must now be RAM
- * — remove the slot and find the device again.  Run with the generation
- * stuffed near the top of its 19 bits, the adds/removes cross the wrap.
+ * — remove the slot and find the device again.  The generation is
+ * stuffed near the top of its 19 bits (by mmio_gen_start, or else here by
+ * the set_mmio_gen hypercall), so the adds/removes cross the wrap.
  */
 #include "guest.h"
 
@@ -24,6 +25,16 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	(void)magic;
 	(void)mbi;
 	printf("memslot generation at start: %u\n", gen());
+	if (gen() < 1000) {
+		/* Not stuffed by mmio_gen_start: stuff it now, so the memslot
+		 * changes below cross the 19-bit wrap either way. */
+		report("set_mmio_gen 524285",
+		       hypercall(HC_SET_MMIO_GEN, 524285, 0, 0, 0) == 0 &&
+			       gen() == 524285);
+		report("set_mmio_gen 524288 refused",
+		       hypercall(HC_SET_MMIO_GEN, 524288, 0, 0, 0) ==
+			       HC_EINVAL);
+	}
 	for (int round = 0; round < 3; round++) {
 		report("device window answers",
 		       WIN == TESTDEV_GPA + TESTDEV_WINDOW);

@@ -228,6 +228,24 @@ static s64 hc_map_gpa(struct vm *vm, const struct hc_args *a)
 	return HC_OK;
 }
 
+/* Test knob: jump the memslot generation (MMIO SPTEs are zapped). */
+static s64 hc_set_mmio_gen(struct vm *vm, const struct hc_args *a)
+{
+	int r;
+
+	if (a->a0 >= (1ULL << 19))
+		return hc_fail(vm, HC_EINVAL, "set_mmio_gen: %llu is not a "
+			       "19-bit generation (0..524287)",
+			       (unsigned long long)a->a0);
+	r = tdp_memslots_set_generation(&vm->mmu, a->a0);
+	if (r)
+		return hc_fail(vm, HC_ENOMEM, "set_mmio_gen: %s", errno_name(r));
+	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
+	pr_info("vm %s: memslot generation set to %llu by the guest; MMIO "
+		"SPTEs zapped", vm->name, (unsigned long long)a->a0);
+	return HC_OK;
+}
+
 static s64 hc_get_info(struct vm *vm, const struct hc_args *a)
 {
 	struct hc_info info = { 0 };
@@ -274,9 +292,7 @@ static s64 hc_dispatch(struct vm *vm, const struct hc_args *a)
 	case HC_MAP_GPA:
 		return hc_map_gpa(vm, a);
 	case HC_SET_MMIO_GEN:
-		return hc_fail(vm, HC_EOPNOTSUPP,
-			       "set_mmio_gen: not in this "
-			       "build");
+		return hc_set_mmio_gen(vm, a);
 	}
 	return hc_fail(vm, HC_ENOSYS, "unknown hypercall number %llu",
 		       (unsigned long long)a->nr);

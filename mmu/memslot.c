@@ -590,3 +590,37 @@ out:
 	tdp_spin_unlock(&mmu->slots_lock);
 	return r;
 }
+
+/**
+ * tdp_memslots_set_generation() - test knob: jump the memslot generation
+ * to @gen at run time ("stuff the generation", like KVM's selftests do at
+ * creation).
+ * @mmu: the MMU.
+ * @gen: the new generation (bit 63, update-in-progress, is ignored).
+ *
+ * A jump breaks the monotonic order MMIO SPTEs rely on: an old MMIO SPTE
+ * could carry a generation that becomes current again.  So, as on a wrap,
+ * every MMIO SPTE is zapped once no fault can still be installing one with
+ * the old generation (after the write lock's grace period).
+ *
+ * Context: takes the slots lock and the MMU write lock.
+ * Return: 0, or -ENOMEM (no page for the new memslot array).
+ */
+int tdp_memslots_set_generation(struct tdp_mmu *mmu, u64 gen)
+{
+	struct tdp_memslots *b;
+
+	tdp_slots_lock(mmu);
+	b = tdp_memslots_copy(mmu);
+	if (!b) {
+		tdp_spin_unlock(&mmu->slots_lock);
+		return -ENOMEM;
+	}
+	b->generation = gen & ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
+	tdp_memslots_publish(mmu, b, NULL);
+	tdp_mmu_write_lock(mmu);
+	tdp_mmu_zap_all_mmio_locked(mmu);
+	tdp_mmu_write_unlock(mmu);
+	tdp_spin_unlock(&mmu->slots_lock);
+	return 0;
+}

@@ -94,6 +94,7 @@ int __must_check tdp_memslot_set_flags(struct tdp_mmu *mmu, u16 id, u32 flags);
 
 /* Internal to mmu/: set up and tear down the first array. */
 int tdp_memslots_init(struct tdp_mmu *mmu, u64 initial_generation);
+int __must_check tdp_memslots_set_generation(struct tdp_mmu *mmu, u64 gen);
 void tdp_memslots_destroy(struct tdp_mmu *mmu);
 void tdp_memslot_mark_dirty(const struct tdp_memslot *slot, gfn_t gfn);
 bool tdp_memslot_test_and_clear_dirty_word(const struct tdp_memslot *slot,
