@@ -78,6 +78,10 @@ static const struct config_key config_keys[] = {
 	  "(19 bits), e.g. 524280 to cross the wrap" },
 	{ "test_exception", KEY_ENUM, FIELD(test_exception), exc_names, 0, 0, 0,
 	  NULL },
+	{ "test_bad_spte_gpa", KEY_UINT, FIELD(test_bad_spte_gpa), NULL, 0,
+	  (1ULL << 48) - 1, 0, "0 (off) or a guest-physical address below "
+				"2^48 whose EPT leaf gets a reserved memory type "
+				"once mapped" },
 	{ "test_vmentry_fail", KEY_ENUM, FIELD(test_vmentry_fail), vmentry_names,
 	  0, 0, 0, NULL },
 };

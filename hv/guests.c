@@ -112,7 +112,13 @@ static bool run_one(const struct boot_info *bi, const struct vmx_caps *caps,
 		vm_outcome_name(expect),
 		expect == VM_EXITED ? " with status 0" : "");
 	if (vm_create(&vm, name, bi, caps, private_mem) == 0) {
+		static bool bad_spte_used;
+
 		vm.test_vmentry_fail = bi->cfg.test_vmentry_fail;
+		/* One broken SPTE per boot: the first guest gets it. */
+		if (!bad_spte_used)
+			vm.test_bad_spte_gpa = bi->cfg.test_bad_spte_gpa;
+		bad_spte_used = true;
 		if (vm_load(&vm, lp) == 0) {
 			vm_run(&vm);
 			vm_print_summary(&vm);

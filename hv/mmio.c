@@ -15,6 +15,7 @@
  * an MMIO SPTE is a hypervisor bug: the EPT hierarchy for the GPA is
  * printed, one line per level, and the VM is stopped.
  */
+#include "boot_info.h"
 #include "hv/vm.h"
 #include "hv/vmx_ops.h"
 #include "errno_codes.h"
@@ -230,6 +231,20 @@ static const char *access_str(u64 q)
 				    : "read";
 }
 
+/* test_bad_spte_gpa: corrupt the leaf once the guest's fault mapped it. */
+static void maybe_break_leaf(struct vm *vm, gpa_t gpa)
+{
+	gpa_t bad = vm->test_bad_spte_gpa;
+
+	if (!bad || (gpa & PAGE_MASK) != (bad & PAGE_MASK) ||
+	    (vm->private_mem && !(gpa & vm->shared_mask)))
+		return;
+	if (!tdp_mmu_test_break_leaf(&vm->mmu, vm->root, gpa))
+		pr_info("vm %s: test knob: EPT leaf for GPA 0x%llx given a "
+			"reserved memory type", vm->name,
+			(unsigned long long)gpa);
+}
+
 void vm_handle_ept_violation(struct vm *vm)
 {
 	gpa_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
@@ -244,6 +259,8 @@ void vm_handle_ept_violation(struct vm *vm)
 		return;
 	switch (f.result) {
 	case TDP_FAULT_MAPPED:
+		maybe_break_leaf(vm, gpa);
+		return;
 	case TDP_FAULT_FIXED:
 	case TDP_FAULT_SPURIOUS:
 		return;

@@ -92,6 +92,7 @@ struct vm {
 	u64 start_tsc;
 	struct vm_stats stats;
 	u32 test_vmentry_fail; /* enum config_vmentry_fail (test knob) */
+	gpa_t test_bad_spte_gpa; /* test knob, first guest only; 0 = off */
 };
 
 /* vm.c */

@@ -53,6 +53,7 @@ struct tdp_config {
 	u32 shared_bit; /* private-memory VMs: 0 = MAXPHYADDR - 1 */
 	u32 private_memory; /* 1: ESP guest images run with private memory */
 	u32 sept_busy_percent; /* test knob: S-EPT -EBUSY injection rate */
+	u64 test_bad_spte_gpa; /* test knob: corrupt the leaf mapping it */
 	u32 test_exception; /* enum config_exception */
 	u32 test_vmentry_fail; /* enum config_vmentry_fail */
 };

@@ -269,6 +269,8 @@ int tdp_mmu_get_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root, gpa_t gpa,
 		     u64 sptes[TDP_ROOT_LEVEL + 1]);
 void tdp_mmu_dump_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 		       gpa_t gpa);
+int tdp_mmu_test_break_leaf(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
+			    gpa_t gpa);
 void tdp_mmu_get_stats(const struct tdp_mmu *mmu, struct tdp_mmu_stats *out);
 u64 tdp_mmu_trace_count(const struct tdp_mmu *mmu);
 bool tdp_mmu_trace_get(const struct tdp_mmu *mmu, u64 seq,

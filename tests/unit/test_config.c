@@ -119,7 +119,8 @@ static void test_errors(void **state)
 		     "serial_mmio_stride, log_level, guest_mem, hv_mem, guest, "
 		     "guest_cmdline, guest_module, run_limit_ms, "
 		     "private_memory, shared_bit, sept_busy_percent, "
-		     "mmio_gen_start, test_exception, test_vmentry_fail)");
+		     "mmio_gen_start, test_exception, test_bad_spte_gpa, "
+		     "test_vmentry_fail)");
 	expect_error("serial com1", "tdpvisor.cfg:1: expected 'key = value', "
 				    "got 'serial com1'");
 	expect_error(" = 4", "tdpvisor.cfg:1: missing key before '='");
