@@ -33,8 +33,8 @@ static const char *const serial_names[] = { "auto", "com1", "com2", "com3",
 static const char *const level_names[] = { "error", "warn", "info", "debug",
 					   NULL };
 static const char *const bool_names[] = { "no", "yes", NULL };
-static const char *const vmentry_names[] = { "none", "guest_state",
-					     "control", NULL };
+static const char *const vmentry_names[] = { "none", "guest_state", "control",
+					     NULL };
 static const char *const exc_names[] = { "none", "ud", "gp", "de", "bp", NULL };
 
 #define FIELD(f) \
@@ -65,13 +65,14 @@ static const struct config_key config_keys[] = {
 	  0, "an ESP path of up to 127 characters" },
 	{ "run_limit_ms", KEY_UINT, FIELD(run_limit_ms), NULL, 0, 3600000, 0,
 	  "0 (no limit) or milliseconds of guest run time up to 3600000" },
-	{ "private_memory", KEY_ENUM, FIELD(private_memory), bool_names, 0, 0, 0,
-	  NULL },
+	{ "private_memory", KEY_ENUM, FIELD(private_memory), bool_names, 0, 0,
+	  0, NULL },
 	{ "shared_bit", KEY_UINT, FIELD(shared_bit), NULL, 0, 47, 0,
 	  "0 (automatic: MAXPHYADDR - 1) or a GPA bit from 13 to 47" },
 	{ "sept_busy_percent", KEY_UINT, FIELD(sept_busy_percent), NULL, 0, 50,
-	  0, "an integer from 0 to 50 (percent of S-EPT operations that "
-	     "fail with -EBUSY)" },
+	  0,
+	  "an integer from 0 to 50 (percent of S-EPT operations that "
+	  "fail with -EBUSY)" },
 	{ "mmio_gen_start", KEY_UINT, FIELD(mmio_gen_start), NULL, 0,
 	  (1ULL << 19) - 1, 0,
 	  "a memslot generation from 0 to 524287 "
@@ -79,11 +80,12 @@ static const struct config_key config_keys[] = {
 	{ "test_exception", KEY_ENUM, FIELD(test_exception), exc_names, 0, 0, 0,
 	  NULL },
 	{ "test_bad_spte_gpa", KEY_UINT, FIELD(test_bad_spte_gpa), NULL, 0,
-	  (1ULL << 48) - 1, 0, "0 (off) or a guest-physical address below "
-				"2^48 whose EPT leaf gets a reserved memory type "
-				"once mapped" },
-	{ "test_vmentry_fail", KEY_ENUM, FIELD(test_vmentry_fail), vmentry_names,
-	  0, 0, 0, NULL },
+	  (1ULL << 48) - 1, 0,
+	  "0 (off) or a guest-physical address below "
+	  "2^48 whose EPT leaf gets a reserved memory type "
+	  "once mapped" },
+	{ "test_vmentry_fail", KEY_ENUM, FIELD(test_vmentry_fail),
+	  vmentry_names, 0, 0, 0, NULL },
 };
 
 void config_defaults(struct tdp_config *cfg)
@@ -470,7 +472,8 @@ int config_check(const struct tdp_config *cfg, struct config_error *err)
 		return fail(&c, "serial = mmio needs serial_mmio_base "
 				"(the UART's physical address)");
 	if (cfg->shared_bit && cfg->shared_bit < 13)
-		return fail(&c, "shared_bit = %u: the shared bit must be a GPA "
+		return fail(&c,
+			    "shared_bit = %u: the shared bit must be a GPA "
 			    "bit from 13 to 47 (or 0 for MAXPHYADDR - 1)",
 			    cfg->shared_bit);
 	if (cfg->serial != SERIAL_MMIO && cfg->serial_mmio_base)

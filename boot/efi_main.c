@@ -332,7 +332,8 @@ static void allocate_memory(void)
 	}
 	bi.hv_pool_size = bi.cfg.hv_mem;
 	if ((bi.cfg.guest_mem < (1ULL << 30) ||
-	     alloc_pages_1g(bi.cfg.guest_mem, 1ULL << 46, &bi.guest_ram_base)) &&
+	     alloc_pages_1g(bi.cfg.guest_mem, 1ULL << 46,
+			    &bi.guest_ram_base)) &&
 	    alloc_pages(bi.cfg.guest_mem, 2ULL << 20, &bi.guest_ram_base)) {
 		pr_err("boot: cannot allocate guest_mem=%llu MiB of guest RAM; "
 		       "lower guest_mem in tdpvisor.cfg",

@@ -17,8 +17,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 
 	(void)magic;
 	(void)mbi;
-	report("get_info", hypercall(HC_GET_INFO, (u32)(uintptr_t)&info, 0, 0,
-				     0) == 0);
+	report("get_info",
+	       hypercall(HC_GET_INFO, (u32)(uintptr_t)&info, 0, 0, 0) == 0);
 	printf("shared bit %u, GPA width %u\n", (u32)info.shared_bit,
 	       info.gpa_width);
 	if (!info.shared_bit) {
@@ -35,7 +35,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	u64 shared_gpa = (1ULL << info.shared_bit) | BASE;
 
 	report("map_gpa private -> shared",
-	       hypercall(HC_MAP_GPA, (u32)(shared_gpa >> 12), PAGES, 0, 0) == 0);
+	       hypercall(HC_MAP_GPA, (u32)(shared_gpa >> 12), PAGES, 0, 0) ==
+		       0);
 	bad = 0;
 	for (u32 i = 0; i < PAGES * 1024; i++)
 		bad += ((volatile u32 *)shared_ptr(BASE))[i] != 0;
@@ -64,7 +65,7 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	/* The test device is reachable through its shared alias. */
 	volatile u32 *dev = (u32 *)(uintptr_t)(SHARED_HIGH_WINDOW +
 					       (TESTDEV_GPA - 0xc0000000U));
-	report("test device via the shared alias", dev[TESTDEV_ID / 4] ==
-							   (u32)TESTDEV_ID_VALUE);
+	report("test device via the shared alias",
+	       dev[TESTDEV_ID / 4] == (u32)TESTDEV_ID_VALUE);
 	return report_failures();
 }

@@ -60,7 +60,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 		printf("converting 0x%x-0x%x private -> shared -> private\n",
 		       CONV_BASE, CONV_BASE + CONV_PAGES * 4096);
 		report("demo: map_gpa to shared",
-		       hypercall(HC_MAP_GPA, shared_gfn, CONV_PAGES, 0, 0) == 0);
+		       hypercall(HC_MAP_GPA, shared_gfn, CONV_PAGES, 0, 0) ==
+			       0);
 		bad = 0;
 		for (u32 i = 0; i < CONV_PAGES * 1024; i += 1024)
 			bad += shr[i] != 0;
@@ -78,9 +79,11 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 		       check_range(priv, CONV_PAGES * 1024, 0x3000) == 0);
 	}
 
-	volatile u32 *dev = info.shared_bit ?
-		(u32 *)(uintptr_t)(SHARED_HIGH_WINDOW + (TESTDEV_GPA - 0xc0000000U)) :
-		(u32 *)(uintptr_t)TESTDEV_GPA;
+	volatile u32 *dev =
+		info.shared_bit
+			? (u32 *)(uintptr_t)(SHARED_HIGH_WINDOW +
+					     (TESTDEV_GPA - 0xc0000000U))
+			: (u32 *)(uintptr_t)TESTDEV_GPA;
 
 	dev[TESTDEV_REG0 / 4] = 0xdeadbeef;
 	for (int i = 0; i < 10; i++)

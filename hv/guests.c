@@ -29,8 +29,10 @@ struct builtin_guest {
 
 #define BLOB(n) extern const u8 guest_blob_##n##_start[], guest_blob_##n##_end[]
 /* GUEST: an ordinary VM; PGUEST: a VM with private memory. */
-#define GUEST_ROW(n, exp, t, p, w)                                           \
-	{ #n, guest_blob_##n##_start, guest_blob_##n##_end, exp, t, p, w }
+#define GUEST_ROW(n, exp, t, p, w)                                             \
+	{                                                                      \
+#n, guest_blob_##n##_start, guest_blob_##n##_end, exp, t, p, w \
+	}
 #define GUEST(n, exp, t, w) GUEST_ROW(n, exp, t, false, w)
 #define PGUEST(n, exp, t, w) GUEST_ROW(n, exp, t, true, w)
 
@@ -100,9 +102,8 @@ static bool outcome_ok(const struct vm *vm, enum vm_outcome expect)
 
 /* Runs one guest image; returns true if it ended as expected. */
 static bool run_one(const struct boot_info *bi, const struct vmx_caps *caps,
-		    bool private_mem,
-		    const char *name, const struct guest_load_params *lp,
-		    enum vm_outcome expect)
+		    bool private_mem, const char *name,
+		    const struct guest_load_params *lp, enum vm_outcome expect)
 {
 	static struct vm vm;
 	u64 free_before = pool_free_count();

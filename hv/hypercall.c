@@ -204,19 +204,23 @@ static s64 hc_map_gpa(struct vm *vm, const struct hc_args *a)
 	int r;
 
 	if (!vm->private_mem)
-		return hc_fail(vm, HC_EOPNOTSUPP, "map_gpa: this VM has no "
+		return hc_fail(vm, HC_EOPNOTSUPP,
+			       "map_gpa: this VM has no "
 			       "private memory (private_memory = no)");
 	if (!a->a1 || a->a1 > (1ULL << 30) || gfn + a->a1 < gfn ||
 	    a->a0 >= (shared_gfn << 1))
-		return hc_fail(vm, HC_EINVAL, "map_gpa: GFN 0x%llx + %llu pages "
+		return hc_fail(vm, HC_EINVAL,
+			       "map_gpa: GFN 0x%llx + %llu pages "
 			       "is empty, wraps or is beyond the GPA width",
 			       (unsigned long long)a->a0,
 			       (unsigned long long)a->a1);
 	r = tdp_mmu_convert(&vm->mmu, gfn, a->a1, to_private);
 	if (r == -EINVAL)
-		return hc_fail(vm, HC_EINVAL, "map_gpa: GFN 0x%llx + %llu pages "
+		return hc_fail(vm, HC_EINVAL,
+			       "map_gpa: GFN 0x%llx + %llu pages "
 			       "is not inside guest memory",
-			       (unsigned long long)gfn, (unsigned long long)a->a1);
+			       (unsigned long long)gfn,
+			       (unsigned long long)a->a1);
 	if (r)
 		return hc_fail(vm, r == -ENOMEM ? HC_ENOMEM : HC_EINVAL,
 			       "map_gpa: conversion failed: %s", errno_name(r));
@@ -234,15 +238,18 @@ static s64 hc_set_mmio_gen(struct vm *vm, const struct hc_args *a)
 	int r;
 
 	if (a->a0 >= (1ULL << 19))
-		return hc_fail(vm, HC_EINVAL, "set_mmio_gen: %llu is not a "
+		return hc_fail(vm, HC_EINVAL,
+			       "set_mmio_gen: %llu is not a "
 			       "19-bit generation (0..524287)",
 			       (unsigned long long)a->a0);
 	r = tdp_memslots_set_generation(&vm->mmu, a->a0);
 	if (r)
-		return hc_fail(vm, HC_ENOMEM, "set_mmio_gen: %s", errno_name(r));
+		return hc_fail(vm, HC_ENOMEM, "set_mmio_gen: %s",
+			       errno_name(r));
 	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
 	pr_info("vm %s: memslot generation set to %llu by the guest; MMIO "
-		"SPTEs zapped", vm->name, (unsigned long long)a->a0);
+		"SPTEs zapped",
+		vm->name, (unsigned long long)a->a0);
 	return HC_OK;
 }
 

@@ -200,8 +200,10 @@ static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access, struct tdp_fault *f)
 	if (r == -EPERM) {
 		vm->stats.wrong_side_faults++;
 		vm_stop(vm, VM_GUEST_ERROR,
-			"%s access to GPA 0x%llx, but the page is %s: convert it "
-			"with map_gpa first", private_gpa ? "private" : "shared",
+			"%s access to GPA 0x%llx, but the page is %s: convert "
+			"it "
+			"with map_gpa first",
+			private_gpa ? "private" : "shared",
 			(unsigned long long)gpa,
 			private_gpa ? "shared" : "private");
 		return false;
@@ -241,8 +243,8 @@ static void maybe_break_leaf(struct vm *vm, gpa_t gpa)
 		return;
 	if (!tdp_mmu_test_break_leaf(&vm->mmu, vm->root, gpa))
 		pr_info("vm %s: test knob: EPT leaf for GPA 0x%llx given a "
-			"reserved memory type", vm->name,
-			(unsigned long long)gpa);
+			"reserved memory type",
+			vm->name, (unsigned long long)gpa);
 }
 
 void vm_handle_ept_violation(struct vm *vm)
@@ -271,7 +273,8 @@ void vm_handle_ept_violation(struct vm *vm)
 				"memslot, and private GPAs have no MMIO (use "
 				"the shared alias 0x%llx for devices)",
 				access_str(q), (unsigned long long)gpa,
-				(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP),
+				(unsigned long long)vmcs_readnat(
+					VMCS_GUEST_RIP),
 				(unsigned long long)(gpa | vm->shared_mask));
 			return;
 		}

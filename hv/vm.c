@@ -185,16 +185,16 @@ static int create_mmu(struct vm *vm)
 	if (vm->private_mem) {
 		if (bit >= cpu_phys_addr_bits()) {
 			pr_err("vm %s: shared_bit %u is not below the CPU's "
-			       "MAXPHYADDR (%u)", vm->name, bit,
-			       cpu_phys_addr_bits());
+			       "MAXPHYADDR (%u)",
+			       vm->name, bit, cpu_phys_addr_bits());
 			return -EINVAL;
 		}
 		cfg.shared_bit = (u8)bit;
 		vm->shared_mask = 1ULL << bit;
 		cfg.sept.strict = true;
 		for (int op = 0; op < SEPT_OP_NR; op++)
-			cfg.sept.busy_ppm[op] = vm->bi->cfg.sept_busy_percent *
-						10000;
+			cfg.sept.busy_ppm[op] =
+				vm->bi->cfg.sept_busy_percent * 10000;
 	}
 	if (!vm->caps->ept_1g)
 		cfg.max_level = MIN(cfg.max_level, 2);
@@ -213,9 +213,11 @@ static int create_mmu(struct vm *vm)
 		return r;
 	load_eptp(vm, false);
 	if (vm->private_mem)
-		pr_info("vm %s: private memory: shared bit %u; private GPAs map "
+		pr_info("vm %s: private memory: shared bit %u; private GPAs "
+			"map "
 			"through the mirror root and the S-EPT, shared ones "
-			"(bit set) through the direct root", vm->name, bit);
+			"(bit set) through the direct root",
+			vm->name, bit);
 	tdp_mmu_cache_init(&vm->vcpu.mmu_cache, 0);
 	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
 	return 0;
@@ -284,7 +286,8 @@ static void reload_roots(struct vm *vm)
 		if (!*slot[i] || tdp_mmu_root_is_valid(*slot[i]))
 			continue;
 		if (tdp_mmu_get_root(&vm->mmu, role[i], &root)) {
-			vm_stop(vm, VM_HV_ERROR, "no memory for a new EPT root");
+			vm_stop(vm, VM_HV_ERROR,
+				"no memory for a new EPT root");
 			return;
 		}
 		tdp_mmu_put_root(&vm->mmu, *slot[i]);
@@ -439,7 +442,8 @@ void vm_print_summary(struct vm *vm)
 		 * misconfiguration on a non-MMIO SPTE): report, don't panic,
 		 * so the run goes on with the next guest. */
 		pr_err("  mmu invariants: %d errors (this VM stopped for the "
-		       "hypervisor error above)", chk.errors);
+		       "hypervisor error above)",
+		       chk.errors);
 		return;
 	}
 	if (r || chk.errors)

@@ -156,7 +156,8 @@ static void apply_vmentry_knob(struct vm *vm)
 		/* SDM 27.3.1.4: RFLAGS bit 1 must be 1 (Bochs logs "VMENTER
 		 * FAIL: RFLAGS[1] cleared"): exit reason 33. */
 		pr_info("vm %s: test knob: clearing guest RFLAGS bit 1 so VM "
-			"entry fails", vm->name);
+			"entry fails",
+			vm->name);
 		vmcs_writenat(VMCS_GUEST_RFLAGS, 0);
 		break;
 	case TEST_VMENTRY_CONTROL:
@@ -164,12 +165,13 @@ static void apply_vmentry_knob(struct vm *vm)
 		 * allowed-0 setting: VMfailValid, VM-instruction error 7. */
 		if (!must_be_one) {
 			pr_warn("vm %s: test knob: the CPU has no must-be-1 "
-				"pin-based control to clear", vm->name);
+				"pin-based control to clear",
+				vm->name);
 			break;
 		}
 		pr_info("vm %s: test knob: clearing must-be-1 pin-based "
-			"controls 0x%x so VM entry fails", vm->name,
-			must_be_one);
+			"controls 0x%x so VM entry fails",
+			vm->name, must_be_one);
 		vmcs_write32(VMCS_PIN_BASED_CTLS,
 			     vmcs_read32(VMCS_PIN_BASED_CTLS) & ~must_be_one);
 		break;

@@ -71,12 +71,8 @@ static inline int __must_check __vmcs_write(u32 field, u64 val)
 u64 vmcs_read_checked(u32 field);
 void vmcs_write_checked(u32 field, u64 val);
 
-#define VMCS_CHECK_WIDTH(f, w)                                                 \
-	static_assert(VMCS_FIELD_WIDTH(f) == (w), "VMCS field " #f " accessed" \
-								   " with "    \
-								   "the "      \
-								   "wrong "    \
-								   "width")
+#define VMCS_CHECK_WIDTH(f, w) \
+	static_assert(VMCS_FIELD_WIDTH(f) == (w), "VMCS field width: " #f)
 
 #define vmcs_read16(f)                              \
 	({                                          \

@@ -6,10 +6,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
 rc=0
+echo "== format =="
+if make -s format-check; then echo "format: 1 passed, 0 failed"; else echo "format: 0 passed, 1 failed (run make format)"; rc=1; fi | tee build/format.out
 scripts/run-host-tests.sh build/host build/fuzz | tee build/host-tests.out || rc=1
 scripts/sys-tests.sh | tee build/sys-tests.out || rc=1
 p=0 f=0
-for o in build/host-tests.out build/sys-tests.out; do
+for o in build/format.out build/host-tests.out build/sys-tests.out; do
 	l=$(grep -E '^[a-z ]+: [0-9]+ passed, [0-9]+ failed' "$o" | tail -1)
 	[ -z "$l" ] && { f=$((f + 1)); continue; }
 	p=$((p + $(echo "$l" | sed -E 's/.*: ([0-9]+) passed.*/\1/')))

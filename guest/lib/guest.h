@@ -39,14 +39,14 @@ void fault_recover_at(u32 eip);
  * TRY_INSN("asm", inputs...): runs one instruction; evaluates to 1 if it
  * raised #GP or #UD (recovered after it, needs idt_init()), else 0.
  */
-#define TRY_INSN(insn, ...)                                                  \
-	({                                                                   \
-		int before_ = fault_count();                                 \
-		asm volatile("pushl $1f\n\t"                                  \
-			     "call fault_recover_at\n\t"                      \
-			     "addl $4, %%esp\n\t" insn "\n1:" ::__VA_ARGS__    \
-			     : "eax", "ecx", "edx", "memory");               \
-		fault_count() != before_;                                    \
+#define TRY_INSN(insn, ...)                                                 \
+	({                                                                  \
+		int before_ = fault_count();                                \
+		asm volatile("pushl $1f\n\t"                                \
+			     "call fault_recover_at\n\t"                    \
+			     "addl $4, %%esp\n\t" insn "\n1:" ::__VA_ARGS__ \
+			     : "eax", "ecx", "edx", "memory");              \
+		fault_count() != before_;                                   \
 	})
 int wrmsr_safe(u32 msr, u64 v);
 

@@ -290,9 +290,11 @@ static void test_knobs(void **state)
 					       "(accepted: 0 (no limit) or "
 					       "milliseconds of guest run time "
 					       "up to 3600000)");
-	expect_error("test_vmentry_fail = maybe",
-		     "tdpvisor.cfg:1: key 'test_vmentry_fail': bad value "
-		     "'maybe' (accepted: none, guest_state, control)");
+	expect_error("test_vmentry_fail = maybe", "tdpvisor.cfg:1: key "
+						  "'test_vmentry_fail': bad "
+						  "value "
+						  "'maybe' (accepted: none, "
+						  "guest_state, control)");
 }
 
 static void test_private_keys(void **state)
@@ -301,8 +303,11 @@ static void test_private_keys(void **state)
 	struct config_error err;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, "private_memory = yes\nshared_bit = 39\n"
-				     "sept_busy_percent = 10", &err), 0);
+	assert_int_equal(parse(&cfg,
+			       "private_memory = yes\nshared_bit = 39\n"
+			       "sept_busy_percent = 10",
+			       &err),
+			 0);
 	assert_int_equal(cfg.private_memory, 1);
 	assert_int_equal(cfg.shared_bit, 39);
 	assert_int_equal(cfg.sept_busy_percent, 10);
@@ -312,17 +317,21 @@ static void test_private_keys(void **state)
 	assert_string_equal(err.msg, "configuration: shared_bit = 12: the "
 				     "shared bit must be a GPA bit from 13 to "
 				     "47 (or 0 for MAXPHYADDR - 1)");
-	expect_error("shared_bit = 48",
-		     "tdpvisor.cfg:1: key 'shared_bit': bad value '48' "
-		     "(accepted: 0 (automatic: MAXPHYADDR - 1) or a GPA bit "
-		     "from 13 to 47)");
-	expect_error("sept_busy_percent = 51",
-		     "tdpvisor.cfg:1: key 'sept_busy_percent': bad value '51' "
-		     "(accepted: an integer from 0 to 50 (percent of S-EPT "
-		     "operations that fail with -EBUSY))");
-	expect_error("private_memory = 1",
-		     "tdpvisor.cfg:1: key 'private_memory': bad value '1' "
-		     "(accepted: no, yes)");
+	expect_error("shared_bit = 48", "tdpvisor.cfg:1: key 'shared_bit': bad "
+					"value '48' "
+					"(accepted: 0 (automatic: MAXPHYADDR - "
+					"1) or a GPA bit "
+					"from 13 to 47)");
+	expect_error("sept_busy_percent = 51", "tdpvisor.cfg:1: key "
+					       "'sept_busy_percent': bad value "
+					       "'51' "
+					       "(accepted: an integer from 0 "
+					       "to 50 (percent of S-EPT "
+					       "operations that fail with "
+					       "-EBUSY))");
+	expect_error("private_memory = 1", "tdpvisor.cfg:1: key "
+					   "'private_memory': bad value '1' "
+					   "(accepted: no, yes)");
 }
 
 static void test_cross_checks(void **state)

@@ -75,8 +75,8 @@ static void test_set_generation(void **state)
 	assert_int_equal(tdp_memslots_mmio_gen(tdp_memslot_generation(&mmu)),
 			 524287);
 	assert_true(is_mmio_spte(leaf(&mmu, root, MMIO_GPA)));
-	assert_false(tdp_mmu_mmio_spte_is_current(&mmu,
-						  leaf(&mmu, root, MMIO_GPA)));
+	assert_false(
+		tdp_mmu_mmio_spte_is_current(&mmu, leaf(&mmu, root, MMIO_GPA)));
 	assert_int_equal(tdp_memslot_delete(&mmu, 1), 0);
 	assert_int_equal(tdp_memslots_mmio_gen(tdp_memslot_generation(&mmu)),
 			 0);
