@@ -134,29 +134,41 @@ static int load_segment(const struct guest_load_params *p,
 	return 0;
 }
 
-static int load_elf32(const struct guest_load_params *p,
-		      struct guest_load_result *r)
+/* One program header, whatever the ELF class. */
+struct phdr {
+	u32 type;
+	u64 offset, paddr, filesz, memsz;
+};
+
+static void read_phdr(const struct guest_load_params *p, u64 at, bool is64,
+		      struct phdr *out)
 {
-	struct elf32_ehdr eh;
-	struct elf32_phdr ph;
+	if (is64) {
+		struct elf64_phdr ph;
+
+		memcpy(&ph, p->image + at, sizeof(ph));
+		*out = (struct phdr){ ph.type, ph.offset, ph.paddr, ph.filesz,
+				      ph.memsz };
+	} else {
+		struct elf32_phdr ph;
+
+		memcpy(&ph, p->image + at, sizeof(ph));
+		*out = (struct phdr){ ph.type, ph.offset, ph.paddr, ph.filesz,
+				      ph.memsz };
+	}
+}
+
+/* Loads every PT_LOAD segment (the table was range-checked). */
+static int load_phdrs(const struct guest_load_params *p,
+		      struct guest_load_result *r, u64 phoff, u32 phnum,
+		      u32 phentsize, bool is64)
+{
 	unsigned int loaded = 0;
+	struct phdr ph;
 	int err;
 
-	if (p->image_size < sizeof(eh))
-		return bad(r, -ENOEXEC, "ELF32 header truncated");
-	memcpy(&eh, p->image, sizeof(eh));
-	if (eh.machine != EM_386 && eh.machine != EM_X86_64)
-		return bad(r, -ENOEXEC, "ELF32 machine %u is not x86",
-			   eh.machine);
-	if (eh.phentsize < sizeof(ph) ||
-	    !file_range_ok(p, eh.phoff, (u64)eh.phnum * eh.phentsize))
-		return bad(r, -ENOEXEC,
-			   "ELF32 program headers (offset 0x%x, "
-			   "%u x %u bytes) lie outside the image",
-			   eh.phoff, eh.phnum, eh.phentsize);
-	for (unsigned int i = 0; i < eh.phnum; i++) {
-		memcpy(&ph, p->image + eh.phoff + (u64)i * eh.phentsize,
-		       sizeof(ph));
+	for (u32 i = 0; i < phnum; i++) {
+		read_phdr(p, phoff + (u64)i * phentsize, is64, &ph);
 		if (ph.type != PT_LOAD || !ph.memsz)
 			continue;
 		err = load_segment(p, r, ph.offset, ph.filesz, ph.paddr,
@@ -165,21 +177,39 @@ static int load_elf32(const struct guest_load_params *p,
 			return err;
 		loaded++;
 	}
-	r->entry = eh.entry;
-	r->kind = GUEST_IMAGE_MULTIBOOT_ELF32;
 	return loaded ? 0
 		      : bad(r, -ENOEXEC,
-			    "ELF32 image has no PT_LOAD "
-			    "segment");
+			    "ELF%d image has no PT_LOAD "
+			    "segment",
+			    is64 ? 64 : 32);
+}
+
+static int load_elf32(const struct guest_load_params *p,
+		      struct guest_load_result *r)
+{
+	struct elf32_ehdr eh;
+
+	if (p->image_size < sizeof(eh))
+		return bad(r, -ENOEXEC, "ELF32 header truncated");
+	memcpy(&eh, p->image, sizeof(eh));
+	if (eh.machine != EM_386 && eh.machine != EM_X86_64)
+		return bad(r, -ENOEXEC, "ELF32 machine %u is not x86",
+			   eh.machine);
+	if (eh.phentsize < sizeof(struct elf32_phdr) ||
+	    !file_range_ok(p, eh.phoff, (u64)eh.phnum * eh.phentsize))
+		return bad(r, -ENOEXEC,
+			   "ELF32 program headers (offset 0x%x, "
+			   "%u x %u bytes) lie outside the image",
+			   eh.phoff, eh.phnum, eh.phentsize);
+	r->entry = eh.entry;
+	r->kind = GUEST_IMAGE_MULTIBOOT_ELF32;
+	return load_phdrs(p, r, eh.phoff, eh.phnum, eh.phentsize, false);
 }
 
 static int load_elf64(const struct guest_load_params *p,
 		      struct guest_load_result *r)
 {
 	struct elf64_ehdr eh;
-	struct elf64_phdr ph;
-	unsigned int loaded = 0;
-	int err;
 
 	if (p->image_size < sizeof(eh))
 		return bad(r, -ENOEXEC, "ELF64 header truncated");
@@ -187,7 +217,8 @@ static int load_elf64(const struct guest_load_params *p,
 	if (eh.machine != EM_X86_64)
 		return bad(r, -ENOEXEC, "ELF64 machine %u is not x86-64",
 			   eh.machine);
-	if (eh.phentsize < sizeof(ph) || eh.phoff > p->image_size ||
+	if (eh.phentsize < sizeof(struct elf64_phdr) ||
+	    eh.phoff > p->image_size ||
 	    !file_range_ok(p, eh.phoff, (u64)eh.phnum * eh.phentsize))
 		return bad(r, -ENOEXEC,
 			   "ELF64 program headers lie outside "
@@ -197,23 +228,9 @@ static int load_elf64(const struct guest_load_params *p,
 			   "ELF64 entry 0x%llx is above 4 GiB; "
 			   "multiboot enters in 32-bit mode",
 			   (unsigned long long)eh.entry);
-	for (unsigned int i = 0; i < eh.phnum; i++) {
-		memcpy(&ph, p->image + eh.phoff + (u64)i * eh.phentsize,
-		       sizeof(ph));
-		if (ph.type != PT_LOAD || !ph.memsz)
-			continue;
-		err = load_segment(p, r, ph.offset, ph.filesz, ph.paddr,
-				   ph.memsz, i);
-		if (err)
-			return err;
-		loaded++;
-	}
 	r->entry = (u32)eh.entry;
 	r->kind = GUEST_IMAGE_MULTIBOOT_ELF64;
-	return loaded ? 0
-		      : bad(r, -ENOEXEC,
-			    "ELF64 image has no PT_LOAD "
-			    "segment");
+	return load_phdrs(p, r, eh.phoff, eh.phnum, eh.phentsize, true);
 }
 
 static int load_aout(const struct guest_load_params *p,
