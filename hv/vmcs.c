@@ -63,7 +63,9 @@ static int setup_controls(struct vm *vm)
 			   CPU_BASED_ACTIVATE_SECONDARY,
 		   &proc) ||
 	    adjust("secondary", c->procbased2, want_sec,
-		   SECONDARY_EXEC_EPT | SECONDARY_EXEC_UNRESTRICTED, &sec) ||
+		   SECONDARY_EXEC_EPT | SECONDARY_EXEC_UNRESTRICTED |
+			   SECONDARY_EXEC_VPID,
+		   &sec) ||
 	    adjust("VM-exit", c->exit_ctls, want_exit,
 		   VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_LOAD_EFER |
 			   VM_EXIT_SAVE_EFER,

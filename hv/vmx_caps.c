@@ -3,8 +3,8 @@
  * VMX capability probe and report.  What tdpvisor requires: CPUID VMX,
  * IA32_FEATURE_CONTROL either unlocked (tdpvisor locks it with VMXON
  * outside SMX enabled) or locked with that bit set, secondary controls
- * with EPT and unrestricted guest, and an EPT with a 4-level walk and
- * write-back memory type.  VPID, PML, #VE, 2M/1G pages and A/D bits are
+ * with EPT, unrestricted guest and VPID, and an EPT with a 4-level walk
+ * and write-back memory type.  PML, #VE, 2M/1G pages and A/D bits are
  * reported and used when present.
  */
 #include "hv/vmx_caps.h"
@@ -51,6 +51,8 @@ static const char *first_missing(const struct vmx_caps *c)
 		return "EPT (secondary processor-based control bit 1)";
 	if (!c->has_ug)
 		return "unrestricted guest (secondary control bit 7)";
+	if (!c->has_vpid)
+		return "VPID (secondary control bit 5)";
 	if (!c->ept_walk4 || !c->ept_wb)
 		return "a 4-level EPT walk with write-back memory type";
 	return NULL;
@@ -173,7 +175,7 @@ void vmx_caps_report(const struct vmx_caps *c)
 		yesno(c->ept_walk4), yesno(c->ept_wb), yesno(c->ept_2m),
 		yesno(c->ept_1g), yesno(c->ept_ad), yesno(c->invept_single));
 	if (c->usable)
-		pr_info("VMX: usable (EPT + unrestricted guest)");
+		pr_info("VMX: usable (EPT + unrestricted guest + VPID)");
 	else
 		report_no_vmx(c);
 }

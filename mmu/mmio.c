@@ -106,3 +106,47 @@ u64 tdp_mmu_zap_all_mmio(struct tdp_mmu *mmu)
 	tdp_mmu_write_unlock(mmu);
 	return zapped;
 }
+
+/**
+ * tdp_mmio_config_check() - refuse an MMIO SPTE encoding that another SPTE
+ * kind could be mistaken for, or that could itself look present (the bug
+ * of the 2021 reference post).  tdp_mmu_init() runs it on the real
+ * encoding; tests run it on broken ones.
+ * @value:    what is_mmio_spte() expects under @mask (SPTE_MMIO_VALUE).
+ * @mask:     the bits is_mmio_spte() compares (SPTE_MMIO_MASK).
+ * @gen_mask: where the generation is stored (MMIO_SPTE_GEN_MASK).
+ *
+ * Return: 0, or -EINVAL with the reason logged: a generation bit is the
+ * MMU-present bit or overlaps the marker or GPA bits; @mask does not cover
+ * the present bit or @value sets it (an MMIO SPTE could look present, or
+ * a present one could look MMIO); FROZEN_SPTE or the non-present value
+ * matches; @value is not an EPT misconfiguration (write without read);
+ * @value has bits outside @mask.
+ */
+int tdp_mmio_config_check(u64 value, u64 mask, u64 gen_mask)
+{
+	const char *why = NULL;
+
+	if (gen_mask & SPTE_MMU_PRESENT_MASK)
+		why = "a generation bit is the MMU-present bit";
+	else if (gen_mask & (mask | MMIO_SPTE_GPA_MASK))
+		why = "generation bits overlap the marker or the GPA";
+	else if (!(mask & SPTE_MMU_PRESENT_MASK) ||
+		 (value & SPTE_MMU_PRESENT_MASK))
+		why = "the marker does not keep the MMU-present bit clear";
+	else if ((FROZEN_SPTE & mask) == value)
+		why = "FROZEN_SPTE would look like an MMIO SPTE";
+	else if ((SHADOW_NONPRESENT_VALUE & mask) == value)
+		why = "a non-present SPTE would look like an MMIO SPTE";
+	else if ((value & SPTE_EPT_READABLE) || !(value & SPTE_EPT_WRITABLE))
+		why = "the marker is not write-without-read (no misconfig)";
+	else if (value & ~mask)
+		why = "the marker has bits outside its mask";
+	if (!why)
+		return 0;
+	pr_err("MMIO SPTE encoding refused (value 0x%llx, mask 0x%llx, "
+	       "generation mask 0x%llx): %s",
+	       (unsigned long long)value, (unsigned long long)mask,
+	       (unsigned long long)gen_mask, why);
+	return -EINVAL;
+}

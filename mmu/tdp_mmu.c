@@ -345,6 +345,9 @@ static int tdp_mmu_check_args(const struct tdp_mmu_ops *ops,
 		return -EINVAL;
 	if (cfg->trace_pages > TDP_TRACE_MAX_PAGES)
 		return -EINVAL;
+	if (tdp_mmio_config_check(SPTE_MMIO_VALUE, SPTE_MMIO_MASK,
+				  MMIO_SPTE_GEN_MASK))
+		return -EINVAL;
 	if (cfg->shared_bit && (cfg->shared_bit <= PAGE_SHIFT ||
 				cfg->shared_bit >= TDP_MAX_GPA_BITS))
 		return -EINVAL;

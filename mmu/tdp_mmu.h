@@ -240,6 +240,7 @@ enum tdp_misconfig_kind {
 	TDP_MISCONFIG_BUG, /* not an MMIO SPTE: dump and stop the VM */
 };
 bool tdp_mmu_mmio_spte_is_current(const struct tdp_mmu *mmu, u64 spte);
+int __must_check tdp_mmio_config_check(u64 value, u64 mask, u64 gen_mask);
 enum tdp_misconfig_kind tdp_mmu_classify_misconfig(struct tdp_mmu *mmu,
 						   struct tdp_mmu_page *root,
 						   gpa_t gpa, u64 *spte_out);

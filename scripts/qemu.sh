@@ -21,8 +21,11 @@ args=(-machine q35 -m "${QEMU_MEM:-512}" -smp 1 -no-reboot
 	-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
 	-drive "if=pflash,format=raw,unit=1,file=$vars"
 	-drive "format=raw,file=$img,if=ide"
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-display none -vga none -net none)
+# QEMU_DEBUG_EXIT=0 leaves isa-debug-exit out: tdpvisor then powers off
+# through ACPI S5 and QEMU exits 0 (no status travels back).
+[ "${QEMU_DEBUG_EXIT:-1}" = 0 ] ||
+	args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 if [ "$accel" = kvm ]; then
 	args+=(-accel kvm -cpu host,+vmx)
 else

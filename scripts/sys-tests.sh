@@ -8,6 +8,7 @@
 #                                     of a bare FAT16 ESP (cfg/file ignored)
 #   status:   N                       expected exit status (required)
 #   timeout:  SECONDS                 default 90 (qemu) / 300 (bochs)
+#   env:      NAME=VALUE              environment for the emulator script
 #   cfg:      LINE                    a line of tdpvisor.cfg (repeatable;
 #                                     no cfg lines: no file on the ESP)
 #   file:     SRC[:ESP/PATH]          extra file on the ESP (repeatable)
@@ -47,9 +48,11 @@ run_case() {
 		scripts/mkesp.sh "$esp" build/tdpvisor.efi "$cfg" "${files[@]}"
 	fi || { echo "FAIL $name: could not build the boot image" >"$res"; return; }
 	local t0=$SECONDS
+	local envs=()
+	while IFS= read -r e; do envs+=("$e"); done < <(sed -n 's/^env: *//p' "$case")
 	case $emu in
-	qemu-tcg) scripts/qemu.sh tcg "$esp" "$log" "$tmo" ;;
-	bochs) scripts/bochs.sh "$esp" "$log" "$tmo" "$out/$name.bochs.log" ;;
+	qemu-tcg) env "${envs[@]}" scripts/qemu.sh tcg "$esp" "$log" "$tmo" ;;
+	bochs) env "${envs[@]}" scripts/bochs.sh "$esp" "$log" "$tmo" "$out/$name.bochs.log" ;;
 	*) echo "FAIL $name: unknown emulator '$emu'" >"$res"; return ;;
 	esac
 	rc=$?

@@ -87,10 +87,45 @@ static void test_set_generation(void **state)
 	assert_int_equal(mmu_fake_destroy(&f), 0);
 }
 
+/* The run-time check refuses every encoding that could be confused. */
+static void test_mmio_config_check(void **state)
+{
+	const u64 v = SPTE_MMIO_VALUE, m = SPTE_MMIO_MASK,
+		  g = MMIO_SPTE_GEN_MASK;
+
+	(void)state;
+	assert_int_equal(tdp_mmio_config_check(v, m, g), 0);
+	/* the 2021 bug: a generation bit on the present bit */
+	assert_int_equal(tdp_mmio_config_check(v, m, g | SPTE_MMU_PRESENT_MASK),
+			 -EINVAL);
+	/* generation over the marker or the GPA */
+	assert_int_equal(tdp_mmio_config_check(v, m, g | SPTE_EPT_WRITABLE),
+			 -EINVAL);
+	assert_int_equal(tdp_mmio_config_check(v, m, g | BIT_ULL(20)), -EINVAL);
+	/* mask without the present bit: a present W+X leaf would match */
+	assert_int_equal(tdp_mmio_config_check(v, m & ~SPTE_MMU_PRESENT_MASK,
+					       g),
+			 -EINVAL);
+	/* marker with the present bit */
+	assert_int_equal(tdp_mmio_config_check(v | SPTE_MMU_PRESENT_MASK, m, g),
+			 -EINVAL);
+	/* a marker FROZEN_SPTE or the non-present value would match */
+	assert_int_equal(tdp_mmio_config_check(FROZEN_SPTE & m, m, g), -EINVAL);
+	assert_int_equal(tdp_mmio_config_check(SHADOW_NONPRESENT_VALUE & m, m,
+					       g),
+			 -EINVAL);
+	/* a readable marker is no misconfiguration */
+	assert_int_equal(tdp_mmio_config_check(v | SPTE_EPT_READABLE, m, g),
+			 -EINVAL);
+	/* marker bits outside the mask */
+	assert_int_equal(tdp_mmio_config_check(v | BIT_ULL(7), m, g), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_generation),
+		cmocka_unit_test(test_mmio_config_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
