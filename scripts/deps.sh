@@ -8,7 +8,7 @@ set -euo pipefail
 build=(gcc make binutils gnu-efi nasm)
 image=(mtools dosfstools)
 emul=(qemu-system-x86 ovmf bochs bochsbios bochs-sdl vgabios)
-testing=(libcmocka-dev clang clang-format valgrind)
+testing=(libcmocka-dev clang clang-format valgrind bsdextrautils)
 usb=(gdisk)
 
 case "${1:-all}" in
