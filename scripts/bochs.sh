@@ -4,6 +4,9 @@
 #
 #   scripts/bochs.sh ESP.img SERIAL_LOG [TIMEOUT_S] [BOCHS_LOG]
 #
+# Environment: BOCHS_CPU (CPU model, default corei7_skylake_x), BOCHS_CPUS
+# (count, default 1), BOCHS_MEM (MiB, default 512), BOCHS_IPS.
+#
 # The serial log is the oracle: Bochs exits 1 even after a clean guest
 # shutdown, so the status is taken from the hypervisor's last line
 # "tdpvisor: exit status N".  Exit: N, 124 on timeout, 125 when no status
@@ -24,7 +27,7 @@ romimage: file=$ovmf, address=0xffe00000
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 vga: extension=vbe
 pci: enabled=1, chipset=i440fx
-cpu: model=${BOCHS_CPU:-corei7_skylake_x}, count=1, ips=${BOCHS_IPS:-100000000}, reset_on_triple_fault=0, ignore_bad_msrs=1
+cpu: model=${BOCHS_CPU:-corei7_skylake_x}, count=${BOCHS_CPUS:-1}, ips=${BOCHS_IPS:-100000000}, reset_on_triple_fault=0, ignore_bad_msrs=1
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-master: type=disk, path=$(realpath "$img"), mode=flat
 boot: disk
