@@ -374,9 +374,38 @@ static void handle_triple_fault(struct vm *vm)
 		vmcs_read32(VMCS_GUEST_IDTR_LIMIT));
 }
 
+static void unexpected_exit(struct vm *vm);
+
+/*
+ * External interrupts are held off (hv/main.c: TPR 15, PICs masked); one
+ * that still arrives stays pending and would exit again at once, so a long
+ * run of them stops the guest instead of livelocking it.
+ */
+#define INTERRUPT_STORM 100000
+
 static void handle_external_interrupt(struct vm *vm)
 {
-	(void)vm; /* Counted; the host runs with IF=0, nothing to service. */
+	if (vm->stats.exits[EXIT_REASON_EXTERNAL_INTERRUPT] > INTERRUPT_STORM &&
+	    vm->stats.exits[EXIT_REASON_EXTERNAL_INTERRUPT] >
+		    64 * (vm->stats.hypercalls + vm->stats.ept_faults + 1))
+		vm_stop(vm, VM_HV_ERROR,
+			"external-interrupt storm: %llu exits "
+			"(a host interrupt source tdpvisor cannot mask)",
+			(unsigned long long)vm->stats
+				.exits[EXIT_REASON_EXTERNAL_INTERRUPT]);
+}
+
+/* Exception or NMI: only NMIs exit (the exception bitmap is 0); an NMI is
+ * not forwarded to the guest, so it is counted and dropped. */
+static void handle_exception_nmi(struct vm *vm)
+{
+	u32 info = vmcs_read32(VMCS_EXIT_INTR_INFO);
+
+	if (((info >> 8) & 7) != 2) { /* type 2: NMI */
+		unexpected_exit(vm);
+		return;
+	}
+	vm->stats.nmis++;
 }
 
 static void handle_preemption_timer(struct vm *vm)
@@ -415,6 +444,7 @@ static void unexpected_exit(struct vm *vm)
 typedef void (*exit_handler_t)(struct vm *vm);
 
 static const exit_handler_t exit_handlers[EXIT_REASON_MAX] = {
+	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
 	[EXIT_REASON_CPUID] = handle_cpuid,

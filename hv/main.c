@@ -17,6 +17,21 @@
 #include "status.h"
 #include "x86.h"
 
+/*
+ * tdpvisor services no interrupt.  With IF=0 the host never takes one, but
+ * a pending one would still cause an external-interrupt VM exit on every
+ * entry (pin-based external-interrupt exiting) and livelock the guest.  So
+ * the firmware's sources are held off: the legacy 8259 PICs masked, and the
+ * local APIC's task priority raised to 15, which keeps every maskable
+ * vector from being delivered to this CPU at all.
+ */
+static void quiesce_interrupts(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	asm volatile("mov %0, %%cr8" ::"r"(15ULL) : "memory");
+}
+
 /* test_exception: raise a host exception on purpose (system tests). */
 static void raise_test_exception(u32 kind)
 {
@@ -53,7 +68,10 @@ void hv_main(struct boot_info *bi)
 
 	cpu_tables_init();
 	set_image_range(bi->image_base, bi->image_size);
-	pr_info("hv: own GDT/TSS/IDT loaded (TR=0x%x)", GDT_SEL_TSS);
+	quiesce_interrupts();
+	pr_info("hv: own GDT/TSS/IDT loaded (TR=0x%x); interrupts held off "
+		"(IF=0, TPR=15, 8259 masked)",
+		GDT_SEL_TSS);
 	if (bi->cfg.test_exception != TEST_EXC_NONE)
 		raise_test_exception(bi->cfg.test_exception);
 

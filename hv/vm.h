@@ -63,6 +63,7 @@ struct vm_stats {
 	u64 conversions, converted_pages;
 	u64 msr_gp_injected;
 	u64 ud_injected;
+	u64 nmis; /* host NMIs that exited (dropped) */
 	u64 io_unhandled;
 };
 
