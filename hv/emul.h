@@ -33,6 +33,44 @@ struct mmio_emul {
 	struct x86_insn insn;
 };
 
+/*
+ * Per-vCPU cache of the last MMIO instruction decoded.  A decode depends
+ * only on the bytes and the CPU mode, so a hit needs the same mode and the
+ * same bytes at RIP (re-fetched and compared every time: self-modifying or
+ * remapped code cannot be served stale); the RIP match only saves the
+ * compare when it cannot hit.
+ */
+struct mmio_insn_cache {
+	bool valid;
+	u8 mode;
+	u64 rip;
+	struct x86_insn insn;
+	u64 hits, misses;
+};
+
+/**
+ * mmio_decode_cached() - the decoded instruction at @rip.
+ * @c:     the vCPU's cache.
+ * @fetch: reads up to @max instruction bytes at RIP into @buf and returns
+ *         how many it could read (through the guest's paging).
+ * Return: 0 with *@out pointing at the decoded instruction (in the cache),
+ * or the decoder's negative error with *@out describing it.
+ */
+int mmio_decode_cached(struct mmio_insn_cache *c, u64 rip,
+		       enum x86_cpu_mode mode,
+		       size_t (*fetch)(void *ctx, u8 *buf, size_t max),
+		       void *ctx, const struct x86_insn **out);
+
+/**
+ * mmio_perform() - perform a decoded instruction's access to @gpa on the
+ * test device, updating @g (RSP included).
+ * Return: MMIO_EMUL_DONE (retire: RIP += insn->len), MMIO_EMUL_REPEAT,
+ * MMIO_EMUL_NO_DEVICE or MMIO_EMUL_DEVICE_ERROR (@out->err set).
+ */
+enum mmio_emul_status mmio_perform(struct testdev *dev, struct x86_gprs *g,
+				   const struct x86_insn *insn, u64 rflags,
+				   gpa_t gpa, struct mmio_emul *out);
+
 /**
  * mmio_emulate() - decode the instruction at the faulting RIP and perform
  * its access to @gpa on the test device, updating @g.

@@ -86,23 +86,29 @@ static bool guest_translate(struct vm *vm, u64 la, u64 *gpa)
 	return true;
 }
 
-/* Fetches up to 15 bytes at CS:RIP; returns how many could be read. */
-static size_t fetch_insn(struct vm *vm, u8 *buf)
+/*
+ * Fetches up to @max instruction bytes at CS:RIP through the guest's
+ * paging, translating once per page; returns how many could be read.
+ */
+static size_t fetch_insn(void *ctx, u8 *buf, size_t max)
 {
+	struct vm *vm = ctx;
 	u64 la =
 		vmcs_readnat(VMCS_GUEST_CS_BASE) + vmcs_readnat(VMCS_GUEST_RIP);
 	size_t n = 0;
 
-	while (n < X86_MAX_INSN_LEN) {
-		u64 gpa;
+	while (n < max) {
+		u64 gpa, chunk = MIN((u64)(max - n),
+				     PAGE_SIZE - ((la + n) & ~PAGE_MASK));
 		u8 *p;
 
 		if (!guest_translate(vm, la + n, &gpa))
 			break;
-		p = vm_gpa_to_hva(vm, gpa, 1);
+		p = vm_gpa_to_hva(vm, gpa, chunk);
 		if (!p)
 			break;
-		buf[n++] = *p;
+		memcpy(buf + n, p, chunk);
+		n += chunk;
 	}
 	return n;
 }
@@ -130,44 +136,48 @@ static void set_rip(u64 rip)
 /* Decode the faulting instruction, perform it on the device, retire it. */
 static void emulate_mmio(struct vm *vm, gpa_t gpa)
 {
-	u8 bytes[X86_MAX_INSN_LEN];
-	size_t n = fetch_insn(vm, bytes);
 	u64 rip = vmcs_readnat(VMCS_GUEST_RIP);
 	struct x86_gprs *g = &vm->vcpu.regs;
+	const struct x86_insn *insn;
 	struct mmio_emul e;
 	char msg[240];
+	int r;
 
-	g->regs[X86_GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
-	/* Devices decode the GPA without the shared bit. */
-	switch (mmio_emulate(&vm->testdev, g, bytes, n, guest_mode(),
-			     vmcs_readnat(VMCS_GUEST_RFLAGS),
-			     gpa & ~vm->shared_mask, &e)) {
-	case MMIO_EMUL_DONE:
-		set_rip(rip + e.insn.len);
-		break;
-	case MMIO_EMUL_REPEAT:
-		break; /* REP: re-execute for the next element */
-	case MMIO_EMUL_DECODE_ERROR:
-		x86_insn_describe_error(&e.insn, e.err, msg, sizeof(msg));
+	r = mmio_decode_cached(&vm->vcpu.insn_cache, rip, guest_mode(),
+			       fetch_insn, vm, &insn);
+	if (r) {
+		x86_insn_describe_error(insn, r, msg, sizeof(msg));
 		vm_stop(vm, VM_GUEST_ERROR,
 			"cannot emulate MMIO access to GPA "
 			"0x%llx at RIP 0x%llx: %s",
 			(unsigned long long)gpa, (unsigned long long)rip, msg);
 		return;
+	}
+	g->regs[X86_GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
+	/* Devices decode the GPA without the shared bit. */
+	switch (mmio_perform(&vm->testdev, g, insn,
+			     vmcs_readnat(VMCS_GUEST_RFLAGS),
+			     gpa & ~vm->shared_mask, &e)) {
+	case MMIO_EMUL_DONE:
+		set_rip(rip + insn->len);
+		break;
+	case MMIO_EMUL_REPEAT:
+		break; /* REP: re-execute for the next element */
+	case MMIO_EMUL_DECODE_ERROR:
+		return; /* not returned by mmio_perform() */
 	case MMIO_EMUL_NO_DEVICE:
 		vm_stop(vm, VM_GUEST_ERROR,
 			"%u-byte MMIO %s at GPA 0x%llx (RIP "
 			"0x%llx) hits no device",
-			e.insn.size,
-			e.insn.kind == X86_INSN_READ ? "read" : "write",
+			insn->size,
+			insn->kind == X86_INSN_READ ? "read" : "write",
 			(unsigned long long)gpa, (unsigned long long)rip);
 		return;
 	case MMIO_EMUL_DEVICE_ERROR:
 		vm_stop(vm, VM_GUEST_ERROR,
 			"MMIO %u-byte access at GPA 0x%llx "
 			"refused by the test device (%s)",
-			e.insn.size, (unsigned long long)gpa,
-			errno_name(e.err));
+			insn->size, (unsigned long long)gpa, errno_name(e.err));
 		return;
 	}
 	vmcs_writenat(VMCS_GUEST_RSP, g->regs[X86_GPR_RSP]);

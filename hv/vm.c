@@ -417,11 +417,13 @@ void vm_print_summary(struct vm *vm)
 		(long long)st.pages[3],
 		(unsigned long long)vm->mmu.tlb_flushes);
 	pr_info("  mmio: spte_installed=%llu emulated=%llu fast_hits=%llu "
-		"walks=%llu generation=%llu (MMIO SPTE generation %llu)",
+		"walks=%llu decode_cache_hits=%llu generation=%llu (MMIO SPTE "
+		"generation %llu)",
 		(unsigned long long)vm->stats.mmio_installed,
 		(unsigned long long)vm->stats.mmio_emulated,
 		(unsigned long long)vm->stats.mmio_fast_hits,
 		(unsigned long long)vm->stats.mmio_walks,
+		(unsigned long long)vm->vcpu.insn_cache.hits,
 		(unsigned long long)(tdp_memslot_generation(&vm->mmu) &
 				     ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS),
 		(unsigned long long)tdp_memslots_mmio_gen(

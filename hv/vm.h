@@ -44,6 +44,7 @@ struct vcpu {
 	/* MMIO fast path (issue 5): last GPA and generation emulated. */
 	gpa_t mmio_gpa_cache;
 	u64 mmio_gen_cache;
+	struct mmio_insn_cache insn_cache; /* last MMIO instruction decoded */
 };
 
 struct vm_hotplug {

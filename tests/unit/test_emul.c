@@ -153,6 +153,62 @@ static void test_mmio_emulate_errors(void **state)
 	assert_int_equal(e.err, -EINVAL);
 }
 
+struct fake_code {
+	u8 bytes[16];
+	int fetches;
+};
+
+static size_t fake_fetch(void *ctx, u8 *buf, size_t max)
+{
+	struct fake_code *c = ctx;
+
+	c->fetches++;
+	memcpy(buf, c->bytes, max);
+	return max;
+}
+
+/* The decode cache hits only on the same RIP, mode and bytes. */
+static void test_decode_cache(void **state)
+{
+	struct mmio_insn_cache cache = { 0 };
+	struct fake_code code = { { 0x89, 0x07 }, 0 };
+	const struct x86_insn *insn;
+
+	(void)state;
+	assert_int_equal(mmio_decode_cached(&cache, 0x1000, X86_MODE_32,
+					    fake_fetch, &code, &insn),
+			 0);
+	assert_int_equal(insn->len, 2);
+	assert_int_equal(insn->kind, X86_INSN_WRITE);
+	assert_int_equal(cache.misses, 1);
+	assert_int_equal(mmio_decode_cached(&cache, 0x1000, X86_MODE_32,
+					    fake_fetch, &code, &insn),
+			 0);
+	assert_int_equal(cache.hits, 1);
+	/* the code changed under the same RIP: decoded again */
+	code.bytes[0] = 0x8b;
+	assert_int_equal(mmio_decode_cached(&cache, 0x1000, X86_MODE_32,
+					    fake_fetch, &code, &insn),
+			 0);
+	assert_int_equal(insn->kind, X86_INSN_READ);
+	assert_int_equal(cache.misses, 2);
+	/* another mode or RIP: decoded again */
+	assert_int_equal(mmio_decode_cached(&cache, 0x1000, X86_MODE_64,
+					    fake_fetch, &code, &insn),
+			 0);
+	assert_int_equal(mmio_decode_cached(&cache, 0x2000, X86_MODE_64,
+					    fake_fetch, &code, &insn),
+			 0);
+	assert_int_equal(cache.misses, 4);
+	assert_int_equal(cache.hits, 1);
+	/* an undecodable instruction is reported and not cached */
+	code.bytes[0] = 0x83;
+	assert_int_equal(mmio_decode_cached(&cache, 0x3000, X86_MODE_32,
+					    fake_fetch, &code, &insn),
+			 -EOPNOTSUPP);
+	assert_false(cache.valid);
+}
+
 static void test_pio(void **state)
 {
 	u64 v;
@@ -181,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_testdev_registers),
 		cmocka_unit_test(test_mmio_emulate_forms),
 		cmocka_unit_test(test_mmio_emulate_errors),
+		cmocka_unit_test(test_decode_cache),
 		cmocka_unit_test(test_pio),
 	};
 
