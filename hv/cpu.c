@@ -92,7 +92,8 @@ void cpu_tables_init(void)
 	for (int v = 0; v < IDT_VECTORS; v++) {
 		u8 ist = (v == 2 || v == 8 || v == 18) ? IST_EMERGENCY : 0;
 
-		set_gate(v, (u64)(uintptr_t)(trap_stubs + v * TRAP_STUB_SIZE),
+		set_gate(v,
+			 (u64)(uintptr_t)(trap_entries + v * TRAP_ENTRY_SIZE),
 			 ist);
 	}
 	asm volatile("lidt %0" ::"m"(ip));

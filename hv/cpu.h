@@ -16,7 +16,7 @@
 #define GDT_ENTRIES 5 /* null, code, data, TSS (2 slots) */
 
 #define IDT_VECTORS 256
-#define TRAP_STUB_SIZE 16 /* bytes per stub in trap_entry.asm */
+#define TRAP_ENTRY_SIZE 16 /* bytes per vector entry in trap_entry.asm */
 #define IST_EMERGENCY 1 /* #DF, NMI, #MC run on their own stack */
 
 /*
@@ -60,6 +60,6 @@ void trap_handler(struct trap_frame *tf);
 void dump_stack_trace(u64 rbp, u64 rsp);
 void set_image_range(u64 base, u64 size);
 
-extern char trap_stubs[];
+extern char trap_entries[];
 
 #endif /* TDP_HV_CPU_H */

@@ -1,7 +1,7 @@
 ; SPDX-License-Identifier: GPL-2.0
-; Host exception entry.  One fixed-size stub per vector (the IDT is filled
-; from trap_stubs + vector * TRAP_STUB_SIZE, so no relocated table is
-; needed).  Each stub makes the frame uniform (a zero error code where the
+; Host exception entry.  One fixed-size entry per vector (the IDT is filled
+; from trap_entries + vector * TRAP_ENTRY_SIZE, so no relocated table is
+; needed).  Each entry makes the frame uniform (a zero error code where the
 ; CPU pushes none), pushes the vector, and joins trap_common, which saves
 ; the GPRs at the offsets of struct trap_frame and calls trap_handler().
 
@@ -12,7 +12,7 @@ default rel
 section .text
 
 extern trap_handler
-global trap_stubs
+global trap_entries
 
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3, 6.13).
 %define HAS_ERRCODE(v) ((v) == 8 || (v) == 10 || (v) == 11 || (v) == 12 || \
@@ -20,10 +20,10 @@ global trap_stubs
 			(v) == 29 || (v) == 30)
 
 align 16
-trap_stubs:
+trap_entries:
 %assign vec 0
 %rep IDT_VECTORS_ASM
-.stub_ %+ vec:
+.entry_ %+ vec:
 %if HAS_ERRCODE(vec)
 	nop
 	nop
@@ -32,7 +32,7 @@ trap_stubs:
 %endif
 	push qword vec
 	jmp near trap_common
-	times TRAP_STUB_SIZE_ASM - ($ - .stub_ %+ vec) int3
+	times TRAP_ENTRY_SIZE_ASM - ($ - .entry_ %+ vec) int3
 %assign vec vec + 1
 %endrep
 

@@ -32,7 +32,7 @@ enum vm_outcome {
 	VM_HV_ERROR, /* a host-side bug stopped this VM */
 };
 
-/* Guest GPRs in x86_gpr order; the entry stub uses VCPU_* offsets. */
+/* Guest GPRs in x86_gpr order; vmx_entry.asm uses the VCPU_* offsets. */
 struct vcpu {
 	struct x86_gprs regs; /* regs[RSP] is unused: RSP lives in the VMCS */
 	u8 launched; /* VMLAUNCH done; VMRESUME next */

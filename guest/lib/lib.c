@@ -222,7 +222,7 @@ void guest_trap(struct frame *f)
 	guest_exit(99);
 }
 
-/* Stubs: push a dummy error code where the CPU pushes none. */
+/* Vector entries: push a dummy error code where the CPU pushes none. */
 asm(".text\n"
     "trap_common:\n"
     "  pushal\n"
@@ -233,52 +233,55 @@ asm(".text\n"
     "  popal\n"
     "  add $8, %esp\n"
     "  iret\n"
-    ".macro stub n, err\n"
-    "trap_stub_\\n:\n"
+    ".macro vec_entry n, err\n"
+    "trap_entry_\\n:\n"
     "  .if \\err == 0\n"
     "  push $0\n"
     "  .endif\n"
     "  push $\\n\n"
     "  jmp trap_common\n"
     ".endm\n"
-    "stub 0,0\n stub 1,0\n stub 2,0\n stub 3,0\n stub 4,0\n stub 5,0\n"
-    "stub 6,0\n stub 7,0\n stub 8,1\n stub 9,0\n stub 10,1\n stub 11,1\n"
-    "stub 12,1\n stub 13,1\n stub 14,1\n stub 15,0\n stub 16,0\n stub 17,1\n"
-    "stub 18,0\n stub 19,0\n stub 20,0\n stub 21,1\n");
+    "vec_entry 0,0\n vec_entry 1,0\n vec_entry 2,0\n vec_entry 3,0\n vec_entry "
+    "4,0\n vec_entry 5,0\n"
+    "vec_entry 6,0\n vec_entry 7,0\n vec_entry 8,1\n vec_entry 9,0\n vec_entry "
+    "10,1\n vec_entry 11,1\n"
+    "vec_entry 12,1\n vec_entry 13,1\n vec_entry 14,1\n vec_entry 15,0\n "
+    "vec_entry 16,0\n vec_entry 17,1\n"
+    "vec_entry 18,0\n vec_entry 19,0\n vec_entry 20,0\n vec_entry 21,1\n");
 
-#define STUB(n) extern char trap_stub_##n[]
-STUB(0);
-STUB(1);
-STUB(2);
-STUB(3);
-STUB(4);
-STUB(5);
-STUB(6);
-STUB(7);
-STUB(8);
-STUB(9);
-STUB(10);
-STUB(11);
-STUB(12);
-STUB(13);
-STUB(14);
-STUB(15);
-STUB(16);
-STUB(17);
-STUB(18);
-STUB(19);
-STUB(20);
-STUB(21);
+#define VEC_ENTRY(n) extern char trap_entry_##n[]
+VEC_ENTRY(0);
+VEC_ENTRY(1);
+VEC_ENTRY(2);
+VEC_ENTRY(3);
+VEC_ENTRY(4);
+VEC_ENTRY(5);
+VEC_ENTRY(6);
+VEC_ENTRY(7);
+VEC_ENTRY(8);
+VEC_ENTRY(9);
+VEC_ENTRY(10);
+VEC_ENTRY(11);
+VEC_ENTRY(12);
+VEC_ENTRY(13);
+VEC_ENTRY(14);
+VEC_ENTRY(15);
+VEC_ENTRY(16);
+VEC_ENTRY(17);
+VEC_ENTRY(18);
+VEC_ENTRY(19);
+VEC_ENTRY(20);
+VEC_ENTRY(21);
 
 void idt_init(void)
 {
-	static char *const stubs[] = {
-		trap_stub_0,  trap_stub_1,  trap_stub_2,  trap_stub_3,
-		trap_stub_4,  trap_stub_5,  trap_stub_6,  trap_stub_7,
-		trap_stub_8,  trap_stub_9,  trap_stub_10, trap_stub_11,
-		trap_stub_12, trap_stub_13, trap_stub_14, trap_stub_15,
-		trap_stub_16, trap_stub_17, trap_stub_18, trap_stub_19,
-		trap_stub_20, trap_stub_21,
+	static char *const entries[] = {
+		trap_entry_0,  trap_entry_1,  trap_entry_2,  trap_entry_3,
+		trap_entry_4,  trap_entry_5,  trap_entry_6,  trap_entry_7,
+		trap_entry_8,  trap_entry_9,  trap_entry_10, trap_entry_11,
+		trap_entry_12, trap_entry_13, trap_entry_14, trap_entry_15,
+		trap_entry_16, trap_entry_17, trap_entry_18, trap_entry_19,
+		trap_entry_20, trap_entry_21,
 	};
 	struct {
 		u16 limit;
@@ -287,8 +290,9 @@ void idt_init(void)
 	gdtr = { sizeof(gdt) - 1, (u32)(uintptr_t)gdt },
 	idtr = { sizeof(idt) - 1, (u32)(uintptr_t)idt };
 
-	for (unsigned int i = 0; i < sizeof(stubs) / sizeof(stubs[0]); i++) {
-		u32 h = (u32)(uintptr_t)stubs[i];
+	for (unsigned int i = 0; i < sizeof(entries) / sizeof(entries[0]);
+	     i++) {
+		u32 h = (u32)(uintptr_t)entries[i];
 
 		idt[i] = (struct gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16) };
 	}

@@ -29,7 +29,7 @@ void asm_offsets(void)
 	OFFSET(TF_RBX, trap_frame, rbx);
 	OFFSET(TF_RAX, trap_frame, rax);
 	OFFSET(TF_VECTOR, trap_frame, vector);
-	DEFINE(TRAP_STUB_SIZE_ASM, TRAP_STUB_SIZE);
+	DEFINE(TRAP_ENTRY_SIZE_ASM, TRAP_ENTRY_SIZE);
 	/* struct vcpu: guest GPRs in x86_gpr order, and the launched flag. */
 	OFFSET(VCPU_RAX, vcpu, regs.regs[X86_GPR_RAX]);
 	OFFSET(VCPU_RCX, vcpu, regs.regs[X86_GPR_RCX]);

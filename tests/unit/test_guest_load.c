@@ -941,7 +941,7 @@ static void test_elf_errors(void **state)
 	e64(&im)->machine = 3;
 	expect_fail(&im, -ENOEXEC, "ELF64 machine 3 is not x86-64");
 
-	/* Truncated ELF headers (multiboot header inside the stub). */
+	/* Truncated ELF headers (multiboot header inside the short image). */
 	fill_pattern(&im, 48);
 	memcpy(im.b,
 	       "\x7f"
