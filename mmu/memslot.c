@@ -242,6 +242,23 @@ static struct tdp_memslots *tdp_memslots_copy(struct tdp_mmu *mmu)
 	return s;
 }
 
+/*
+ * Delete and move publish twice (the slot hidden, then the final array):
+ * both copies are taken up front so a failure leaves nothing half done.
+ * Return: 0, or -ENOMEM with neither copy kept.
+ */
+static int tdp_memslots_copy_pair(struct tdp_mmu *mmu, struct tdp_memslots **a,
+				  struct tdp_memslots **b)
+{
+	*a = tdp_memslots_copy(mmu);
+	*b = tdp_memslots_copy(mmu);
+	if (*a && *b)
+		return 0;
+	tdp_aux_page_free(mmu, *a);
+	tdp_aux_page_free(mmu, *b);
+	return -ENOMEM;
+}
+
 /* Publish the final array (generation + 1), then end the grace period. */
 static void tdp_memslots_commit(struct tdp_mmu *mmu, struct tdp_memslots *new,
 				u64 **drop_dir)
@@ -433,14 +450,9 @@ int tdp_memslot_delete(struct tdp_mmu *mmu, u16 id)
 	if (!tdp_memslot_find_id(mmu->slots, id))
 		goto out;
 	slot = *tdp_memslot_find_id(mmu->slots, id);
-	r = -ENOMEM;
-	a = tdp_memslots_copy(mmu);
-	b = tdp_memslots_copy(mmu);
-	if (!a || !b) {
-		tdp_aux_page_free(mmu, a);
-		tdp_aux_page_free(mmu, b);
+	r = tdp_memslots_copy_pair(mmu, &a, &b);
+	if (r)
 		goto out;
-	}
 	tdp_memslot_invalidate(mmu, a, &slot);
 	tdp_memslots_remove(b, id);
 	tdp_memslots_commit(mmu, b, slot.dirty_dir);
@@ -485,14 +497,9 @@ int tdp_memslot_move(struct tdp_mmu *mmu, u16 id, gfn_t new_base)
 	r = 0;
 	if (new_base == slot.base_gfn)
 		goto out;
-	r = -ENOMEM;
-	a = tdp_memslots_copy(mmu);
-	b = tdp_memslots_copy(mmu);
-	if (!a || !b) {
-		tdp_aux_page_free(mmu, a);
-		tdp_aux_page_free(mmu, b);
+	r = tdp_memslots_copy_pair(mmu, &a, &b);
+	if (r)
 		goto out;
-	}
 	tdp_memslot_invalidate(mmu, a, &slot);
 	tdp_memslots_remove(b, id);
 	slot.base_gfn = new_base;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <elf.h>
 
 #include "errno_codes.h"
 #include "guest_abi.h"
@@ -40,41 +41,17 @@
 #define T_PT_LOAD 1
 #define T_PT_NOTE 4
 
-/* The test's own view of the formats, independent of the loader's. */
+/* The test's own view of the multiboot header; the ELF layouts come from
+ * the host's <elf.h>, independent of the loader's definitions. */
 struct t_mbh {
 	u32 magic, flags, checksum;
 	u32 header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
 };
 
-struct t_e32 {
-	u8 ident[16];
-	u16 type, machine;
-	u32 version, entry, phoff, shoff, flags;
-	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct t_p32 {
-	u32 type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-
-struct t_e64 {
-	u8 ident[16];
-	u16 type, machine;
-	u32 version;
-	u64 entry, phoff, shoff;
-	u32 flags;
-	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct t_p64 {
-	u32 type, flags;
-	u64 offset, vaddr, paddr, filesz, memsz, align;
-};
-
-_Static_assert(sizeof(struct t_e32) == 52, "ELF32 header size");
-_Static_assert(sizeof(struct t_p32) == 32, "ELF32 phdr size");
-_Static_assert(sizeof(struct t_e64) == 64, "ELF64 header size");
-_Static_assert(sizeof(struct t_p64) == 56, "ELF64 phdr size");
+_Static_assert(sizeof(Elf32_Ehdr) == 52, "ELF32 header size");
+_Static_assert(sizeof(Elf32_Phdr) == 32, "ELF32 phdr size");
+_Static_assert(sizeof(Elf64_Ehdr) == 64, "ELF64 header size");
+_Static_assert(sizeof(Elf64_Phdr) == 56, "ELF64 phdr size");
 
 struct image {
 	u8 b[IMG_MAX];
@@ -144,12 +121,12 @@ static void fix_checksum(struct image *im, size_t off)
  */
 #define E32_MBH_OFF 0x200
 #define E32_ENTRY 0x100020u
-#define E32_PH(im, i) (sizeof(struct t_e32) + (i) * sizeof(struct t_p32))
+#define E32_PH(im, i) (sizeof(Elf32_Ehdr) + (i) * sizeof(Elf32_Phdr))
 
 static void build_elf32(struct image *im)
 {
-	struct t_e32 eh = { 0 };
-	struct t_p32 ph[4] = {
+	Elf32_Ehdr eh = { 0 };
+	Elf32_Phdr ph[4] = {
 		{ T_PT_LOAD, 0x1000, 0xc0100000, 0x100000, 0x1000, 0x1000, 5,
 		  0x1000 },
 		{ T_PT_LOAD, 0x2000, 0xc0102000, 0x102000, 0x800, 0x1a10, 6,
@@ -160,31 +137,31 @@ static void build_elf32(struct image *im)
 	struct t_mbh h = { .flags = T_MB_PAGE_ALIGN | T_MB_MEMINFO };
 
 	fill_pattern(im, 0x2800);
-	memcpy(eh.ident,
+	memcpy(eh.e_ident,
 	       "\x7f"
 	       "ELF\x01\x01\x01",
 	       7);
-	eh.type = 2;
-	eh.machine = 3;
-	eh.version = 1;
-	eh.entry = E32_ENTRY;
-	eh.phoff = sizeof(eh);
-	eh.ehsize = sizeof(eh);
-	eh.phentsize = sizeof(ph[0]);
-	eh.phnum = 4;
+	eh.e_type = 2;
+	eh.e_machine = 3;
+	eh.e_version = 1;
+	eh.e_entry = E32_ENTRY;
+	eh.e_phoff = sizeof(eh);
+	eh.e_ehsize = sizeof(eh);
+	eh.e_phentsize = sizeof(ph[0]);
+	eh.e_phnum = 4;
 	memcpy(im->b, &eh, sizeof(eh));
 	memcpy(im->b + sizeof(eh), ph, sizeof(ph));
 	put_mbh(im, E32_MBH_OFF, &h);
 }
 
-static struct t_e32 *e32(struct image *im)
+static Elf32_Ehdr *e32(struct image *im)
 {
-	return (struct t_e32 *)im->b;
+	return (Elf32_Ehdr *)im->b;
 }
 
-static struct t_p32 *p32(struct image *im, int i)
+static Elf32_Phdr *p32(struct image *im, int i)
 {
-	return (struct t_p32 *)(im->b + E32_PH(im, i));
+	return (Elf32_Phdr *)(im->b + E32_PH(im, i));
 }
 
 /* ELF64: text at 0x100000, data + bss at 0x180000..0x181000. */
@@ -193,8 +170,8 @@ static struct t_p32 *p32(struct image *im, int i)
 
 static void build_elf64(struct image *im)
 {
-	struct t_e64 eh = { 0 };
-	struct t_p64 ph[2] = {
+	Elf64_Ehdr eh = { 0 };
+	Elf64_Phdr ph[2] = {
 		{ T_PT_LOAD, 5, 0x1000, 0xffffffff80100000ULL, 0x100000, 0x1000,
 		  0x1000, 0x1000 },
 		{ T_PT_LOAD, 6, 0x2000, 0xffffffff80180000ULL, 0x180000, 0x800,
@@ -203,32 +180,32 @@ static void build_elf64(struct image *im)
 	struct t_mbh h = { .flags = T_MB_PAGE_ALIGN };
 
 	fill_pattern(im, 0x2800);
-	memcpy(eh.ident,
+	memcpy(eh.e_ident,
 	       "\x7f"
 	       "ELF\x02\x01\x01",
 	       7);
-	eh.type = 2;
-	eh.machine = 62;
-	eh.version = 1;
-	eh.entry = E64_ENTRY;
-	eh.phoff = sizeof(eh);
-	eh.ehsize = sizeof(eh);
-	eh.phentsize = sizeof(ph[0]);
-	eh.phnum = 2;
+	eh.e_type = 2;
+	eh.e_machine = 62;
+	eh.e_version = 1;
+	eh.e_entry = E64_ENTRY;
+	eh.e_phoff = sizeof(eh);
+	eh.e_ehsize = sizeof(eh);
+	eh.e_phentsize = sizeof(ph[0]);
+	eh.e_phnum = 2;
 	memcpy(im->b, &eh, sizeof(eh));
 	memcpy(im->b + sizeof(eh), ph, sizeof(ph));
 	put_mbh(im, E64_MBH_OFF, &h);
 }
 
-static struct t_e64 *e64(struct image *im)
+static Elf64_Ehdr *e64(struct image *im)
 {
-	return (struct t_e64 *)im->b;
+	return (Elf64_Ehdr *)im->b;
 }
 
-static struct t_p64 *p64(struct image *im, int i)
+static Elf64_Phdr *p64(struct image *im, int i)
 {
-	return (struct t_p64 *)(im->b + sizeof(struct t_e64) +
-				i * sizeof(struct t_p64));
+	return (Elf64_Phdr *)(im->b + sizeof(Elf64_Ehdr) +
+			      i * sizeof(Elf64_Phdr));
 }
 
 /*
@@ -929,16 +906,16 @@ static void test_elf_errors(void **state)
 
 	/* Wrong machine. */
 	build_elf32(&im);
-	e32(&im)->machine = 40; /* ARM */
+	e32(&im)->e_machine = 40; /* ARM */
 	expect_fail(&im, -ENOEXEC, "ELF32 machine 40 is not x86");
 	build_elf32(&im); /* x86-64 in an ELF32 (x32) is accepted */
-	e32(&im)->machine = 62;
+	e32(&im)->e_machine = 62;
 	struct guest_load_params p = params(&im);
 	struct guest_load_result res;
 
 	assert_int_equal(load_exact(&p, &res), 0);
 	build_elf64(&im);
-	e64(&im)->machine = 3;
+	e64(&im)->e_machine = 3;
 	expect_fail(&im, -ENOEXEC, "ELF64 machine 3 is not x86-64");
 
 	/* Truncated ELF headers (multiboot header inside the short image). */
@@ -959,119 +936,119 @@ static void test_elf_errors(void **state)
 
 	/* Program headers outside the file. */
 	build_elf32(&im);
-	e32(&im)->phoff = 0x2800 - 4 * 32 + 1;
+	e32(&im)->e_phoff = 0x2800 - 4 * 32 + 1;
 	expect_fail(&im, -ENOEXEC, "ELF32 program headers");
 	build_elf32(&im);
-	e32(&im)->phoff = 0xffffffff;
+	e32(&im)->e_phoff = 0xffffffff;
 	expect_fail(&im, -ENOEXEC, "lie outside the image");
 	build_elf32(&im);
-	e32(&im)->phnum = 0xffff;
+	e32(&im)->e_phnum = 0xffff;
 	expect_fail(&im, -ENOEXEC, "lie outside the image");
 	build_elf32(&im);
-	e32(&im)->phentsize = 31; /* smaller than a program header */
+	e32(&im)->e_phentsize = 31; /* smaller than a program header */
 	expect_fail(&im, -ENOEXEC, "lie outside the image");
 	build_elf32(&im); /* the last header ends exactly at the image end */
 	memcpy(im.b + 0x2800 - 4 * 32, im.b + E32_PH(&im, 0), 4 * 32);
-	e32(&im)->phoff = 0x2800 - 4 * 32;
+	e32(&im)->e_phoff = 0x2800 - 4 * 32;
 	p = params(&im);
 	assert_int_equal(load_exact(&p, &res), 0);
 	assert_int_equal(res.load_end, 0x103a10);
 	build_elf64(&im);
-	e64(&im)->phoff = 0x2800 - 2 * 56 + 1;
+	e64(&im)->e_phoff = 0x2800 - 2 * 56 + 1;
 	expect_fail(&im, -ENOEXEC, "ELF64 program headers lie outside");
 	build_elf64(&im);
-	e64(&im)->phoff = 0xffffffffffffffc0ULL; /* offset + size wraps */
+	e64(&im)->e_phoff = 0xffffffffffffffc0ULL; /* offset + size wraps */
 	expect_fail(&im, -ENOEXEC, "ELF64 program headers lie outside");
 	build_elf64(&im);
-	e64(&im)->phentsize = 55;
+	e64(&im)->e_phentsize = 55;
 	expect_fail(&im, -ENOEXEC, "ELF64 program headers lie outside");
 
 	/* filesz > memsz. */
 	build_elf32(&im);
-	p32(&im, 1)->filesz = 0x1a11;
+	p32(&im, 1)->p_filesz = 0x1a11;
 	expect_fail(&im, -ENOEXEC,
 		    "program header 1: file size 0x1a11 "
 		    "exceeds memory size 0x1a10");
 	build_elf64(&im);
-	p64(&im, 0)->filesz = 0x1001;
+	p64(&im, 0)->p_filesz = 0x1001;
 	expect_fail(&im, -ENOEXEC,
 		    "program header 0: file size 0x1001 "
 		    "exceeds memory size 0x1000");
 
 	/* Segment file bytes outside the image. */
 	build_elf32(&im);
-	p32(&im, 1)->offset = 0x2001;
+	p32(&im, 1)->p_offset = 0x2001;
 	expect_fail(&im, -ENOEXEC, "program header 1: file bytes");
 	build_elf32(&im);
-	p32(&im, 1)->offset = 0xfffff000; /* offset + filesz wraps in u32 */
-	p32(&im, 1)->filesz = 0x1000;
+	p32(&im, 1)->p_offset = 0xfffff000; /* offset + filesz wraps in u32 */
+	p32(&im, 1)->p_filesz = 0x1000;
 	expect_fail(&im, -ENOEXEC, "program header 1: file bytes");
 	build_elf64(&im);
-	p64(&im, 1)->offset = 0xfffffffffffff900ULL; /* wraps in u64 */
+	p64(&im, 1)->p_offset = 0xfffffffffffff900ULL; /* wraps in u64 */
 	expect_fail(&im, -ENOEXEC, "program header 1: file bytes");
 
 	/* Segments outside RAM or below 1 MiB. */
 	build_elf32(&im);
-	p32(&im, 1)->paddr = 0x7ff000; /* memsz 0x1a10 crosses 8 MiB */
+	p32(&im, 1)->p_paddr = 0x7ff000; /* memsz 0x1a10 crosses 8 MiB */
 	expect_fail(&im, -E2BIG, "program header 1: load address 0x7ff000");
 	build_elf32(&im);
-	p32(&im, 0)->paddr = 0xfffff000; /* paddr + memsz wraps in u32 */
-	p32(&im, 0)->memsz = 0x2000;
+	p32(&im, 0)->p_paddr = 0xfffff000; /* paddr + memsz wraps in u32 */
+	p32(&im, 0)->p_memsz = 0x2000;
 	expect_fail(&im, -E2BIG, "outside guest RAM");
 	build_elf32(&im);
-	p32(&im, 0)->paddr = 0xff000; /* below 1 MiB */
+	p32(&im, 0)->p_paddr = 0xff000; /* below 1 MiB */
 	expect_fail(&im, -E2BIG, "program header 0: load address 0xff000");
 	assert_ram_byte_range(0xff000, 0x1000, 0xaa);
 	build_elf32(&im);
-	p32(&im, 1)->paddr = 0x7fe5f0; /* ends exactly at 8 MiB: fits */
+	p32(&im, 1)->p_paddr = 0x7fe5f0; /* ends exactly at 8 MiB: fits */
 	p = params(&im);
 	assert_int_equal(load_exact(&p, &res), 0);
 	assert_int_equal(res.load_end, RAM_SIZE);
 	build_elf64(&im);
-	p64(&im, 1)->paddr = 0xfffffffffffff000ULL;
+	p64(&im, 1)->p_paddr = 0xfffffffffffff000ULL;
 	expect_fail(&im, -E2BIG, "outside guest RAM");
 	build_elf64(&im);
-	p64(&im, 1)->paddr = 0x100000000ULL; /* above 4 GiB, not in RAM */
+	p64(&im, 1)->p_paddr = 0x100000000ULL; /* above 4 GiB, not in RAM */
 	expect_fail(&im, -E2BIG, "outside guest RAM");
 	build_elf64(&im);
-	p64(&im, 1)->memsz = 0xffffffffffffffffULL;
+	p64(&im, 1)->p_memsz = 0xffffffffffffffffULL;
 	expect_fail(&im, -E2BIG, "outside guest RAM");
 
 	/* No PT_LOAD segment. */
 	build_elf32(&im);
-	p32(&im, 0)->type = T_PT_NOTE;
-	p32(&im, 1)->type = 6; /* PT_PHDR */
+	p32(&im, 0)->p_type = T_PT_NOTE;
+	p32(&im, 1)->p_type = 6; /* PT_PHDR */
 	expect_fail(&im, -ENOEXEC, "ELF32 image has no PT_LOAD segment");
 	build_elf32(&im);
-	e32(&im)->phnum = 0;
+	e32(&im)->e_phnum = 0;
 	expect_fail(&im, -ENOEXEC, "ELF32 image has no PT_LOAD segment");
 	build_elf64(&im);
-	p64(&im, 0)->memsz = 0;
-	p64(&im, 0)->filesz = 0;
-	p64(&im, 1)->type = 0;
+	p64(&im, 0)->p_memsz = 0;
+	p64(&im, 0)->p_filesz = 0;
+	p64(&im, 1)->p_type = 0;
 	expect_fail(&im, -ENOEXEC, "ELF64 image has no PT_LOAD segment");
 
 	/* ELF64 entry above 4 GiB. */
 	build_elf64(&im);
-	e64(&im)->entry = 0xffffffff80100040ULL;
+	e64(&im)->e_entry = 0xffffffff80100040ULL;
 	expect_fail(&im, -ENOEXEC,
 		    "ELF64 entry 0xffffffff80100040 is above "
 		    "4 GiB");
 	build_elf64(&im);
-	e64(&im)->entry = 0x100000000ULL + E64_ENTRY; /* not truncated */
+	e64(&im)->e_entry = 0x100000000ULL + E64_ENTRY; /* not truncated */
 	expect_fail(&im, -ENOEXEC, "above 4 GiB");
 
 	/* Entry point outside the loaded image. */
 	build_elf32(&im);
-	e32(&im)->entry = 0x103a10;
+	e32(&im)->e_entry = 0x103a10;
 	expect_fail(&im, -ENOEXEC,
 		    "entry point 0x103a10 is outside the "
 		    "loaded image [0x100000, 0x103a10)");
 	build_elf32(&im);
-	e32(&im)->entry = 0xc0100020; /* the vaddr, not the paddr */
+	e32(&im)->e_entry = 0xc0100020; /* the vaddr, not the paddr */
 	expect_fail(&im, -ENOEXEC, "entry point 0xc0100020 is outside");
 	build_elf64(&im);
-	e64(&im)->entry = 0xfffff;
+	e64(&im)->e_entry = 0xfffff;
 	expect_fail(&im, -ENOEXEC, "entry point 0xfffff is outside");
 }
 
@@ -1093,7 +1070,7 @@ static void test_module_errors(void **state)
 	p.module_size = 16;
 	p.ram_size = 2 * MIB;
 	build_elf32(&im);
-	p32(&im, 1)->paddr = 0x1fe5f0; /* kernel ends at the end of RAM */
+	p32(&im, 1)->p_paddr = 0x1fe5f0; /* kernel ends at the end of RAM */
 	p.image_size = im.len;
 	expect_fail_p(&p, -E2BIG, "does not fit");
 }
