@@ -81,7 +81,8 @@ $(BUILD)/.deps-%: scripts/deps.sh
 	@mkdir -p $(dir $@)
 	$(Q)scripts/deps.sh $* && touch $@
 # One apt-get at a time: the others wait for the build set.
-$(BUILD)/.deps-test $(BUILD)/.deps-run $(BUILD)/.deps-usb: $(BUILD)/.deps-build
+$(BUILD)/.deps-test $(BUILD)/.deps-run $(BUILD)/.deps-usb $(BUILD)/.deps-bench: \
+	$(BUILD)/.deps-build
 
 $(BUILD)/img/%.o: %.c | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
@@ -249,13 +250,14 @@ test: all host-bins | $(BUILD)/.deps-test
 sys-tests: all | $(BUILD)/.deps-test
 	$(Q)scripts/sys-tests.sh
 
-bench: $(BENCH_BINS) | $(BUILD)/.deps-test
+bench: $(BENCH_BINS) | $(BUILD)/.deps-bench
 	$(Q)scripts/bench.sh $(BUILD)
 
 usb: all | $(BUILD)/.deps-usb
 	$(Q)scripts/mkusb.sh $(BUILD)/tdpvisor-usb.img $(BUILD)/tdpvisor.efi
 
-FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_SRCS = $(shell find boot hv drivers mmu lib include guest tests bench \
+	-name '*.[ch]' 2>/dev/null | sort)
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)
 format-check:

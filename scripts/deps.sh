@@ -2,23 +2,44 @@
 # Checks for the Debian packages a step needs and, as root, installs the
 # missing ones with apt-get.  Without root it names them and stops.
 #
-#   scripts/deps.sh build|test|run|all
+#   scripts/deps.sh build|run|usb|test|bench|all
+#   scripts/deps.sh --list STEP     print the step's packages, one a line
+#
+# Every external command that the Makefile, scripts/ or tests/ run for a
+# step must come from a package of that step's list, or from Debian's base
+# system (packages marked Essential or of Priority "required", which every
+# Debian installation has).  scripts/check-deps.sh enforces this in
+# `make test`.
 set -euo pipefail
 
 build=(gcc make binutils gnu-efi nasm)
 image=(mtools dosfstools)
 emul=(qemu-system-x86 ovmf bochs bochsbios bochs-sdl vgabios)
-testing=(libcmocka-dev clang clang-format valgrind bsdextrautils)
 usb=(gdisk)
+# make test: host tests (cmocka), fuzzers (clang), formatting, model
+# checking (spin); the USB-image boot case needs usb's gdisk too.
+testing=(libcmocka-dev clang clang-format spin)
+bench=(valgrind bsdextrautils)
 
-case "${1:-all}" in
-build) want=("${build[@]}") ;;
-test) want=("${build[@]}" "${image[@]}" "${emul[@]}" "${testing[@]}") ;;
-run) want=("${build[@]}" "${image[@]}" "${emul[@]}") ;;
-all) want=("${build[@]}" "${image[@]}" "${emul[@]}" "${testing[@]}" "${usb[@]}") ;;
-usb) want=("${build[@]}" "${image[@]}" "${usb[@]}") ;;
-*) echo "usage: $0 build|test|run|usb|all" >&2; exit 2 ;;
-esac
+step_packages() {
+	case $1 in
+	build) echo "${build[@]}" ;;
+	run) echo "${build[@]}" "${image[@]}" "${emul[@]}" ;;
+	usb) echo "${build[@]}" "${image[@]}" "${usb[@]}" ;;
+	test) echo "${build[@]}" "${image[@]}" "${emul[@]}" "${usb[@]}" "${testing[@]}" ;;
+	bench) echo "${build[@]}" "${bench[@]}" ;;
+	all) echo "${build[@]}" "${image[@]}" "${emul[@]}" "${usb[@]}" "${testing[@]}" "${bench[@]}" ;;
+	*) echo "deps.sh: unknown step '$1' (use build, run, usb, test, bench or all)" >&2; return 2 ;;
+	esac
+}
+
+if [ "${1:-}" = --list ]; then
+	pk=$(step_packages "${2:-all}") || exit 2
+	printf '%s\n' $pk | sort -u
+	exit 0
+fi
+pk=$(step_packages "${1:-all}") || exit 2
+read -r -a want <<<"$(printf '%s\n' $pk | sort -u | tr '\n' ' ')"
 
 missing=()
 for p in "${want[@]}"; do
