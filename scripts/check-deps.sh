@@ -98,7 +98,7 @@ for step in "${steps[@]}"; do
 	text=$(sed -E -e 's/(^|[^A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*=/\1/g' \
 		-e 's/for [A-Za-z_][A-Za-z0-9_]* in/for in/g' <<<"$text")
 	words=""
-	for w in $(grep -oE '(^|[^A-Za-z0-9_$.{/-])[A-Za-z_][A-Za-z0-9_.+-]*' <<<"$text" |
+	for w in $(grep -oE '(^|[^A-Za-z0-9_$.{/%\\-])[A-Za-z_][A-Za-z0-9_.+-]*' <<<"$text" |
 		sed -E 's/^[^A-Za-z_]//' | sort -u); do
 		case $funcs in *" $w "*) continue ;; esac
 		[ -n "${not_commands[$w]:-}" ] && continue
