@@ -8,6 +8,8 @@
  * same rows, so what the error says is accepted is what is accepted.
  */
 #include "config.h"
+#include "boot_info.h"
+#include "builtin_guests.h"
 #include "errno_codes.h"
 #include "fmt.h"
 #include "log.h"
@@ -192,6 +194,14 @@ static bool lower_eq(const char *a, size_t alen, const char *b)
 	return i == alen && !b[i];
 }
 
+static void trim(const char **s, size_t *len)
+{
+	while (*len && is_space(**s))
+		(*s)++, (*len)--;
+	while (*len && is_space((*s)[*len - 1]))
+		(*len)--;
+}
+
 /* Parse an unsigned decimal or 0x-hex number; no sign, no overflow. */
 static bool parse_u64(const char *s, size_t len, u64 *out, size_t *used)
 {
@@ -293,6 +303,83 @@ bad:
 		    (int)vlen, v, k->help);
 }
 
+#define GUEST_NAME(n, exp, t, p, w) #n,
+static const char *const builtin_guest_names[] = { BUILTIN_GUESTS(GUEST_NAME)
+							   NULL };
+
+/* An ESP path, as the boot loads it: anything with '/', '\' or '.'. */
+static bool is_esp_path(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '/' || s[i] == '\\' || s[i] == '.')
+			return true;
+	return false;
+}
+
+/*
+ * `guest`: a comma-separated list, each entry a built-in guest, `tests`,
+ * or an ESP path; at most BOOT_MAX_IMAGES paths.  Every entry is checked
+ * here, so an unknown name stops the boot before any guest runs.  Blanks
+ * around an entry are dropped; the list is stored as "a,b,c".
+ */
+static int set_guest_list(struct parse_ctx *c, const struct config_key *k,
+			  const char *v, size_t vlen, char *field)
+{
+	char names[256];
+	size_t out = 0, pos = 0;
+	unsigned int n = 0, paths = 0;
+
+	while (pos <= vlen) {
+		size_t end = pos, len;
+		const char *e;
+
+		while (end < vlen && v[end] != ',')
+			end++;
+		e = v + pos;
+		len = end - pos;
+		trim(&e, &len);
+		n++;
+		if (!len)
+			return fail(c,
+				    "key '%s': entry %u of '%.*s' is empty "
+				    "(separate guest names with single commas)",
+				    k->name, n, (int)MIN(vlen, 64), v);
+		if (is_esp_path(e, len)) {
+			if (++paths > BOOT_MAX_IMAGES)
+				return fail(c,
+					    "key '%s': more than %d ESP paths "
+					    "(guest images) in the list",
+					    k->name, BOOT_MAX_IMAGES);
+		} else if (!lower_eq(e, len, "tests")) {
+			u32 i;
+
+			for (i = 0; builtin_guest_names[i]; i++)
+				if (len == strlen(builtin_guest_names[i]) &&
+				    !memcmp(e, builtin_guest_names[i], len))
+					break;
+			if (!builtin_guest_names[i]) {
+				list_names(names, sizeof(names),
+					   builtin_guest_names);
+				return fail(c,
+					    "key '%s': unknown guest '%.*s' "
+					    "(built-in guests: %s; 'tests' "
+					    "for every test guest; or an ESP "
+					    "path such as "
+					    "\\guests\\kernel.elf)",
+					    k->name, (int)MIN(len, 64), e,
+					    names);
+			}
+		}
+		if (out)
+			field[out++] = ',';
+		memcpy(field + out, e, len);
+		out += len;
+		pos = end + 1;
+	}
+	field[out] = '\0';
+	return 0;
+}
+
 static int set_value(struct parse_ctx *c, const struct config_key *k,
 		     const char *v, size_t vlen)
 {
@@ -315,19 +402,13 @@ static int set_value(struct parse_ctx *c, const struct config_key *k,
 					    "key '%s': value has a control or "
 					    "non-ASCII byte at column %zu",
 					    k->name, i + 1);
+		if (k->offset == offsetof(struct tdp_config, guest))
+			return set_guest_list(c, k, v, vlen, field);
 		memcpy(field, v, vlen);
 		((char *)field)[vlen] = '\0';
 		return 0;
 	}
 	return fail(c, "key '%s': internal error (bad key type)", k->name);
-}
-
-static void trim(const char **s, size_t *len)
-{
-	while (*len && is_space(**s))
-		(*s)++, (*len)--;
-	while (*len && is_space((*s)[*len - 1]))
-		(*len)--;
 }
 
 /* Handle one "key = value" pair (already split and trimmed). */
@@ -336,7 +417,14 @@ static int apply_pair(struct parse_ctx *c, const char *key, size_t klen,
 {
 	char keys[512];
 
-	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+	if (vlen && (v[0] == '"' || v[vlen - 1] == '"')) {
+		if (vlen < 2 || v[0] != '"' || v[vlen - 1] != '"')
+			return fail(c,
+				    "key '%.*s': unbalanced double quote in "
+				    "value '%.*s' (quote the whole value or "
+				    "none of it)",
+				    (int)MIN(klen, 64), key, (int)MIN(vlen, 64),
+				    v);
 		v++;
 		vlen -= 2;
 	}
@@ -463,9 +551,11 @@ int config_parse_options(struct tdp_config *cfg, const char *text,
 	return 0;
 }
 
-int config_check(const struct tdp_config *cfg, struct config_error *err)
+int config_check(const struct tdp_config *cfg, unsigned int maxphyaddr,
+		 struct config_error *err)
 {
 	struct parse_ctx c = { .src = "configuration", .err = err };
+	unsigned int width = MIN(maxphyaddr, 48u);
 
 	err->msg[0] = '\0';
 	if (cfg->serial == SERIAL_MMIO && !cfg->serial_mmio_base)
@@ -476,10 +566,89 @@ int config_check(const struct tdp_config *cfg, struct config_error *err)
 			    "shared_bit = %u: the shared bit must be a GPA "
 			    "bit from 13 to 47 (or 0 for MAXPHYADDR - 1)",
 			    cfg->shared_bit);
+	if (cfg->shared_bit && maxphyaddr && cfg->shared_bit >= width)
+		return fail(&c,
+			    "key 'shared_bit': %u is not below this CPU's "
+			    "guest-physical width (MAXPHYADDR %u bits); use a "
+			    "bit from 13 to %u, or 0 for %u",
+			    cfg->shared_bit, maxphyaddr, width - 1, width - 1);
 	if (cfg->serial != SERIAL_MMIO && cfg->serial_mmio_base)
 		return fail(&c,
 			    "serial_mmio_base is set but serial = %s; "
 			    "set serial = mmio to use it",
 			    config_serial_name(cfg->serial));
 	return 0;
+}
+
+/* Keys that hold an address are shown in hex. */
+static bool is_address_key(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && !memcmp(name + n - 5, "_base", 5)) ||
+	       (n > 4 && !memcmp(name + n - 4, "_gpa", 4));
+}
+
+/* One "key=value" for config_format(); strings are quoted when empty or
+ * when they hold a blank. */
+static size_t format_key(char *buf, size_t size, const struct config_key *k,
+			 const struct tdp_config *cfg)
+{
+	const void *field = (const char *)cfg + k->offset;
+	unsigned long long v = 0;
+
+	if (k->type != KEY_STR)
+		v = k->width == 8 ? *(const u64 *)field : *(const u32 *)field;
+	switch (k->type) {
+	case KEY_ENUM:
+		return (size_t)fmt_snprintf(buf, size, "%s=%s", k->name,
+					    enum_name(k->names, (u32)v));
+	case KEY_SIZE:
+		if (v && !(v % (1ULL << 30)))
+			return (size_t)fmt_snprintf(buf, size, "%s=%lluG",
+						    k->name, v >> 30);
+		return (size_t)fmt_snprintf(buf, size, "%s=%lluM", k->name,
+					    v >> 20);
+	case KEY_UINT:
+		if (is_address_key(k->name))
+			return (size_t)fmt_snprintf(buf, size, "%s=0x%llx",
+						    k->name, v);
+		return (size_t)fmt_snprintf(buf, size, "%s=%llu", k->name, v);
+	case KEY_STR: {
+		const char *str = field;
+		bool q = !str[0] || strchr(str, ' ');
+
+		return (size_t)fmt_snprintf(buf, size, "%s=%s%s%s", k->name,
+					    q ? "\"" : "", str, q ? "\"" : "");
+	}
+	}
+	return 0;
+}
+
+int config_format(const struct tdp_config *cfg, char *buf, size_t size,
+		  size_t line_max)
+{
+	size_t n = 0, line = 0;
+	int lines = 1;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
+	for (u32 i = 0; i < ARRAY_SIZE(config_keys) && n + 1 < size; i++) {
+		char one[CONFIG_STR_MAX + 64];
+		size_t len = format_key(one, sizeof(one), &config_keys[i], cfg);
+
+		if (line && line + 1 + len > line_max) {
+			n += (size_t)fmt_snprintf(buf + n, size - n, "\n");
+			line = 0;
+			lines++;
+		} else if (line) {
+			n += (size_t)fmt_snprintf(buf + n, size - n, " ");
+			line++;
+		}
+		if (n < size)
+			n += (size_t)fmt_snprintf(buf + n, size - n, "%s", one);
+		line += len;
+	}
+	return lines;
 }

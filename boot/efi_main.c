@@ -12,6 +12,7 @@
 #include "status.h"
 #include "string_util.h"
 #include "uart.h"
+#include "hv/vmx_caps.h"
 #include "x86.h"
 
 #define TDP_VERSION "0.1"
@@ -163,7 +164,7 @@ static int read_config(EFI_LOADED_IMAGE *li, struct config_error *err)
 	r = config_parse_options(&bi.cfg, opts, err);
 	if (r)
 		return r;
-	return config_check(&bi.cfg, err);
+	return config_check(&bi.cfg, cpu_phys_addr_bits(), err);
 }
 
 static bool is_builtin_name(const char *s)
@@ -293,6 +294,25 @@ static __noreturn void stop_boot(int status)
 	power_off(status);
 }
 
+/* Every key and the value in force, a few per line. */
+static void print_config(void)
+{
+	static char text[2048];
+	char *line = text;
+
+	config_format(&bi.cfg, text, sizeof(text), 96);
+	pr_info("config: from %s; every key, with the value in force:",
+		bi.cfg_source);
+	while (line && *line) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		pr_info("config:   %s", line);
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
 /* Loads every ESP path in the comma-separated `guest` list. */
 static void load_guests(void)
 {
@@ -399,12 +419,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		       "(see README, 'Configuration')");
 		stop_boot(TDP_STATUS_CONFIG);
 	}
-	pr_info("config: from %s: serial=%s log_level=%s guest=%s "
-		"guest_mem=%lluM hv_mem=%lluM",
-		bi.cfg_source, config_serial_name(bi.cfg.serial),
-		config_log_level_name(bi.cfg.log_level), bi.cfg.guest,
-		(unsigned long long)(bi.cfg.guest_mem >> 20),
-		(unsigned long long)(bi.cfg.hv_mem >> 20));
+	print_config();
 	load_guests();
 	allocate_memory();
 

@@ -103,28 +103,33 @@ static bool file_range_ok(const struct guest_load_params *p, u64 off, u64 len)
 	return len <= p->image_size && off <= p->image_size - len;
 }
 
+/*
+ * Copies one load range into guest RAM.  @what names it in errors: "program
+ * header N" for ELF, the a.out-kludge range or the flat image otherwise
+ * (those formats have no program headers).
+ */
 static int load_segment(const struct guest_load_params *p,
 			struct guest_load_result *r, u64 off, u64 filesz,
-			u64 paddr, u64 memsz, unsigned int idx)
+			u64 paddr, u64 memsz, const char *what)
 {
 	if (filesz > memsz)
 		return bad(r, -ENOEXEC,
-			   "program header %u: file size 0x%llx "
+			   "%s: file size 0x%llx "
 			   "exceeds memory size 0x%llx",
-			   idx, (unsigned long long)filesz,
+			   what, (unsigned long long)filesz,
 			   (unsigned long long)memsz);
 	if (!file_range_ok(p, off, filesz))
 		return bad(r, -ENOEXEC,
-			   "program header %u: file bytes "
+			   "%s: file bytes "
 			   "0x%llx+0x%llx lie outside the %llu-byte image",
-			   idx, (unsigned long long)off,
+			   what, (unsigned long long)off,
 			   (unsigned long long)filesz,
 			   (unsigned long long)p->image_size);
 	if (!ram_range_ok(p, paddr, memsz))
 		return bad(r, -E2BIG,
-			   "program header %u: load address "
+			   "%s: load address "
 			   "0x%llx+0x%llx is outside guest RAM [1 MiB, 0x%llx)",
-			   idx, (unsigned long long)paddr,
+			   what, (unsigned long long)paddr,
 			   (unsigned long long)memsz,
 			   (unsigned long long)p->ram_size);
 	memcpy(p->ram + paddr, p->image + off, filesz);
@@ -168,11 +173,14 @@ static int load_phdrs(const struct guest_load_params *p,
 	int err;
 
 	for (u32 i = 0; i < phnum; i++) {
+		char what[24];
+
 		read_phdr(p, phoff + (u64)i * phentsize, is64, &ph);
 		if (ph.type != PT_LOAD || !ph.memsz)
 			continue;
+		fmt_snprintf(what, sizeof(what), "program header %u", i);
 		err = load_segment(p, r, ph.offset, ph.filesz, ph.paddr,
-				   ph.memsz, i);
+				   ph.memsz, what);
 		if (err)
 			return err;
 		loaded++;
@@ -269,8 +277,8 @@ static int load_aout(const struct guest_load_params *p,
 			   (unsigned long long)file_off,
 			   (unsigned long long)p->image_size);
 	u64 memsz = (h->bss_end_addr ? h->bss_end_addr : end) - h->load_addr;
-	int err =
-		load_segment(p, r, file_off, load_len, h->load_addr, memsz, 0);
+	int err = load_segment(p, r, file_off, load_len, h->load_addr, memsz,
+			       "multiboot a.out-kludge load range");
 
 	if (err)
 		return err;
@@ -362,7 +370,7 @@ static int load_flat(const struct guest_load_params *p,
 		     struct guest_load_result *r)
 {
 	int err = load_segment(p, r, 0, p->image_size, GUEST_FLAT_GPA,
-			       p->image_size, 0);
+			       p->image_size, "flat binary");
 
 	if (err)
 		return err;

@@ -95,11 +95,30 @@ int __must_check config_parse_options(struct tdp_config *cfg, const char *text,
 				      struct config_error *err);
 
 /**
- * config_check() - cross-key checks once every source is parsed.
- * Return: 0, or -EINVAL (e.g. serial=mmio without serial_mmio_base).
+ * config_check() - cross-key checks once every source is parsed, and the
+ * checks that depend on this CPU.
+ * @cfg:        the parsed configuration
+ * @maxphyaddr: the CPU's physical-address width in bits (CPUID 0x80000008),
+ *              which bounds shared_bit; 0 skips the CPU checks (host tests)
+ * @err:        the message on failure
+ * Return: 0, or -EINVAL (e.g. serial=mmio without serial_mmio_base, or a
+ * shared_bit at or above the CPU's guest-physical width).
  */
 int __must_check config_check(const struct tdp_config *cfg,
+			      unsigned int maxphyaddr,
 			      struct config_error *err);
+
+/**
+ * config_format() - every key and the value in force, "key=value" words
+ * separated by blanks, lines broken ("\n") before @line_max characters.
+ * @cfg:      the configuration
+ * @buf:      output, NUL-terminated, truncated to @size
+ * @size:     bytes of @buf
+ * @line_max: longest line wanted (a single longer pair gets its own line)
+ * Return: the number of lines written.
+ */
+int config_format(const struct tdp_config *cfg, char *buf, size_t size,
+		  size_t line_max);
 
 /* Names for printing: "com1", "debug", ... */
 const char *config_serial_name(u32 serial);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -75,7 +76,7 @@ static void test_valid_file(void **state)
 	assert_string_equal(cfg.guest_cmdline, "console=ttyS0 x=1");
 	assert_string_equal(cfg.guest_module, "/mod.bin");
 	assert_int_equal(cfg.test_exception, TEST_EXC_BP);
-	assert_int_equal(config_check(&cfg, &err), 0);
+	assert_int_equal(config_check(&cfg, 0, &err), 0);
 }
 
 static void test_sizes_and_numbers(void **state)
@@ -101,7 +102,7 @@ static void test_sizes_and_numbers(void **state)
 			 0);
 	assert_int_equal(cfg.serial_mmio_base, 0xfe032000ULL);
 	assert_int_equal(cfg.serial_mmio_stride, 4);
-	assert_int_equal(config_check(&cfg, &err), 0);
+	assert_int_equal(config_check(&cfg, 0, &err), 0);
 	assert_int_equal(parse(&cfg, "serial_baud = 9600", &err), 0);
 	assert_int_equal(cfg.serial_baud, 9600);
 }
@@ -241,11 +242,11 @@ static void test_options(void **state)
 	config_defaults(&cfg);
 	assert_int_equal(config_parse_options(&cfg,
 					      "\\EFI\\BOOT\\BOOTX64.EFI "
-					      "log_level=warn  guest=x",
+					      "log_level=warn  guest=cpuid",
 					      &err),
 			 0);
 	assert_int_equal(cfg.log_level, LOG_WARN);
-	assert_string_equal(cfg.guest, "x");
+	assert_string_equal(cfg.guest, "cpuid");
 	/* Options may repeat a key the file set (they override it). */
 	assert_int_equal(config_parse_options(&cfg,
 					      "a.efi log_level=debug "
@@ -259,7 +260,7 @@ static void test_options(void **state)
 	assert_string_equal(err.msg, "load options: key 'log_level': bad value "
 				     "'x' (accepted: error, warn, info, "
 				     "debug)");
-	assert_int_equal(config_parse_options(&cfg, "a.efi guest=y stray",
+	assert_int_equal(config_parse_options(&cfg, "a.efi guest=cpuid stray",
 					      &err),
 			 -EINVAL);
 	assert_string_equal(err.msg, "load options: expected key=value, got "
@@ -311,9 +312,9 @@ static void test_private_keys(void **state)
 	assert_int_equal(cfg.private_memory, 1);
 	assert_int_equal(cfg.shared_bit, 39);
 	assert_int_equal(cfg.sept_busy_percent, 10);
-	assert_int_equal(config_check(&cfg, &err), 0);
+	assert_int_equal(config_check(&cfg, 0, &err), 0);
 	assert_int_equal(parse(&cfg, "shared_bit = 12", &err), 0);
-	assert_int_equal(config_check(&cfg, &err), -EINVAL);
+	assert_int_equal(config_check(&cfg, 0, &err), -EINVAL);
 	assert_string_equal(err.msg, "configuration: shared_bit = 12: the "
 				     "shared bit must be a GPA bit from 13 to "
 				     "47 (or 0 for MAXPHYADDR - 1)");
@@ -334,6 +335,134 @@ static void test_private_keys(void **state)
 					   "(accepted: no, yes)");
 }
 
+/* Every name in `guest` is checked when the file is read: an unknown one
+ * stops the boot before any guest runs, once, with one message. */
+static void test_guest_list(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "guest = demo, cpuid ,tests", &err), 0);
+	assert_string_equal(cfg.guest, "demo,cpuid,tests");
+	assert_int_equal(parse(&cfg, "guest = \\guests\\k.elf,mmio", &err), 0);
+	assert_string_equal(cfg.guest, "\\guests\\k.elf,mmio");
+	assert_int_equal(parse(&cfg, "guest = demo,cpuid,nope", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "tdpvisor.cfg:1: key 'guest': unknown "
+					"guest 'nope' (built-in guests: demo, "
+					"cpuid, "));
+	assert_int_equal(parse(&cfg, "guest = ,,", &err), -EINVAL);
+	assert_string_equal(err.msg, "tdpvisor.cfg:1: key 'guest': entry 1 of "
+				     "',,' is empty (separate guest names "
+				     "with single commas)");
+	assert_int_equal(parse(&cfg, "guest = demo,,cpuid", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "entry 2 of 'demo,,cpuid' is empty"));
+	assert_int_equal(parse(&cfg, "guest = demo,", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "entry 2 of 'demo,' is empty"));
+	assert_int_equal(parse(&cfg,
+			       "guest = a.elf,b.elf,c.elf,d.elf,e.elf,f.elf,"
+			       "g.elf,h.elf,i.elf",
+			       &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "more than 8 ESP paths"));
+	/* Names are exact: the table's names, not a prefix or other case. */
+	assert_int_equal(parse(&cfg, "guest = dem", &err), -EINVAL);
+	assert_int_equal(parse(&cfg, "guest = DEMO", &err), -EINVAL);
+	/* The same rules hold for the load options. */
+	config_defaults(&cfg);
+	assert_int_equal(config_parse_options(&cfg, "a.efi guest=nope", &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "load options: key 'guest': unknown "
+					"guest 'nope'"));
+}
+
+/* A value quoted on one side only is refused, not kept with its quote. */
+static void test_unbalanced_quotes(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "guest = \"demo\"", &err), 0);
+	assert_string_equal(cfg.guest, "demo");
+	assert_int_equal(parse(&cfg, "guest = \"demo", &err), -EINVAL);
+	assert_string_equal(err.msg, "tdpvisor.cfg:1: key 'guest': unbalanced "
+				     "double quote in value '\"demo' (quote "
+				     "the whole value or none of it)");
+	assert_int_equal(parse(&cfg, "guest_cmdline = a b\"", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "unbalanced double quote"));
+	assert_int_equal(parse(&cfg, "log_level = \"", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "unbalanced double quote"));
+	assert_int_equal(parse(&cfg, "guest_cmdline = \"\"", &err), 0);
+	assert_string_equal(cfg.guest_cmdline, "");
+}
+
+/* shared_bit must be below the CPU's guest-physical width: a config
+ * error that names the key and the limit, before anything runs. */
+static void test_shared_bit_cpu_limit(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "shared_bit = 40", &err), 0);
+	assert_int_equal(config_check(&cfg, 0, &err), 0);
+	assert_int_equal(config_check(&cfg, 46, &err), 0);
+	assert_int_equal(config_check(&cfg, 40, &err), -EINVAL);
+	assert_string_equal(err.msg, "configuration: key 'shared_bit': 40 is "
+				     "not below this CPU's guest-physical "
+				     "width (MAXPHYADDR 40 bits); use a bit "
+				     "from 13 to 39, or 0 for 39");
+	assert_int_equal(parse(&cfg, "shared_bit = 39", &err), 0);
+	assert_int_equal(config_check(&cfg, 40, &err), 0);
+	/* MAXPHYADDR 52: GPAs are at most 48 bits wide here. */
+	assert_int_equal(parse(&cfg, "shared_bit = 47", &err), 0);
+	assert_int_equal(config_check(&cfg, 52, &err), 0);
+}
+
+/*
+ * The config: lines show every key in force.  The oracle is the README's
+ * configuration table, not the parser's own key list: every key documented
+ * there appears once, with its default value.
+ */
+static void test_format_every_key(void **state)
+{
+	struct tdp_config cfg;
+	char buf[2048], line[512], key[64];
+	FILE *f = fopen("README.md", "r");
+	int keys = 0;
+
+	(void)state;
+	assert_non_null(f);
+	config_defaults(&cfg);
+	assert_true(config_format(&cfg, buf, sizeof(buf), 96) >= 2);
+	for (char *p = buf, *nl; p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		assert_true((size_t)(nl ? nl - p : (long)strlen(p)) <= 96);
+	}
+	while (fgets(line, sizeof(line), f) && strcmp(line, "## "
+							    "Configuration\n"))
+		;
+	while (fgets(line, sizeof(line), f) && strncmp(line, "## ", 3)) {
+		char want[80], *hit;
+
+		if (sscanf(line, "| `%63[a-z_0-9]` |", key) != 1)
+			continue;
+		snprintf(want, sizeof(want), "%s=", key);
+		hit = strstr(buf, want);
+		if (!hit || (hit != buf && hit[-1] != ' ' && hit[-1] != '\n'))
+			fail_msg("README key '%s' missing from: %s", key, buf);
+		keys++;
+	}
+	fclose(f);
+	assert_true(keys >= 18);
+	assert_non_null(strstr(buf, "run_limit_ms=60000"));
+	assert_non_null(strstr(buf, "private_memory=no"));
+	assert_non_null(strstr(buf, "guest=demo"));
+	assert_non_null(strstr(buf, "guest_mem=64M"));
+	assert_non_null(strstr(buf, "guest_cmdline=\"\""));
+}
+
 static void test_cross_checks(void **state)
 {
 	struct tdp_config cfg;
@@ -341,12 +470,12 @@ static void test_cross_checks(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&cfg, "serial = mmio", &err), 0);
-	assert_int_equal(config_check(&cfg, &err), -EINVAL);
+	assert_int_equal(config_check(&cfg, 0, &err), -EINVAL);
 	assert_string_equal(err.msg, "configuration: serial = mmio needs "
 				     "serial_mmio_base (the UART's physical "
 				     "address)");
 	assert_int_equal(parse(&cfg, "serial_mmio_base = 0x1000", &err), 0);
-	assert_int_equal(config_check(&cfg, &err), -EINVAL);
+	assert_int_equal(config_check(&cfg, 0, &err), -EINVAL);
 	assert_string_equal(err.msg, "configuration: serial_mmio_base is set "
 				     "but serial = auto; set serial = mmio to "
 				     "use it");
@@ -418,6 +547,10 @@ int main(void)
 		cmocka_unit_test(test_knobs),
 		cmocka_unit_test(test_private_keys),
 		cmocka_unit_test(test_cross_checks),
+		cmocka_unit_test(test_guest_list),
+		cmocka_unit_test(test_unbalanced_quotes),
+		cmocka_unit_test(test_shared_bit_cpu_limit),
+		cmocka_unit_test(test_format_every_key),
 		cmocka_unit_test(test_malformed_random),
 	};
 

@@ -687,6 +687,26 @@ static void test_header_errors(void **state)
 		expect_fail(&im, -ENOEXEC, want);
 	}
 
+	/* An a.out-kludge image has no program headers: its errors name the
+	 * a.out load range. */
+	build_aout(&im);
+	mbh(&im, AOUT_MBH_OFF)->header_addr = 0x80040;
+	mbh(&im, AOUT_MBH_OFF)->load_addr = 0x80000;
+	mbh(&im, AOUT_MBH_OFF)->load_end_addr = 0x81800;
+	mbh(&im, AOUT_MBH_OFF)->bss_end_addr = 0x84000;
+	mbh(&im, AOUT_MBH_OFF)->entry_addr = 0x80080;
+	fix_checksum(&im, AOUT_MBH_OFF);
+	expect_fail(&im, -E2BIG,
+		    "multiboot a.out-kludge load range: load address "
+		    "0x80000+0x4000 is outside guest RAM");
+	{
+		struct guest_load_params ap = params(&im);
+		struct guest_load_result ar;
+
+		assert_int_equal(load_exact(&ap, &ar), -E2BIG);
+		assert_null(strstr(ar.error, "program header"));
+	}
+
 	/* A multiboot header without the a.out flag on a non-ELF image. */
 	build_aout(&im);
 	mbh(&im, AOUT_MBH_OFF)->flags &= ~T_MB_AOUT;

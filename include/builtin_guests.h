@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The built-in guests, one row each: the one list that the config parser
+ * (which rejects unknown names when it reads `guest`) and the guest runner
+ * (hv/guests.c) both take.  Each NAME is guest/NAME.c, built into the image.
+ *
+ * X(NAME, EXPECT, TEST, PRIVATE, WHAT):
+ *   EXPECT   how it must end: a vm_outcome without its VM_ prefix
+ *            (EXITED means exit status 0)
+ *   TEST     part of `guest = tests`
+ *   PRIVATE  runs with private memory (mirror root, S-EPT)
+ *   WHAT     one line for the list of built-ins
+ */
+#ifndef TDPVISOR_BUILTIN_GUESTS_H
+#define TDPVISOR_BUILTIN_GUESTS_H
+
+#define BUILTIN_GUESTS(X)                                                      \
+	X(demo, EXITED, false, true, "the `make run` demo")                    \
+	X(cpuid, EXITED, true, false, "CPUID exits and the filtered leaves")   \
+	X(hlt, HALTED, true, false, "HLT exits; ends with HLT, IF=0")          \
+	X(io, EXITED, true, false, "port I/O: COM1, absent ports, debug-exit") \
+	X(msr, EXITED, true, false, "RDMSR/WRMSR allow-list and #GP")          \
+	X(insn, EXITED, true, false, "VMX insns/XSETBV #UD, INVD, CR #GP")     \
+	X(memtest, EXITED, true, false,                                        \
+	  "demand faulting, data read back, 2M leaves")                        \
+	X(memslot, EXITED, true, false,                                        \
+	  "memslot add/remove hypercalls and refault")                         \
+	X(badhc, EXITED, true, false,                                          \
+	  "bad hypercalls get errors, not a crash")                            \
+	X(oob, GUEST_ERROR, true, false,                                       \
+	  "access outside every memslot stops it")                             \
+	X(triplefault, TRIPLE_FAULT, true, false,                              \
+	  "a triple fault stops only it")                                      \
+	X(mmio, EXITED, true, false,                                           \
+	  "test device through MMIO SPTEs, many forms")                        \
+	X(mmiobad, GUEST_ERROR, true, false,                                   \
+	  "unsupported MMIO instruction stops it")                             \
+	X(mmioslot, EXITED, true, false,                                       \
+	  "memslot over an MMIO GPA; generation")                              \
+	X(spin, TIMEOUT, false, false, "spins: the run-time limit stops it")   \
+	X(convert, EXITED, true, true,                                         \
+	  "private/shared conversion through the mirror root and S-EPT")       \
+	X(privwrong, GUEST_ERROR, true, true,                                  \
+	  "shared access to a private page stops it")
+
+#endif
