@@ -182,6 +182,7 @@ HOST_BENCH   := $(filter-out -DTDP_DEBUG,$(HOST_BASE)) -O2
 # Issues add their portable files here.
 PORTABLE_SRCS := $(MMU_SRCS) $(filter-out lib/string.c,$(LIB_SRCS)) \
 	boot/config.c drivers/console_fmt.c drivers/uart.c drivers/acpi.c \
+	drivers/smbios.c \
 	$(wildcard hv/x86_decode.c) hv/guest_load.c hv/emul.c hv/testdev.c
 HOST_SUPPORT  := $(wildcard tests/host/*.c)
 

@@ -11,6 +11,7 @@
 #include "fmt.h"
 #include "status.h"
 #include "string_util.h"
+#include "smbios.h"
 #include "uart.h"
 #include "hv/vmx_caps.h"
 #include "x86.h"
@@ -90,6 +91,27 @@ static u64 find_rsdp(void)
 			v1 = (u64)(uintptr_t)t->VendorTable;
 	}
 	return v1;
+}
+
+/* The firmware's SMBIOS identification strings (empty when none). */
+static void find_smbios(struct smbios_ids *ids)
+{
+	EFI_GUID g3 = SMBIOS3_TABLE_GUID, g2 = SMBIOS_TABLE_GUID;
+	const u8 *ep = NULL;
+	u64 addr;
+	u32 size;
+
+	memset(ids, 0, sizeof(*ids));
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+
+		if (!CompareGuid(&t->VendorGuid, &g3))
+			ep = t->VendorTable;
+		else if (!ep && !CompareGuid(&t->VendorGuid, &g2))
+			ep = t->VendorTable;
+	}
+	if (ep && !smbios_entry_table(ep, 0x20, &addr, &size) && addr && size)
+		smbios_parse_table((const u8 *)(uintptr_t)addr, size, ids);
 }
 
 /* Serial port choice: config, else ACPI SPCR, else COM1. */
@@ -289,8 +311,11 @@ static EFI_STATUS exit_boot_services(void)
 static __noreturn void stop_boot(int status)
 {
 	/* Show the message on a screen for a while on real hardware. */
-	if (platform_detect() == PLATFORM_HARDWARE)
+	if (platform_detect() == PLATFORM_HARDWARE) {
+		pr_info("boot: real hardware: keeping this on the screen for "
+			"10 s before power-off");
 		uefi_call_wrapper(BS->Stall, 1, 10 * 1000 * 1000);
+	}
 	power_off(status);
 }
 
@@ -372,6 +397,7 @@ static void allocate_memory(void)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct config_error cerr;
+	struct smbios_ids smbios;
 	EFI_LOADED_IMAGE *li = NULL;
 	const char *sdesc;
 	int cfg_r, ur;
@@ -387,6 +413,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	console_set_tsc(bi.tsc_base, 0);
 	bi.acpi_rsdp = find_rsdp();
 	power_set_acpi(bi.acpi_rsdp);
+	find_smbios(&smbios);
+	platform_set_firmware_ids(&smbios);
 	power_set_reset_fn((void *)systab->RuntimeServices->ResetSystem);
 
 	/* Serial first: with a bad config, fall back to the defaults' port. */
@@ -413,6 +441,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		(unsigned long long)(bi.tsc_khz / 1000),
 		(unsigned long long)(bi.tsc_khz % 1000),
 		(unsigned long long)bi.acpi_rsdp);
+	pr_info("boot: SMBIOS: BIOS vendor '%s', system '%s' '%s'",
+		smbios.bios_vendor, smbios.sys_vendor, smbios.product);
 	if (cfg_r) {
 		pr_err("config: %s", cerr.msg);
 		pr_err("config: boot stopped; fix the file or the load options "

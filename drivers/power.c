@@ -11,6 +11,7 @@
 #include "acpi.h"
 #include "boot_info.h"
 #include "console.h"
+#include "smbios.h"
 #include "status.h"
 #include "string_util.h"
 #include "x86.h"
@@ -22,6 +23,7 @@
 
 static u64 power_rsdp;
 static boot_reset_fn power_reset;
+static struct smbios_ids platform_ids;
 
 const char *tdp_status_name(int status)
 {
@@ -48,6 +50,51 @@ void power_set_reset_fn(void *fn)
 	power_reset = (boot_reset_fn)fn;
 }
 
+void platform_set_firmware_ids(const struct smbios_ids *ids)
+{
+	platform_ids = *ids;
+}
+
+static bool contains(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if (!memcmp(s, w, n))
+			return true;
+	return false;
+}
+
+/* PCI configuration mechanism #1: the ID dword of bus 0, device 0. */
+#define PCI_CONFIG_ADDRESS 0xcf8
+#define PCI_CONFIG_DATA 0xcfc
+#define PCI_ID(vendor, device) ((u32)(device) << 16 | (vendor))
+
+/*
+ * Bochs' chipsets (bochsrc "pci: chipset="): i440FX, i430FX, i440BX.  They
+ * predate x86-64, so no real board that runs this UEFI x86-64 image with
+ * VT-x has one; an emulator that presents one without CPUID's hypervisor
+ * bit is Bochs.
+ */
+static bool is_bochs_host_bridge(void)
+{
+	u32 id;
+
+	outl(PCI_CONFIG_ADDRESS, 0x80000000u);
+	id = inl(PCI_CONFIG_DATA);
+	return id == PCI_ID(0x8086, 0x1237) || id == PCI_ID(0x8086, 0x122d) ||
+	       id == PCI_ID(0x8086, 0x7190);
+}
+
+/*
+ * Which machine this is.  QEMU (TCG) and KVM set CPUID's hypervisor bit
+ * and name themselves in leaf 0x40000000.  Bochs sets neither; it is told
+ * by what every Bochs set-up has: its emulated chipset's host bridge (PCI
+ * 00:00.0), then the firmware's SMBIOS strings where there are any
+ * ("Bochs", or OVMF's, since a CPU that runs OVMF with no hypervisor bit
+ * is emulated), and, where the bochsrc enables it, the port_e9_hack that
+ * reads back 0xe9 (real chipsets float high).
+ */
 enum platform_kind platform_detect(void)
 {
 	u32 a, b, c, d;
@@ -66,7 +113,13 @@ enum platform_kind platform_detect(void)
 			return PLATFORM_KVM;
 		return PLATFORM_OTHER_HV;
 	}
-	/* Bochs' port_e9_hack reads back 0xe9; real chipsets float high. */
+	if (contains(platform_ids.bios_vendor, "Bochs") ||
+	    contains(platform_ids.sys_vendor, "Bochs") ||
+	    contains(platform_ids.product, "Bochs") ||
+	    contains(platform_ids.bios_vendor, "OVMF"))
+		return PLATFORM_BOCHS;
+	if (is_bochs_host_bridge())
+		return PLATFORM_BOCHS;
 	if (inb(BOCHS_E9_PORT) == BOCHS_E9_PORT)
 		return PLATFORM_BOCHS;
 	return PLATFORM_HARDWARE;

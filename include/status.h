@@ -28,6 +28,9 @@ enum platform_kind {
 	PLATFORM_OTHER_HV,
 };
 
+struct smbios_ids;
+/* Boot hands in the firmware's SMBIOS strings before the first detect. */
+void platform_set_firmware_ids(const struct smbios_ids *ids);
 enum platform_kind platform_detect(void);
 const char *platform_name(enum platform_kind k);
 void power_set_acpi(unsigned long long rsdp);

@@ -5,7 +5,8 @@
 #   scripts/bochs.sh ESP.img SERIAL_LOG [TIMEOUT_S] [BOCHS_LOG]
 #
 # Environment: BOCHS_CPU (CPU model, default corei7_skylake_x), BOCHS_CPUS
-# (count, default 1), BOCHS_MEM (MiB, default 512), BOCHS_IPS.
+# (count, default 1), BOCHS_MEM (MiB, default 512), BOCHS_IPS, BOCHS_E9_HACK
+# (0 leaves out port_e9_hack, as some Bochs set-ups do).
 #
 # The serial log is the oracle: Bochs exits 1 even after a clean guest
 # shutdown, so the status is taken from the hypervisor's last line
@@ -32,7 +33,7 @@ ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-master: type=disk, path=$(realpath "$img"), mode=flat
 boot: disk
 com1: enabled=1, mode=file, dev=$(realpath "$log")
-port_e9_hack: enabled=1
+port_e9_hack: enabled=${BOCHS_E9_HACK:-1}
 speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 clock: sync=none, time0=local
