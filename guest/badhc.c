@@ -24,6 +24,16 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 		       HC_EINVAL);
 	report("report with unterminated name -> EFAULT",
 	       hypercall(HC_REPORT, (u32)(uintptr_t)big, 1, 0, 0) == HC_EFAULT);
+	/* The longest name: HC_NAME_MAX - 1 characters, its NUL the last of
+	 * HC_NAME_MAX bytes; one more character is refused. */
+	big[HC_NAME_MAX - 1] = '\0';
+	report("report name of HC_NAME_MAX - 1 characters is accepted",
+	       hypercall(HC_REPORT, (u32)(uintptr_t)big, 1, 0, 0) == 0);
+	big[HC_NAME_MAX - 1] = 'x';
+	big[HC_NAME_MAX] = '\0';
+	report("report name of HC_NAME_MAX characters -> EFAULT",
+	       hypercall(HC_REPORT, (u32)(uintptr_t)big, 1, 0, 0) == HC_EFAULT);
+	big[HC_NAME_MAX] = 'x';
 	report("memslot_add slot 0 -> EINVAL",
 	       hypercall(HC_MEMSLOT_ADD, 0, 0x40000000, 0x200000, 0) ==
 		       HC_EINVAL);

@@ -85,19 +85,19 @@ static s64 hc_print(struct vm *vm, const struct hc_args *a)
 
 static s64 hc_report(struct vm *vm, const struct hc_args *a)
 {
-	char name[HC_NAME_MAX];
+	char name[HC_NAME_MAX + 1];
 
 	if (a->a1 > 1)
 		return hc_fail(vm, HC_EINVAL,
 			       "report: result %llu is not 0 "
 			       "(fail) or 1 (pass)",
 			       (unsigned long long)a->a1);
-	if (!copy_guest_str(vm, a->a0, HC_NAME_MAX - 1, name, true))
+	if (!copy_guest_str(vm, a->a0, HC_NAME_MAX, name, true))
 		return hc_fail(vm, HC_EFAULT,
 			       "report: name at 0x%llx is not a "
-			       "NUL-terminated string of < %d bytes in guest "
-			       "RAM",
-			       (unsigned long long)a->a0, HC_NAME_MAX);
+			       "NUL-terminated string of at most %d characters "
+			       "in guest RAM",
+			       (unsigned long long)a->a0, HC_NAME_MAX - 1);
 	if (a->a1)
 		vm->reports_pass++;
 	else

@@ -20,8 +20,9 @@
 /*
  * Hypercall numbers and arguments:
  *  HC_PRINT          RBX=GPA of the text, RCX=length (<= HC_PRINT_MAX)
- *  HC_REPORT         RBX=GPA of a NUL-terminated test name (< HC_NAME_MAX
- *                    bytes), RCX=1 pass / 0 fail
+ *  HC_REPORT         RBX=GPA of a NUL-terminated test name of at most
+ *                    HC_NAME_MAX - 1 characters (its NUL within the first
+ *                    HC_NAME_MAX bytes), RCX=1 pass / 0 fail
  *  HC_MAP_GPA        RBX=GFN (GPA >> 12, so 32-bit guests reach 44-bit
  *                    GPAs) whose shared bit selects the target: set = make
  *                    the pages shared, clear = make them private;
