@@ -63,6 +63,9 @@ static void bx_free(struct bx *x)
 {
 	struct sept_stats st;
 
+	/* Before teardown, which frees every table with no CPU left. */
+	EXPECT_EQ(mmu_fake_walked_frees(&x->fake), 0,
+		  "pages freed while a walker could still read them");
 	EXPECT_EQ(tdp_mmu_check_invariants(&x->mmu, NULL), 0, "invariants");
 	EXPECT_EQ(tdp_mmu_check_mirror(&x->mmu), 0, "mirror check");
 	tdp_mmu_get_sept_stats(&x->mmu, &st);
@@ -71,8 +74,6 @@ static void bx_free(struct bx *x)
 	if (x->mirror)
 		tdp_mmu_put_root(&x->mmu, x->mirror);
 	mmu_fake_vm_destroy(&x->fake, &x->mmu, x->direct);
-	EXPECT_EQ(mmu_fake_walked_frees(&x->fake), 0,
-		  "pages freed while a walker could still read them");
 	EXPECT_EQ(x->fake.double_frees, 0, "double frees");
 	EXPECT_EQ(mmu_fake_destroy(&x->fake), 0, "pages leaked");
 	free(x);
