@@ -2,6 +2,7 @@
 /*
  * Host fake platform for MMU tests (see mmu_fake.h).  No main().
  */
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,12 +31,19 @@
 
 void mmu_fake_init(struct mmu_fake *f)
 {
+	pthread_rwlockattr_t wa;
+
 	memset(f, 0, sizeof(*f));
 	pthread_mutex_init(&f->lock, NULL);
 	f->fail_after = -1;
 	f->sched_yield = true;
 	pthread_mutex_init(&f->guest_lock, NULL);
-	pthread_rwlock_init(&f->walk_lock, NULL);
+	/* Writer-preferring: walkers that never stop must not starve flushes. */
+	pthread_rwlockattr_init(&wa);
+	pthread_rwlockattr_setkind_np(
+		&wa, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&f->walk_lock, &wa);
+	pthread_rwlockattr_destroy(&wa);
 }
 
 u64 mmu_fake_destroy(struct mmu_fake *f)
