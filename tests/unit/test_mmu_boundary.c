@@ -127,7 +127,7 @@ static void test_slot_at_shared_bit(void **state)
 	map_top_shared(x, g);
 	EXPECT_EQ(tdp_mmu_convert(&x->mmu, g, 1, true), 0, "convert private");
 	EXPECT_EQ(cpu(x, g, true, TDP_ACC_R), -EFAULT,
-		  "bug 1: shared alias after convert to private");
+		  "shared alias after convert to private");
 	EXPECT_EQ(fault(x, g, false, TDP_ACC_W), 0, "private fault");
 	EXPECT_EQ(tdp_mmu_check_invariants(&x->mmu, NULL), 0,
 		  "invariants after private fault");
@@ -169,7 +169,7 @@ static void test_sept_table_free_waits_for_flush(void **state)
 	/* Zapping the whole 2 MiB range unlinks and frees that table. */
 	tdp_mmu_zap_gfn_range(&x->mmu, 0, 0x200);
 	EXPECT_EQ(mmu_fake_walked_frees(&x->fake), 0,
-		  "bug 2: S-EPT tables freed before a flush");
+		  "S-EPT tables freed before a flush");
 	/* A flush later: the cached PDE is gone, the walk faults cleanly. */
 	EXPECT_EQ(cpu(x, 5, false, TDP_ACC_R), -EFAULT, "CPU read, after");
 	EXPECT_EQ(tdp_memslot_delete(&x->mmu, 0), 0, "delete");
@@ -185,7 +185,7 @@ static void check_beyond(struct bx *x, gfn_t hi)
 	gfn_t t = hi + (x->s | 5);
 
 	EXPECT_EQ(tdp_mmu_zap_gfn_range(&x->mmu, t, t + 1), 0,
-		  "bug 6: zap beyond the width");
+		  "zap beyond the width");
 	EXPECT_EQ(cpu(x, 5, !!x->s, TDP_ACC_R), 0, "GFN 5 after zap beyond");
 	EXPECT_EQ(tdp_mmu_test_and_clear_young(&x->mmu, t, t + 1), 0,
 		  "aging beyond the width");
