@@ -288,7 +288,8 @@ static u64 tdp_leaf_clear_a(const struct tdp_iter *iter, void *arg)
  * @end: GFN after the last.
  *
  * No TLB flush (like KVM's aging): a stale cached translation only makes
- * the page look idle a little longer.
+ * the page look idle a little longer.  The range is clamped to the
+ * guest-physical width (2^36 GFNs, or twice the shared bit).
  *
  * Context: takes the read lock.
  * Return: the number of leaves (over all roots) that had A set.
@@ -299,15 +300,18 @@ u64 tdp_mmu_test_and_clear_young(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 				   .end = end,
 				   .fn = tdp_leaf_clear_a };
 
+	if (!tdp_gfn_range_clamp(mmu, start, &w.end))
+		return 0;
 	return tdp_walk_leaves(mmu, &w);
 }
 
 /**
  * tdp_mmu_test_young() - whether the leaf mapping @gfn has its A bit set.
  * @mmu: the MMU.
- * @gfn: the GFN.
+ * @gfn: the GFN (with private memory: stripped, or a shared GFN).
  * Context: takes the read lock.
- * Return: true if some root maps @gfn with A set.
+ * Return: true if some root maps @gfn with A set; false for a GFN beyond
+ * the guest-physical width (2^36 GFNs, or twice the shared bit).
  */
 bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn)
 {
@@ -318,6 +322,8 @@ bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn)
 	int n, k;
 	u32 i;
 
+	if (gfn >= tdp_gfn_limit(mmu))
+		return false;
 	tdp_mmu_read_lock(mmu, 0);
 	for_each_direct_root(mmu, i, root)
 	{
@@ -350,7 +356,8 @@ bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn)
  * Context: takes the read lock.
  * Return: 0 if the access is allowed; -EFAULT for an EPT violation
  * (no leaf, or missing permission); -EIO for an EPT misconfiguration (an
- * MMIO SPTE).
+ * MMIO SPTE); -EINVAL for a GPA beyond the guest-physical width (48 bits,
+ * or the shared bit plus one), which the CPU could not have issued.
  */
 int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 		       gpa_t gpa, u64 access)
@@ -360,6 +367,8 @@ int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 	int r = -EFAULT;
 	u64 set;
 
+	if (gfn >= tdp_gfn_limit(mmu))
+		return -EINVAL;
 	tdp_mmu_read_lock(mmu, 0);
 	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1) {
 		if (is_mmio_spte(iter.old_spte)) {

@@ -36,7 +36,9 @@ retry:
  * @start: first GFN.
  * @end: GFN after the last.
  *
- * The translations do not change, so no TLB flush is needed.
+ * The translations do not change, so no TLB flush is needed.  The range
+ * is clamped to the guest-physical width (2^36 GFNs, or twice the shared
+ * bit); beyond it nothing is mapped.
  *
  * Context: takes the read lock; allocates page-table pages under it.
  * Return: 0, or -ENOMEM if the allocator ran dry (leaves not yet split
@@ -50,6 +52,8 @@ int tdp_mmu_split_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 	int r = 0, n, k;
 	u32 i;
 
+	if (!tdp_gfn_range_clamp(mmu, start, &end))
+		return 0;
 	tdp_mmu_read_lock(mmu, 0);
 	for_each_direct_root(mmu, i, root)
 	{
@@ -136,7 +140,8 @@ retry:
  * A table whose range the slot can map with one leaf is replaced by a huge
  * leaf built from its first present leaf (same PFN base, attributes); the
  * table is freed after the grace period.  Tables without a present leaf
- * are left alone.
+ * are left alone.  The range is clamped to the guest-physical width (2^36
+ * GFNs, or twice the shared bit).
  *
  * Context: takes the read lock.
  * Return: the number of huge leaves created.
@@ -151,6 +156,8 @@ u64 tdp_mmu_recover_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 	u64 n = 0;
 	u32 i;
 
+	if (!tdp_gfn_range_clamp(mmu, start, &end))
+		return 0;
 	tdp_mmu_read_lock(mmu, 0);
 	for_each_direct_root(mmu, i, root)
 	{

@@ -37,7 +37,9 @@ void tdp_iter_restart(struct tdp_iter *iter)
  * @root_pt: the root table.
  * @root_level: its level (TDP_ROOT_LEVEL).
  * @min_level: do not step below this level.
- * @start: first GFN of interest.
+ * @start: first GFN of interest; a walk from 2^36 or beyond visits
+ *         nothing (the index bits of such a GFN would wrap onto a low
+ *         GFN; callers clamp their ranges, this is the backstop).
  *
  * Context: MMU lock held.
  */
@@ -51,6 +53,8 @@ void tdp_iter_start(struct tdp_iter *iter, const struct tdp_mmu *mmu,
 	iter->pt_path[root_level - 1] = root_pt;
 	iter->steps = 0;
 	tdp_iter_restart(iter);
+	if (start >= TDP_MAX_GFN)
+		iter->valid = false;
 }
 
 static bool try_step_down(struct tdp_iter *iter)

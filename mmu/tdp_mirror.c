@@ -15,7 +15,9 @@
  *                          sept_unblock()
  *   table -> non-present   every child removed first (each child frozen,
  *                          removed and accounted as its own change), then
- *                          sept_free_table() of the now empty table
+ *                          sept_free_table() of the now empty table; its
+ *                          page is freed with the MMU's own deferred
+ *                          tables, after a TLB flush (tdp_mmu.c)
  *
  * Anything else (a present -> present change: write-protection, A/D
  * clearing, huge-page split or collapse) is not supported for private
@@ -74,6 +76,20 @@ unblock:
 	return r;
 }
 
+/* Unlink an empty S-EPT table; its page waits for the next TLB flush. */
+static int tdp_ext_free_table(const struct tdp_ctx *ctx, gfn_t gfn, int level)
+{
+	struct tdp_mmu *mmu = ctx->mmu;
+	int r = tdp_sept_call(ctx, sept_free_table(mmu->sept, gfn, level));
+
+	if (!r)
+		__atomic_store_n(&mmu->sept_unlink_seq,
+				 __atomic_load_n(&mmu->flush_seq,
+						 __ATOMIC_SEQ_CST),
+				 __ATOMIC_SEQ_CST);
+	return r;
+}
+
 /**
  * tdp_set_external_spte() - propagate one mirror SPTE change to the S-EPT.
  * @ctx: operation context (mirror root; lock mode).
@@ -109,7 +125,7 @@ int tdp_set_external_spte(const struct tdp_ctx *ctx, gfn_t gfn, u64 old_spte,
 	if (was_present && !is_present) {
 		if (is_last_spte(old_spte, level))
 			return tdp_ext_remove_leaf(ctx, gfn, level);
-		return tdp_sept_call(ctx, sept_free_table(s, gfn, level));
+		return tdp_ext_free_table(ctx, gfn, level);
 	}
 	if (!was_present && !is_present)
 		return 0; /* e.g. a stale non-present value: nothing mirrored */

@@ -237,15 +237,20 @@ static void tdp_free_memslots(struct tdp_mmu *mmu, struct tdp_memslots *s)
 }
 
 /*
- * Free what was unlinked before now.  Context: write lock held, so no
- * walker is inside the tables or the memslot arrays.
+ * Free what was unlinked before now, after a TLB flush if none has been
+ * requested since the last unlink: MMU tables and S-EPT tables alike (the
+ * CPU walks both and caches their entries).  Context: write lock held, so
+ * no walker is inside the tables or the memslot arrays, and every flush
+ * requested so far has completed.
  */
 static void tdp_mmu_drain_deferred(struct tdp_mmu *mmu)
 {
 	struct tdp_mmu_page *sp, *next;
 	struct tdp_memslots *s, *snext;
 	u64 seq = __atomic_load_n(&mmu->flush_seq, __ATOMIC_SEQ_CST);
-	bool flush = false;
+	bool sept = mmu->sept && sept_has_unlinked_tables(mmu->sept);
+	bool flush = sept && __atomic_load_n(&mmu->sept_unlink_seq,
+					     __ATOMIC_SEQ_CST) == seq;
 
 	sp = __atomic_exchange_n(&mmu->deferred_sp, NULL, __ATOMIC_ACQUIRE);
 	s = __atomic_exchange_n(&mmu->deferred_slots, NULL, __ATOMIC_ACQUIRE);
@@ -254,6 +259,8 @@ static void tdp_mmu_drain_deferred(struct tdp_mmu *mmu)
 	/* The CPU may cache paging-structure entries of unlinked tables. */
 	if (flush)
 		tdp_mmu_flush_tlb(mmu);
+	if (sept)
+		sept_reclaim_tables(mmu->sept);
 	for (; sp; sp = next) {
 		next = sp->next;
 		__atomic_fetch_sub(&mmu->nr_deferred, 1, __ATOMIC_RELAXED);

@@ -128,6 +128,27 @@ static inline gfn_t tdp_gfn_strip(const struct tdp_mmu *mmu, gfn_t gfn)
 	return gfn & ~mmu->shared_gfn;
 }
 
+/*
+ * The guest-physical width in GFNs: 2^36 (4-level EPT, 48-bit GPAs), or
+ * twice the shared bit with private memory (no GPA bit above it is ever
+ * valid).  The iterator indexes each level with the GFN's index bits
+ * alone, so a GFN at or beyond 2^36 would walk onto a low GFN's SPTE:
+ * every exported operation clamps its range to this limit, or refuses an
+ * address beyond it.
+ */
+static inline gfn_t tdp_gfn_limit(const struct tdp_mmu *mmu)
+{
+	return mmu->shared_gfn ? 2 * mmu->shared_gfn : TDP_MAX_GFN;
+}
+
+/* Clamp [@start, *@end) to tdp_gfn_limit(); false if nothing is left. */
+static inline bool tdp_gfn_range_clamp(const struct tdp_mmu *mmu, gfn_t start,
+				       gfn_t *end)
+{
+	*end = MIN(*end, tdp_gfn_limit(mmu));
+	return start < *end;
+}
+
 int tdp_set_external_spte(const struct tdp_ctx *ctx, gfn_t gfn, u64 old_spte,
 			  u64 new_spte, int level);
 int tdp_mirror_remove_pt(const struct tdp_ctx *ctx, u64 parent_spte,

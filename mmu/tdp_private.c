@@ -143,7 +143,11 @@ bool tdp_mmu_gfn_is_private(struct tdp_mmu *mmu, gfn_t gfn)
  * Without private memory: the range itself.  Mirror root: its part below
  * the shared bit.  Direct root: the range as given (so callers that name
  * shared GFNs, or all GFNs, reach them), plus the shared alias of its
- * part below the shared bit.
+ * part below the shared bit: [start + s, MIN(end, s) + s), which for a
+ * range ending at or past the shared bit ends at 2 * s (the alias of the
+ * last page below the bit is 2 * s - 1).  Every range is first clamped to
+ * tdp_gfn_limit(): GFNs beyond the guest-physical width map nothing, and
+ * the iterator would wrap them onto low GFNs.
  *
  * Return: the number of ranges (0..2).
  */
@@ -153,15 +157,15 @@ int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
 	gfn_t s = mmu->shared_gfn;
 	int n = 0;
 
-	if (start >= end)
+	if (!tdp_gfn_range_clamp(mmu, start, &end))
 		return 0;
 	if (!s || !tdp_is_mirror(root)) {
 		r[n][0] = start;
 		r[n++][1] = end;
 	}
 	if (s && start < s) {
-		r[n][0] = tdp_is_mirror(root) ? start : start | s;
-		r[n][1] = tdp_is_mirror(root) ? MIN(end, s) : MIN(end, s) | s;
+		r[n][0] = tdp_is_mirror(root) ? start : start + s;
+		r[n][1] = tdp_is_mirror(root) ? MIN(end, s) : MIN(end, s) + s;
 		n++;
 	}
 	return n;
@@ -237,8 +241,9 @@ static int tdp_convert_zap(struct tdp_mmu *mmu, gfn_t start, gfn_t end,
  * of the write lock, so no fault sees a half-converted range.
  *
  * Context: takes slots_lock and the write lock; must not hold either.
- * Return: 0; -EINVAL without private memory, for an empty or overflowing
- * range, or one not wholly inside memslots (nothing changed); -EBUSY or
+ * Return: 0; -EINVAL without private memory, for an empty range, one
+ * that reaches the shared bit (so none beyond the guest-physical width is
+ * ever accepted), or one not wholly inside memslots (nothing changed); -EBUSY or
  * -EIO if the S-EPT kept refusing a removal (attributes unchanged; the
  * private pages removed before the failure stay removed, and zeroed);
  * -ENOMEM is not returned today (attributes are allocated with the

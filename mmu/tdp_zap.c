@@ -120,7 +120,9 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
  * invalidated root).  One TLB flush for the whole batch.  With private
  * memory, [@start, @end) are stripped GFNs: both the private mappings
  * (through the S-EPT) and the shared alias are zapped; GFNs at or above
- * the shared bit reach the direct root as given.
+ * the shared bit reach the direct root as given.  The range is clamped to
+ * the guest-physical width (2^36 GFNs, or twice the shared bit): beyond
+ * it nothing is mapped, and nothing below it is touched.
  *
  * Context: takes the write lock (may yield it during long walks).
  * Return: the number of SPTEs zapped (a private mapping the S-EPT kept
@@ -130,7 +132,7 @@ u64 tdp_mmu_zap_gfn_range(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 {
 	u64 zapped;
 
-	if (start >= end)
+	if (!tdp_gfn_range_clamp(mmu, start, &end))
 		return 0;
 	tdp_mmu_write_lock(mmu);
 	zapped = tdp_mmu_zap_range_locked(mmu, start, end);

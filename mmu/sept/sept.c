@@ -209,6 +209,7 @@ void sept_destroy(struct sept *s)
 
 	if (!s)
 		return;
+	sept_reclaim_tables(s);
 	sept_free_tables(s, s->root, TDP_ROOT_LEVEL);
 	for (i = 0; i < s->nr_ranges; i++)
 		sept_free_map(s, s->ranges[i].map);
@@ -723,12 +724,24 @@ static bool sept_table_empty(const u64 *pt)
 	return true;
 }
 
+static void **sept_unlinked_next(const struct sept *s, const void *pt)
+{
+	return s->ops->page_private(s->opaque, s->ops->va_to_pa(s->opaque, pt));
+}
+
 /**
  * sept_free_table() - TDH.MEM.SEPT.REMOVE: unlink the empty table below
- * the entry at @level covering @gfn, and free it.
+ * the entry at @level covering @gfn.
  * @s: the backend.
  * @gfn: first GFN the entry maps.
  * @level: level of the entry, 2..4.
+ *
+ * The page is not freed here: a CPU that walked the table may hold the
+ * entry above it in its paging-structure cache and read the page until
+ * the next TLB flush (INVEPT), at any level, not only at the levels the
+ * hardware view copies.  It waits, zeroed, on the unlinked list for
+ * sept_reclaim_tables(), which the MMU calls after such a flush.
+ *
  * Context: any; takes the backend lock.
  * Return: SEPT_OK; SEPT_ERR_BAD_LEVEL / MISALIGNED / BAD_GFN;
  * SEPT_ERR_PARENT_NOT_LINKED; SEPT_ERR_NOT_TABLE; SEPT_ERR_TABLE_NOT_EMPTY;
@@ -756,10 +769,51 @@ enum sept_error sept_free_table(struct sept *s, gfn_t gfn, int level)
 		sept_store(e, 0);
 		/* The hardware view drops its copy before the page goes. */
 		sept_hook(s, level);
-		s->ops->free_page(s->opaque, pt);
+		*sept_unlinked_next(s, pt) = s->unlinked;
+		s->unlinked = pt;
 		s->stats.table_pages--;
+		s->stats.unlinked_tables++;
 	}
 	err = sept_done(s, SEPT_OP_FREE_TABLE, err, gfn, level);
 	sept_unlock(s);
 	return err;
+}
+
+/**
+ * sept_has_unlinked_tables() - whether sept_free_table() left pages that
+ * wait for a TLB flush.
+ * @s: the backend.
+ * Context: any; takes the backend lock.
+ */
+bool sept_has_unlinked_tables(struct sept *s)
+{
+	bool r;
+
+	sept_lock(s);
+	r = s->unlinked != NULL;
+	sept_unlock(s);
+	return r;
+}
+
+/**
+ * sept_reclaim_tables() - free every table page sept_free_table() has
+ * unlinked so far.
+ * @s: the backend.
+ * Context: a TLB flush of every CPU that could walk this S-EPT has
+ * completed since the last successful sept_free_table() (or the TD is
+ * being torn down); takes the backend lock.
+ */
+void sept_reclaim_tables(struct sept *s)
+{
+	void *pt, *next;
+
+	sept_lock(s);
+	for (pt = s->unlinked; pt; pt = next) {
+		next = *sept_unlinked_next(s, pt);
+		*sept_unlinked_next(s, pt) = NULL;
+		s->ops->free_page(s->opaque, pt);
+		s->stats.unlinked_tables--;
+	}
+	s->unlinked = NULL;
+	sept_unlock(s);
 }

@@ -11,7 +11,10 @@
  *   sept_track()       TDH.MEM.TRACK       advance the TLB epoch
  *   sept_remove_leaf() TDH.MEM.PAGE.REMOVE remove a blocked+tracked leaf,
  *                                          zeroing the page
- *   sept_free_table()  TDH.MEM.SEPT.REMOVE unlink and free an empty table
+ *   sept_free_table()  TDH.MEM.SEPT.REMOVE unlink an empty table; its
+ *                                          page is freed by
+ *                                          sept_reclaim_tables() after
+ *                                          the next TLB flush
  *
  * and page ownership (the PAMT's role): sept_add_range() /
  * sept_remove_range() register the host frames this VM owns (its memslot
@@ -94,6 +97,7 @@ struct sept_stats {
 	u64 zeroed_pages; /* 4 KiB frames zeroed on removal */
 	u64 mapped_pages; /* 4 KiB frames mapped now */
 	u64 table_pages; /* S-EPT table pages now (incl. root) */
+	u64 unlinked_tables; /* unlinked, waiting for a flush to be freed */
 };
 
 /* Called (backend lock held) after an entry at level >= hook_level
@@ -122,6 +126,12 @@ struct sept {
 	int hook_level;
 	sept_top_hook hook;
 	void *hook_arg;
+	/*
+	 * Tables sept_free_table() unlinked, not yet freed: a CPU may still
+	 * walk them through a cached paging-structure entry until the next
+	 * TLB flush.  Linked through ops->page_private(); under the lock.
+	 */
+	void *unlinked;
 	u32 nr_ranges;
 	struct sept_range ranges[SEPT_MAX_RANGES];
 	struct sept_stats stats;
@@ -151,6 +161,8 @@ enum sept_error sept_unblock(struct sept *s, gfn_t gfn, int level);
 enum sept_error sept_track(struct sept *s);
 enum sept_error sept_remove_leaf(struct sept *s, gfn_t gfn, int level);
 enum sept_error sept_free_table(struct sept *s, gfn_t gfn, int level);
+bool sept_has_unlinked_tables(struct sept *s);
+void sept_reclaim_tables(struct sept *s);
 
 /* Lockless read of the entry at @level for @gfn (0 if no table above). */
 u64 sept_read_entry(const struct sept *s, gfn_t gfn, int level);

@@ -11,12 +11,21 @@
  * only; tdp_mmu_check_mirror() (mirror == S-EPT, no violation, hardware
  * view exact) and tdp_mmu_check_invariants() pass; nothing leaks.
  *
+ * Meanwhile two fake CPUs (mmu_fake_cpu_access()) walk tdp_mmu_hw_eptp()
+ * like vCPUs, through the S-EPT and the direct root, with
+ * paging-structure caches that keep non-leaf entries until the MMU's next
+ * flush.  Every translation they find must be the memslot's frame; no
+ * page, S-EPT tables included, may be freed while one of them has read
+ * it since the last flush (walked_frees), and under ASan a walk through a
+ * freed table is a use-after-poison.
+ *
  *   MIRROR_CONC_FAULTS=<n>  faults per thread (default 100000)
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
@@ -24,6 +33,10 @@
 #include "mmu_fake.h"
 
 #define NR_FAULTERS 4
+#define NR_CPUS 2
+/* 2 MiB of slot 1 whose S-EPT table the control thread empties and frees */
+#define PROBE_BASE (SLOT1_BASE + 0x600)
+#define PROBE_PAGES 0x200ULL
 #define SHARED_BIT 39
 #define S_GFN (1ULL << (SHARED_BIT - PAGE_SHIFT))
 #define SLOT0_BASE 0x0ULL
@@ -42,6 +55,9 @@ struct conc {
 	u64 faults_per_thread;
 	int stop;
 	u64 errors, retries, perm, converts;
+	u64 cpu_walks, cpu_hits, cpu_mapped; /* fake CPUs, at their end */
+	u64 probe_walked; /* flush_gen + 1 when a CPU walked the probe */
+	u64 probes;
 	char err[256];
 };
 
@@ -141,6 +157,91 @@ static void *faulter_main(void *arg)
 	return NULL;
 }
 
+static pfn_t slot_pfn(gfn_t g)
+{
+	return g < SLOT1_BASE ? SLOT0_PFN + g - SLOT0_BASE
+			      : SLOT1_PFN + g - SLOT1_BASE;
+}
+
+static void cpu_done(struct conc *c, const struct mmu_fake_cpu *cpu, u64 walks,
+		     u64 mapped)
+{
+	__atomic_fetch_add(&c->cpu_walks, walks, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->cpu_hits, cpu->hits, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->cpu_mapped, mapped, __ATOMIC_RELAXED);
+}
+
+/* A vCPU: private and shared accesses through the one hardware EPTP. */
+static void *cpu_main(void *arg)
+{
+	struct faulter *ft = arg;
+	struct conc *c = ft->c;
+	struct mmu_fake_cpu cpu;
+	u64 seed = 0xc0ffeeULL * (u64)(ft->idx + 1), x, leaf;
+	u64 eptp = tdp_mmu_hw_eptp(&c->mmu);
+	u64 walks = 0, mapped = 0;
+	gfn_t g;
+	int level, r;
+
+	mmu_fake_cpu_init(&cpu, &c->fake);
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		x = rnd(&seed);
+		g = x & 1 ? SLOT0_BASE + (x >> 8) % SLOT0_PAGES
+			  : SLOT1_BASE + (x >> 8) % SLOT1_PAGES;
+		if (!(x & 6)) { /* the probe range, private side */
+			g = PROBE_BASE + (x >> 8) % PROBE_PAGES;
+			x &= ~(1ULL << 39);
+		}
+		r = mmu_fake_cpu_access(
+			&cpu, eptp,
+			(g | ((x >> 39) & 1 ? S_GFN : 0)) << PAGE_SHIFT,
+			(x >> 40) & 1 ? TDP_ACC_W : TDP_ACC_R, &leaf, &level);
+		if (r == -EFAULT && g >= PROBE_BASE && !((x >> 39) & 1))
+			__atomic_store_n(&c->probe_walked,
+					 __atomic_load_n(&c->fake.flush_gen,
+							 __ATOMIC_ACQUIRE) +
+						 1,
+					 __ATOMIC_RELEASE);
+		if (!r && spte_to_pfn(leaf) + (g & (tdp_pages_per_level(level) -
+						    1)) !=
+				  slot_pfn(g))
+			conc_error(c, "CPU walk: wrong frame", (long)g);
+		walks++;
+		mapped += !r;
+	}
+	cpu_done(c, &cpu, walks, mapped);
+	return NULL;
+}
+
+/*
+ * Empty the probe range's S-EPT table (its leaves go with a flush each),
+ * let a CPU walk into it and cache the entry above it, then zap the range:
+ * the table itself is unlinked with no leaf left to flush for, and must
+ * not be freed before the next flush.
+ */
+static void control_probe(struct conc *c)
+{
+	int r, i;
+
+	/* In halves: a conversion of the whole range would free the table. */
+	r = tdp_mmu_convert(&c->mmu, PROBE_BASE, PROBE_PAGES / 2, false);
+	r = r
+		    ?: tdp_mmu_convert(&c->mmu, PROBE_BASE + PROBE_PAGES / 2,
+				       PROBE_PAGES / 2, false);
+	/* Wait for a walk of the empty table since the last flush. */
+	for (i = 0;
+	     i < 10000 &&
+	     __atomic_load_n(&c->probe_walked, __ATOMIC_ACQUIRE) !=
+		     __atomic_load_n(&c->fake.flush_gen, __ATOMIC_ACQUIRE) + 1;
+	     i++)
+		sched_yield();
+	tdp_mmu_zap_gfn_range(&c->mmu, PROBE_BASE, PROBE_BASE + PROBE_PAGES);
+	r = r ?: tdp_mmu_convert(&c->mmu, PROBE_BASE, PROBE_PAGES, true);
+	if (r)
+		conc_error(c, "probe convert", r);
+	c->probes++;
+}
+
 static void control_step(struct conc *c, u64 x)
 {
 	gfn_t g = pick_gfn(x >> 3);
@@ -179,6 +280,12 @@ static void control_step(struct conc *c, u64 x)
 		if (!((x >> 12) % 16))
 			tdp_mmu_invalidate_roots(&c->mmu);
 		break;
+	case 7:
+		if ((x >> 12) % 4) {
+			control_probe(c);
+			break;
+		}
+		/* fall through */
 	default:
 		/* A big conversion round trip of slot 1's second half. */
 		if (!((x >> 12) % 8)) {
@@ -275,8 +382,8 @@ static void check_final(struct conc *c)
 static void conc_private(void **state)
 {
 	struct conc *c = calloc(1, sizeof(*c));
-	struct faulter ft[NR_FAULTERS];
-	pthread_t th[NR_FAULTERS], ctl;
+	struct faulter ft[NR_FAULTERS], cf[NR_CPUS];
+	pthread_t th[NR_FAULTERS], ctl, cpus[NR_CPUS];
 	struct tdp_mmu_config cfg;
 	const char *env = getenv("MIRROR_CONC_FAULTS");
 	int i;
@@ -304,6 +411,12 @@ static void conc_private(void **state)
 					 SLOT0_PAGES / 2, false),
 			 0);
 	assert_int_equal(pthread_create(&ctl, NULL, control_main, c), 0);
+	for (i = 0; i < NR_CPUS; i++) {
+		cf[i].c = c;
+		cf[i].idx = i;
+		assert_int_equal(
+			pthread_create(&cpus[i], NULL, cpu_main, &cf[i]), 0);
+	}
 	for (i = 0; i < NR_FAULTERS; i++) {
 		ft[i].c = c;
 		ft[i].idx = i;
@@ -314,6 +427,8 @@ static void conc_private(void **state)
 		pthread_join(th[i], NULL);
 	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(ctl, NULL);
+	for (i = 0; i < NR_CPUS; i++)
+		pthread_join(cpus[i], NULL);
 	if (c->errors)
 		fail_msg("%llu errors, first: %s",
 			 (unsigned long long)c->errors, c->err);
@@ -323,6 +438,14 @@ static void conc_private(void **state)
 	       (unsigned long long)c->retries, (unsigned long long)c->perm,
 	       (unsigned long long)c->converts);
 	check_final(c);
+	printf("CPU walks %llu (%llu from a cached entry, %llu mapped), "
+	       "%llu table probes, %llu pages freed while a walker could read "
+	       "them\n",
+	       (unsigned long long)c->cpu_walks,
+	       (unsigned long long)c->cpu_hits,
+	       (unsigned long long)c->cpu_mapped, (unsigned long long)c->probes,
+	       (unsigned long long)mmu_fake_walked_frees(&c->fake));
+	assert_int_equal(mmu_fake_walked_frees(&c->fake), 0);
 	assert_int_equal(c->fake.double_frees, 0);
 	tdp_mmu_put_root(&c->mmu, c->mirror);
 	mmu_fake_vm_destroy(&c->fake, &c->mmu, c->direct);

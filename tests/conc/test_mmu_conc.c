@@ -10,6 +10,13 @@
  * non-leaf points to a live table), and the fake platform must report no
  * double free and, after teardown, no leaked page.
  *
+ * Meanwhile two fake CPUs (mmu_fake_cpu_access()) walk the current root's
+ * EPTP like vCPUs, with paging-structure caches that keep non-leaf entries
+ * until the MMU's next flush, and set A/D by compare-exchange.  Every
+ * translation they find must be the memslot's frame; no page may be freed
+ * while one of them has read it since the last flush (walked_frees), and
+ * under ASan a walk through a freed table is a use-after-poison.
+ *
  *   MMU_CONC_FAULTS=<n>  faults per thread (default 100000)
  */
 #include <stdarg.h>
@@ -23,6 +30,7 @@
 #include "mmu_fake.h"
 
 #define NR_FAULTERS 4
+#define NR_CPUS 2
 #define SLOT0_BASE 0x0ULL
 #define SLOT0_PAGES 0x2000ULL /* 32 MiB, 2M-capable */
 #define SLOT0_PFN 0x100000ULL
@@ -41,6 +49,7 @@ struct conc {
 	int stop;
 	u64 errors;
 	u64 retries;
+	u64 cpu_walks, cpu_hits, cpu_mapped; /* fake CPUs, at their end */
 	char err[256];
 };
 
@@ -143,6 +152,54 @@ static void *faulter_main(void *arg)
 		}
 	}
 	tdp_mmu_cache_free(&c->mmu, &cache);
+	return NULL;
+}
+
+static void cpu_done(struct conc *c, const struct mmu_fake_cpu *cpu, u64 walks,
+		     u64 mapped)
+{
+	__atomic_fetch_add(&c->cpu_walks, walks, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->cpu_hits, cpu->hits, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->cpu_mapped, mapped, __ATOMIC_RELAXED);
+}
+
+/* A vCPU: walks the hardware EPTP of the root it holds. */
+static void *cpu_main(void *arg)
+{
+	struct faulter *ft = arg;
+	struct conc *c = ft->c;
+	struct mmu_fake_cpu cpu;
+	struct tdp_mmu_page *root;
+	u64 seed = 0xc0ffeeULL * (u64)(ft->idx + 1), x, leaf;
+	u64 walks = 0, mapped = 0;
+	gfn_t g;
+	int level, r;
+
+	mmu_fake_cpu_init(&cpu, &c->fake);
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		root = get_root(c);
+		for (int i = 0; i < 64; i++) {
+			x = rnd(&seed);
+			g = x & 1 ? SLOT0_BASE + (x >> 8) % SLOT0_PAGES
+				  : SLOT1_BASE + (x >> 8) % 0x800;
+			r = mmu_fake_cpu_access(
+				&cpu, tdp_mmu_root_eptp(root), g << PAGE_SHIFT,
+				(x >> 40) & 1 ? TDP_ACC_W : TDP_ACC_R, &leaf,
+				&level);
+			if (!r &&
+			    spte_to_pfn(leaf) +
+					    (g & (tdp_pages_per_level(level) -
+						  1)) !=
+				    (g < SLOT1_BASE
+					     ? SLOT0_PFN + g - SLOT0_BASE
+					     : SLOT1_PFN + g - SLOT1_BASE))
+				conc_error(c, "CPU walk: wrong frame", (long)g);
+			walks++;
+			mapped += !r;
+		}
+		tdp_mmu_put_root(&c->mmu, root);
+	}
+	cpu_done(c, &cpu, walks, mapped);
 	return NULL;
 }
 
@@ -260,8 +317,8 @@ static void check_final(struct conc *c)
 static void conc_faults(void **state)
 {
 	struct conc *c = calloc(1, sizeof(*c));
-	struct faulter ft[NR_FAULTERS];
-	pthread_t th[NR_FAULTERS], ctl;
+	struct faulter ft[NR_FAULTERS], cf[NR_CPUS];
+	pthread_t th[NR_FAULTERS], ctl, cpus[NR_CPUS];
 	struct tdp_mmu_config cfg;
 	struct tdp_mmu_stats st;
 	const char *env = getenv("MMU_CONC_FAULTS");
@@ -282,6 +339,12 @@ static void conc_faults(void **state)
 					 SLOT1_PFN, 0),
 			 0);
 	assert_int_equal(pthread_create(&ctl, NULL, control_main, c), 0);
+	for (i = 0; i < NR_CPUS; i++) {
+		cf[i].c = c;
+		cf[i].idx = i;
+		assert_int_equal(
+			pthread_create(&cpus[i], NULL, cpu_main, &cf[i]), 0);
+	}
 	for (i = 0; i < NR_FAULTERS; i++) {
 		ft[i].c = c;
 		ft[i].idx = i;
@@ -292,6 +355,8 @@ static void conc_faults(void **state)
 		pthread_join(th[i], NULL);
 	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(ctl, NULL);
+	for (i = 0; i < NR_CPUS; i++)
+		pthread_join(cpus[i], NULL);
 	if (c->errors)
 		fail_msg("%llu errors, first: %s",
 			 (unsigned long long)c->errors, c->err);
@@ -306,6 +371,13 @@ static void conc_faults(void **state)
 	       (unsigned long long)st.splits, (unsigned long long)st.recovered,
 	       (unsigned long long)st.tables_freed,
 	       (unsigned long long)c->mmu.tlb_flushes);
+	printf("CPU walks %llu (%llu from a cached entry, %llu mapped), "
+	       "%llu pages freed while a walker could read them\n",
+	       (unsigned long long)c->cpu_walks,
+	       (unsigned long long)c->cpu_hits,
+	       (unsigned long long)c->cpu_mapped,
+	       (unsigned long long)mmu_fake_walked_frees(&c->fake));
+	assert_int_equal(mmu_fake_walked_frees(&c->fake), 0);
 	assert_int_equal(c->fake.double_frees, 0);
 	assert_int_equal(c->fake.bad_frees, 0);
 	mmu_fake_vm_destroy(&c->fake, &c->mmu, c->root);

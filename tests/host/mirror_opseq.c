@@ -21,7 +21,8 @@ static const struct {
 } tmpl[MOPSEQ_NR_SLOTS] = {
 	{ { 0x0, 0x8000 }, 0x1000, 0x100000 }, /* 2M-capable */
 	{ { 0x1803, 0x9803 }, 0x345, 0x200003 }, /* odd, 4K only */
-	{ { 0x40000, 0x30000 }, 0x10000, 0x1000000 }, /* 256 MiB */
+	/* 256 MiB; with shared bit 30: starts at / ends at the bit */
+	{ { 0x40000, 0x30000 }, 0x10000, 0x1000000 },
 	{ { 0x2000, 0xa000 }, 0x800, 0x300001 }, /* PFN misaligned */
 };
 
@@ -161,6 +162,7 @@ static bool cmp_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
 	struct tdp_iter iter;
 	gfn_t g;
 
+	end = MIN(end, s->s);
 	for (g = start; g < end; g++)
 		expected += s->priv[g].kind == M_LEAF;
 	for_each_tdp_pte (iter, &s->mmu, s->mirror->spt, start, end) {
@@ -210,10 +212,12 @@ static bool cmp_shared(struct mirror_opseq *s, gfn_t start, gfn_t end)
 	struct tdp_iter iter;
 	gfn_t g, lo, hi, base;
 
+	/* The alias of [start, end) is [start + s, end + s), not "| s". */
+	end = MIN(end, s->s);
 	for (g = start; g < end; g++)
 		expected += s->shr[g].kind != M_NONE;
-	for_each_tdp_pte (iter, &s->mmu, s->direct->spt, start | s->s,
-			  end | s->s) {
+	for_each_tdp_pte (iter, &s->mmu, s->direct->spt, start + s->s,
+			  end + s->s) {
 		spte = iter.old_spte;
 		base = iter.gfn & ~s->s;
 		if (is_mmio_spte(spte)) {
@@ -302,7 +306,7 @@ static bool cmp_range(struct mirror_opseq *s, gfn_t start, gfn_t end)
 	u64 eptp = tdp_mmu_hw_eptp(&s->mmu), n;
 	gfn_t g, step;
 
-	end = MIN(end, U);
+	end = MIN(MIN(end, U), s->s);
 	if (start >= end)
 		return true;
 	if (!cmp_private(s, start, end) || !cmp_shared(s, start, end))
@@ -323,7 +327,7 @@ bool mopseq_check_all(struct mirror_opseq *s)
 
 	if (!cmp_private(s, 0, U) || !cmp_shared(s, 0, U))
 		return false;
-	for (g = 0; g < U; g++)
+	for (g = 0; g < MIN(U, s->s); g++)
 		if ((s->priv[g].kind || s->shr[g].kind || !(g & 0x3ff)) &&
 		    !cmp_hw_gfn(s, eptp, g))
 			return false;
@@ -341,19 +345,45 @@ static gfn_t pick_gfn(struct mirror_opseq *s, struct opseq_src *src)
 {
 	u64 c = pick(src, 100);
 	const struct mo_slot *ms = &s->slots[pick(src, MOPSEQ_NR_SLOTS)];
+	gfn_t g;
 
 	if (c < 75 && ms->present)
 		return ms->base + pick(src, ms->npages);
-	if (c < 85 && ms->present)
-		return ms->base + ms->npages - 2 + pick(src, 4);
-	return pick(src, U);
+	if (c < 85 && ms->present) {
+		g = ms->base + ms->npages - 2 + pick(src, 4);
+		return MIN(g, s->s - 1); /* around the edges */
+	}
+	return pick(src, MIN(U, s->s));
+}
+
+/*
+ * Boundary-seeking range starts: the shared bit and its alias, 1 GiB
+ * boundaries, twice the shared bit (the top of the guest-physical width),
+ * 2^36 GFNs (where the EPT index bits wrap), and far beyond.
+ */
+static gfn_t pick_edge(struct mirror_opseq *s, struct opseq_src *src)
+{
+	const gfn_t edges[] = { s->s,
+				2 * s->s,
+				ROUND(pick(src, U), 3) + PAGES(3),
+				TDP_MAX_GFN,
+				TDP_MAX_GFN + s->s,
+				TDP_MAX_GFN * (2 + pick(src, 1000)) };
+	gfn_t e = edges[pick(src, ARRAY_SIZE(edges))];
+
+	return e - 0x20 + pick(src, 0x40) + (pick(src, 2) ? 0 : pick(src, U));
 }
 
 static void pick_range(struct mirror_opseq *s, struct opseq_src *src,
 		       gfn_t *start, gfn_t *end)
 {
-	u64 c = pick(src, 10);
+	u64 c = pick(src, 12);
 
+	if (c >= 10) {
+		*start = pick_edge(s, src);
+		*end = *start + 1 + pick(src, pick(src, 2) ? 0x100 : U);
+		return;
+	}
 	*start = pick_gfn(s, src);
 	if (c < 2) {
 		*start = ROUND(*start, 2);
@@ -509,17 +539,46 @@ static bool op_access(struct mirror_opseq *s, struct opseq_src *src)
 	return cmp_range(s, ROUND(g, 2), ROUND(g, 2) + PAGES(2));
 }
 
+/*
+ * The direct root takes a range as given, too: its part in [s, 2 * s)
+ * names shared GFNs, i.e. the shared side of stripped [*start - s,
+ * *end - s).  Beyond 2 * s (the guest-physical width) nothing is reached.
+ * Return: false if that part is empty; else *start, *end are stripped.
+ */
+static bool mo_raw_shared(const struct mirror_opseq *s, gfn_t *start,
+			  gfn_t *end)
+{
+	gfn_t lo = MAX(*start, s->s), hi = MIN(*end, 2 * s->s);
+
+	if (lo >= hi)
+		return false;
+	*start = lo - s->s;
+	*end = hi - s->s;
+	return true;
+}
+
+/* Compare the 2M-rounded range of an operation and of its raw part. */
+static bool cmp_ranges(struct mirror_opseq *s, gfn_t start, gfn_t end)
+{
+	if (start >= U || start >= end)
+		return true;
+	return cmp_range(s, ROUND(start, 2),
+			 MIN(ROUND(MIN(end, U) - 1, 2) + PAGES(2), U));
+}
+
 static bool op_zap(struct mirror_opseq *s, struct opseq_src *src)
 {
-	gfn_t start, end;
+	gfn_t start, end, rs, re;
 
 	s->last_op = "zap";
 	pick_range(s, src, &start, &end);
 	tdp_mmu_zap_gfn_range(&s->mmu, start, end);
 	mo_zap_private(s, start, end);
 	mo_zap_shared(s, start, end);
-	return cmp_range(s, ROUND(start, 2),
-			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
+	rs = start, re = end;
+	if (mo_raw_shared(s, &rs, &re))
+		mo_zap_shared(s, rs, re);
+	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
 }
 
 /* A range inside one slot, or (sometimes) one that leaves the slots. */
@@ -583,15 +642,13 @@ static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
 			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
-static bool op_young(struct mirror_opseq *s, struct opseq_src *src)
+/* Clear the A bits of the shared side of [start, end); leaves that had it. */
+static u64 mo_young(struct mirror_opseq *s, gfn_t start, gfn_t end)
 {
-	gfn_t start, end, g;
-	u64 n, want = 0;
+	u64 want = 0;
+	gfn_t g;
 
-	s->last_op = "young";
-	pick_range(s, src, &start, &end);
-	n = tdp_mmu_test_and_clear_young(&s->mmu, start, end);
-	for (g = start; g < end; g++) {
+	for (g = start; g < MIN(end, U); g++) {
 		if (s->shr[g].kind != M_LEAF)
 			continue;
 		if (s->shr[g].a) {
@@ -600,12 +657,26 @@ static bool op_young(struct mirror_opseq *s, struct opseq_src *src)
 		}
 		g = ROUND(g, s->shr[g].level) + PAGES(s->shr[g].level) - 1;
 	}
+	return want;
+}
+
+static bool op_young(struct mirror_opseq *s, struct opseq_src *src)
+{
+	gfn_t start, end, rs, re;
+	u64 n, want;
+
+	s->last_op = "young";
+	pick_range(s, src, &start, &end);
+	n = tdp_mmu_test_and_clear_young(&s->mmu, start, end);
+	want = mo_young(s, start, end);
+	rs = start, re = end;
+	if (mo_raw_shared(s, &rs, &re))
+		want += mo_young(s, rs, re);
 	if (n != want)
 		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu",
 		     (unsigned long long)start, (unsigned long long)end,
 		     (unsigned long long)n, (unsigned long long)want);
-	return cmp_range(s, ROUND(start, 2),
-			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
+	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
 }
 
 static void mo_relevel(struct mirror_opseq *s, gfn_t g, int from, int to)
@@ -616,17 +687,13 @@ static void mo_relevel(struct mirror_opseq *s, gfn_t g, int from, int to)
 		s->shr[x].level = (u8)to;
 }
 
-static bool op_split(struct mirror_opseq *s, struct opseq_src *src)
+static void mo_split(struct mirror_opseq *s, gfn_t start, gfn_t end)
 {
-	gfn_t start, end, g;
+	gfn_t g;
 	int l;
 
-	s->last_op = "split";
-	pick_range(s, src, &start, &end);
-	if (tdp_mmu_split_huge_pages(&s->mmu, start, end))
-		FAIL(s, "split failed");
 	for (l = 3; l > 1; l--)
-		for (g = start; g < end; g++) {
+		for (g = start; g < MIN(end, U); g++) {
 			if (s->shr[g].kind != M_LEAF)
 				continue;
 			if (s->shr[g].level == l)
@@ -634,21 +701,31 @@ static bool op_split(struct mirror_opseq *s, struct opseq_src *src)
 			g = ROUND(g, s->shr[g].level) + PAGES(s->shr[g].level) -
 			    1;
 		}
-	return cmp_range(s, ROUND(start, 2),
-			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
+}
+
+static bool op_split(struct mirror_opseq *s, struct opseq_src *src)
+{
+	gfn_t start, end, rs, re;
+
+	s->last_op = "split";
+	pick_range(s, src, &start, &end);
+	if (tdp_mmu_split_huge_pages(&s->mmu, start, end))
+		FAIL(s, "split failed");
+	mo_split(s, start, end);
+	rs = start, re = end;
+	if (mo_raw_shared(s, &rs, &re))
+		mo_split(s, rs, re);
+	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
 }
 
 /* Collapse 2M blocks of the shared side where the model allows. */
-static bool op_recover(struct mirror_opseq *s, struct opseq_src *src)
+static u64 mo_recover(struct mirror_opseq *s, gfn_t start, gfn_t end)
 {
-	gfn_t start, end, b, g;
-	u64 n, want = 0;
+	gfn_t b, g;
+	u64 want = 0;
 	int si;
 
-	s->last_op = "recover";
-	pick_range(s, src, &start, &end);
-	n = tdp_mmu_recover_huge_pages(&s->mmu, start, end);
-	for (b = ROUND(start, 2); b < end; b += PAGES(2)) {
+	for (b = ROUND(start, 2); b < MIN(end, U); b += PAGES(2)) {
 		if (b < start || b + PAGES(2) > end || s->shr[b].level >= 2 ||
 		    (si = mo_lookup(s, b)) < 0 || mo_shared_level(s, si, b) < 2)
 			continue;
@@ -660,12 +737,26 @@ static bool op_recover(struct mirror_opseq *s, struct opseq_src *src)
 			     s->shr[g].d);
 		want++;
 	}
+	return want;
+}
+
+static bool op_recover(struct mirror_opseq *s, struct opseq_src *src)
+{
+	gfn_t start, end, rs, re;
+	u64 n, want;
+
+	s->last_op = "recover";
+	pick_range(s, src, &start, &end);
+	n = tdp_mmu_recover_huge_pages(&s->mmu, start, end);
+	want = mo_recover(s, start, end);
+	rs = start, re = end;
+	if (mo_raw_shared(s, &rs, &re))
+		want += mo_recover(s, rs, re);
 	if (n != want)
 		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu",
 		     (unsigned long long)start, (unsigned long long)end,
 		     (unsigned long long)n, (unsigned long long)want);
-	return cmp_range(s, ROUND(start, 2),
-			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
+	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
 }
 
 static bool mo_overlaps(const struct mirror_opseq *s, gfn_t base, u64 npages,
@@ -688,7 +779,9 @@ static bool slot_add(struct mirror_opseq *s, int id, gfn_t base)
 
 	r = tdp_memslot_add(&s->mmu, (u16)id, base, tmpl[id].npages,
 			    tmpl[id].pfn, 0);
-	if (ms->present || mo_overlaps(s, base, tmpl[id].npages, -1))
+	if (base + tmpl[id].npages > s->s)
+		want = -EINVAL; /* starts at or crosses the shared bit */
+	else if (ms->present || mo_overlaps(s, base, tmpl[id].npages, -1))
 		want = -EEXIST;
 	if (r != want)
 		FAIL(s, "add slot %d: %d, model %d", id, r, want);
@@ -833,7 +926,8 @@ bool mopseq_step(struct mirror_opseq *s, struct opseq_src *src)
 int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
 {
 	static const int levels[] = { 3, 2, 2, 1 };
-	static const int bits[] = { 39, 39, 47, 36, 32 };
+	/* 30: the shared bit is a 1 GiB boundary inside the model. */
+	static const int bits[] = { 39, 39, 47, 36, 32, 30, 30 };
 	static const u64 gens[] = { 0, (1ULL << 19) - 40, 12345 };
 	int r, i;
 
@@ -860,7 +954,7 @@ int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
 		return r;
 	tdp_mmu_cache_init(&s->cache, 0);
 	for (i = 0; i < MOPSEQ_NR_SLOTS; i++)
-		if (!slot_add(s, i, tmpl[i].base[0]))
+		if (!slot_add(s, i, tmpl[i].base[tmpl[i].base[0] >= s->s]))
 			return -EIO;
 	return 0;
 }
@@ -868,9 +962,11 @@ int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
 bool mopseq_fini(struct mirror_opseq *s)
 {
 	struct sept_stats st;
-	u64 live;
+	u64 live, walked;
 	int i;
 
+	/* Before teardown, which frees every table with no CPU left. */
+	walked = mmu_fake_walked_frees(&s->fake);
 	tdp_mmu_get_sept_stats(&s->mmu, &st);
 	tdp_mmu_cache_free(&s->mmu, &s->cache);
 	tdp_mmu_put_root(&s->mmu, s->mirror);
@@ -882,6 +978,11 @@ bool mopseq_fini(struct mirror_opseq *s)
 	if (st.violations)
 		snprintf(s->err, sizeof(s->err), "%llu S-EPT rule violations",
 			 (unsigned long long)st.violations);
+	if (walked)
+		snprintf(s->err, sizeof(s->err),
+			 "%llu pages freed while the CPU walker could read "
+			 "them",
+			 (unsigned long long)walked);
 	if (s->fake.double_frees || s->fake.bad_frees)
 		snprintf(s->err, sizeof(s->err), "%llu double / %llu bad frees",
 			 (unsigned long long)s->fake.double_frees,
@@ -891,5 +992,5 @@ bool mopseq_fini(struct mirror_opseq *s)
 		snprintf(s->err, sizeof(s->err), "%llu pages leaked",
 			 (unsigned long long)live);
 	return !st.violations && !s->fake.double_frees && !s->fake.bad_frees &&
-	       !live;
+	       !walked && !live;
 }

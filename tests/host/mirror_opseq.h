@@ -10,6 +10,15 @@
  * walked like the CPU through tdp_mmu_hw_eptp(); every 256 steps (and at
  * the end) the whole universe, tdp_mmu_check_mirror() and
  * tdp_mmu_check_invariants().  Reuses mmu_opseq's choice sources.
+ *
+ * Boundaries are sought on purpose: with shared bit 30 the bit is a 1 GiB
+ * boundary inside the model, and slot 2 ends exactly at it, starts at it
+ * (refused) or is moved across it (refused); one range in six starts at
+ * the shared bit, twice the shared bit, a 1 GiB boundary, 2^36 GFNs or far
+ * beyond, and may run past all of them.  A range's part in [s, 2 * s)
+ * names shared GFNs of the direct root as given; nothing beyond 2 * s
+ * may change.  At the end no page may have been freed while the CPU's
+ * walker could still read it (mmu_fake's walked_frees).
  */
 #ifndef TESTS_HOST_MIRROR_OPSEQ_H
 #define TESTS_HOST_MIRROR_OPSEQ_H

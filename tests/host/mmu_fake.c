@@ -2,6 +2,7 @@
 /*
  * Host fake platform for MMU tests (see mmu_fake.h).  No main().
  */
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,11 +31,19 @@
 
 void mmu_fake_init(struct mmu_fake *f)
 {
+	pthread_rwlockattr_t wa;
+
 	memset(f, 0, sizeof(*f));
 	pthread_mutex_init(&f->lock, NULL);
 	f->fail_after = -1;
 	f->sched_yield = true;
 	pthread_mutex_init(&f->guest_lock, NULL);
+	/* Writer-preferring: walkers that never stop must not starve flushes. */
+	pthread_rwlockattr_init(&wa);
+	pthread_rwlockattr_setkind_np(
+		&wa, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&f->walk_lock, &wa);
+	pthread_rwlockattr_destroy(&wa);
 }
 
 u64 mmu_fake_destroy(struct mmu_fake *f)
@@ -49,6 +58,7 @@ u64 mmu_fake_destroy(struct mmu_fake *f)
 	}
 	pthread_mutex_destroy(&f->lock);
 	pthread_mutex_destroy(&f->guest_lock);
+	pthread_rwlock_destroy(&f->walk_lock);
 	free(f->guest);
 	f->guest = NULL;
 	return live;
@@ -165,6 +175,7 @@ static void *fake_alloc_page(void *opaque)
 	d = fake_desc(f, (u32)idx);
 	d->allocated = 1;
 	d->priv = NULL;
+	__atomic_store_n(&d->walked_gen, 0, __ATOMIC_RELAXED);
 	f->allocs++;
 	if (++f->live > f->peak_live)
 		f->peak_live = f->live;
@@ -208,6 +219,13 @@ static void fake_free_page(void *opaque, void *va)
 		fprintf(stderr, "mmu_fake: double free of page %p\n", va);
 		goto out;
 	}
+	if (__atomic_load_n(&d->walked_gen, __ATOMIC_ACQUIRE) ==
+		    __atomic_load_n(&f->flush_gen, __ATOMIC_ACQUIRE) + 1 &&
+	    f->walked_frees++ < 8)
+		fprintf(stderr,
+			"mmu_fake: page %p freed, read by a walker since the "
+			"last flush\n",
+			va);
 	d->allocated = 0;
 	d->next_free = 0;
 	if (f->free_tail)
@@ -250,6 +268,10 @@ static void fake_flush_tlb(void *opaque, hpa_t root_pa)
 	struct mmu_fake *f = opaque;
 
 	(void)root_pa;
+	/* Complete only once every walk that began before it has ended. */
+	pthread_rwlock_wrlock(&f->walk_lock);
+	__atomic_fetch_add(&f->flush_gen, 1, __ATOMIC_RELEASE);
+	pthread_rwlock_unlock(&f->walk_lock);
 	__atomic_fetch_add(&f->flushes, 1, __ATOMIC_RELAXED);
 }
 
@@ -331,32 +353,148 @@ static void fake_clear_guest_page(void *opaque, pfn_t pfn)
 	pthread_mutex_unlock(&f->guest_lock);
 }
 
-int mmu_fake_hw_walk(struct mmu_fake *f, u64 eptp, gpa_t gpa, u64 *leaf,
-		     int *level)
+u64 mmu_fake_walked_frees(struct mmu_fake *f)
 {
-	hpa_t pa = eptp & SPTE_PFN_MASK;
-	int l = (int)((eptp >> EPTP_PWL_SHIFT) & 7) + 1;
-	u64 e;
+	u64 v;
 
+	pthread_mutex_lock(&f->lock);
+	v = f->walked_frees;
+	pthread_mutex_unlock(&f->lock);
+	return v;
+}
+
+void mmu_fake_cpu_init(struct mmu_fake_cpu *c, struct mmu_fake *f)
+{
+	memset(c, 0, sizeof(*c));
+	c->f = f;
+}
+
+/* The walker reads the table at @pa: mark it (walk_lock held for read). */
+static u64 *fake_walk_table(struct mmu_fake *f, hpa_t pa)
+{
+	u32 idx = (u32)((pa - MMU_FAKE_PA_BASE) >> PAGE_SHIFT);
+
+	__atomic_store_n(&fake_desc(f, idx)->walked_gen,
+			 __atomic_load_n(&f->flush_gen, __ATOMIC_ACQUIRE) + 1,
+			 __ATOMIC_RELEASE);
+	return fake_pa_to_va(f, pa);
+}
+
+/* The lowest cached non-leaf entry covering @gfn: its level, or 0. */
+static int fake_psc_lookup(struct mmu_fake_cpu *c, u64 eptp, gfn_t gfn,
+			   hpa_t *pa)
+{
+	int best = 0;
+	u32 i;
+
+	if (c->flush_gen !=
+	    __atomic_load_n(&c->f->flush_gen, __ATOMIC_ACQUIRE)) {
+		memset(c->psc, 0, sizeof(c->psc));
+		c->flush_gen = c->f->flush_gen;
+	}
+	for (i = 0; i < MMU_FAKE_PSC_ENTRIES; i++) {
+		const struct mmu_fake_psc_entry *e = &c->psc[i];
+
+		if (e->level && e->eptp == eptp &&
+		    e->gfn == (gfn & ~(tdp_pages_per_level(e->level) - 1)) &&
+		    (!best || e->level < best)) {
+			best = e->level;
+			*pa = e->entry & SPTE_PFN_MASK;
+		}
+	}
+	return best;
+}
+
+static void fake_psc_fill(struct mmu_fake_cpu *c, u64 eptp, gfn_t gfn,
+			  int level, u64 entry)
+{
+	struct mmu_fake_psc_entry *e =
+		&c->psc[c->next++ % MMU_FAKE_PSC_ENTRIES];
+
+	e->eptp = eptp;
+	e->gfn = gfn & ~(tdp_pages_per_level(level) - 1);
+	e->level = level;
+	e->entry = entry;
+}
+
+static bool fake_is_misconfig(u64 e)
+{
+	return (e & SPTE_EPT_RWX_MASK) == SPTE_EPT_WRITABLE ||
+	       (e & SPTE_EPT_RWX_MASK) ==
+		       (SPTE_EPT_WRITABLE | SPTE_EPT_EXECUTABLE);
+}
+
+/* Set A (and D) in an MMU leaf by compare-exchange, as the CPU does. */
+static int fake_set_ad(u64 *ep, u64 e, u64 access)
+{
+	u64 set = SPTE_ACCESSED_MASK |
+		  ((access & TDP_ACC_W) ? SPTE_DIRTY_MASK : 0);
+
+	while ((e & SPTE_MMU_PRESENT_MASK) && (e & set) != set) {
+		if (__atomic_compare_exchange_n(ep, &e, e | set, false,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED))
+			break;
+		if ((e & access) != access || fake_is_misconfig(e))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* Context: walk_lock held for read. */
+static int fake_walk(struct mmu_fake *f, struct mmu_fake_cpu *c, u64 eptp,
+		     gpa_t gpa, u64 access, u64 *leaf, int *level)
+{
+	gfn_t gfn = gpa >> PAGE_SHIFT;
+	hpa_t pa = eptp & SPTE_PFN_MASK;
+	int l = (int)((eptp >> EPTP_PWL_SHIFT) & 7) + 1, cached;
+	u64 e, *ep;
+
+	if (c && (cached = fake_psc_lookup(c, eptp, gfn, &pa))) {
+		c->hits++;
+		l = cached - 1;
+	}
 	for (; l >= TDP_LEVEL_4K; l--) {
-		e = __atomic_load_n((u64 *)fake_pa_to_va(f, pa) +
-					    tdp_spte_index(gpa >> PAGE_SHIFT,
-							   l),
-				    __ATOMIC_ACQUIRE);
+		ep = fake_walk_table(f, pa) + tdp_spte_index(gfn, l);
+		e = __atomic_load_n(ep, __ATOMIC_ACQUIRE);
 		if (!(e & SPTE_EPT_RWX_MASK))
 			return -EFAULT;
-		if ((e & SPTE_EPT_RWX_MASK) == SPTE_EPT_WRITABLE ||
-		    (e & SPTE_EPT_RWX_MASK) ==
-			    (SPTE_EPT_WRITABLE | SPTE_EPT_EXECUTABLE))
+		if (fake_is_misconfig(e))
 			return -EIO;
+		if ((e & access) != access)
+			return -EFAULT;
 		if (l == TDP_LEVEL_4K || (e & SPTE_LARGE_MASK)) {
 			*leaf = e;
 			*level = l;
-			return 0;
+			return access ? fake_set_ad(ep, e, access) : 0;
 		}
+		if (c)
+			fake_psc_fill(c, eptp, gfn, l, e);
 		pa = e & SPTE_PFN_MASK;
 	}
 	return -EFAULT;
+}
+
+int mmu_fake_hw_walk(struct mmu_fake *f, u64 eptp, gpa_t gpa, u64 *leaf,
+		     int *level)
+{
+	int r;
+
+	pthread_rwlock_rdlock(&f->walk_lock);
+	r = fake_walk(f, NULL, eptp, gpa, 0, leaf, level);
+	pthread_rwlock_unlock(&f->walk_lock);
+	return r;
+}
+
+int mmu_fake_cpu_access(struct mmu_fake_cpu *c, u64 eptp, gpa_t gpa, u64 access,
+			u64 *leaf, int *level)
+{
+	int r;
+
+	pthread_rwlock_rdlock(&c->f->walk_lock);
+	r = fake_walk(c->f, c, eptp, gpa, access & TDP_ACC_ALL, leaf, level);
+	pthread_rwlock_unlock(&c->f->walk_lock);
+	return r;
 }
 
 const struct tdp_mmu_ops mmu_fake_ops = {

@@ -20,6 +20,32 @@ struct mmu_fake_desc {
 	void *priv;
 	u32 next_free;
 	u8 allocated;
+	/* flush_gen + 1 when a walker last read the page; 0 = never. */
+	u64 walked_gen;
+};
+
+/*
+ * A fake CPU: its paging-structure cache holds non-leaf EPT entries, as
+ * read by earlier walks, until the next TLB flush (ops->flush_tlb).  A
+ * walk starts from the lowest cached entry that covers the GPA, so it can
+ * keep reading a table the MMU has already unlinked, exactly as a real
+ * CPU can until INVEPT.
+ */
+#define MMU_FAKE_PSC_ENTRIES 32
+
+struct mmu_fake_psc_entry {
+	u64 eptp;
+	gfn_t gfn; /* first GFN the entry maps */
+	int level; /* level of the entry; 0 = empty */
+	u64 entry;
+};
+
+struct mmu_fake_cpu {
+	struct mmu_fake *f;
+	u64 flush_gen; /* f->flush_gen the cache was filled under */
+	u32 next; /* round-robin replacement */
+	u64 hits; /* walks that started from a cached entry */
+	struct mmu_fake_psc_entry psc[MMU_FAKE_PSC_ENTRIES];
 };
 
 struct mmu_fake_guest_ent {
@@ -42,6 +68,17 @@ struct mmu_fake {
 	bool fail_sticky; /* keep failing once failed */
 	u64 injected_failures;
 	u64 flushes;
+	/*
+	 * Walkers (mmu_fake_hw_walk(), mmu_fake_cpu_access()) hold walk_lock
+	 * for read for the whole walk; a TLB flush takes it for write and
+	 * bumps flush_gen, so a flush is complete only when every walk that
+	 * began before it has ended.  A page freed while a walker has read it
+	 * since the last flush counts in walked_frees (and is reported): a
+	 * CPU may still hold a cached entry that points at it.
+	 */
+	pthread_rwlock_t walk_lock;
+	u64 flush_gen;
+	u64 walked_frees;
 	bool sched_yield; /* cpu_relax yields the thread */
 	/*
 	 * Guest RAM contents, for private-memory tests: one 64-bit token per
@@ -77,6 +114,21 @@ u64 mmu_fake_guest_read(struct mmu_fake *f, pfn_t pfn);
  */
 int mmu_fake_hw_walk(struct mmu_fake *f, u64 eptp, gpa_t gpa, u64 *leaf,
 		     int *level);
+
+/*
+ * A guest access by fake CPU @c: the walk above, starting from @c's
+ * paging-structure cache where it can, filling the cache on the way, and
+ * (access allowed) setting A, and D on a write, in the leaf by
+ * compare-exchange as the CPU does with EPT A/D enabled.  A/D are set only
+ * in MMU leaves (SPTE_MMU_PRESENT); S-EPT leaves are the backend's.
+ * Return: 0; -EFAULT (EPT violation: not present or not permitted); -EIO
+ * (misconfiguration).
+ */
+void mmu_fake_cpu_init(struct mmu_fake_cpu *c, struct mmu_fake *f);
+int mmu_fake_cpu_access(struct mmu_fake_cpu *c, u64 eptp, gpa_t gpa, u64 access,
+			u64 *leaf, int *level);
+/* Pages freed while read by a walker since the last flush (see above). */
+u64 mmu_fake_walked_frees(struct mmu_fake *f);
 
 /* Convenience for tests: init an MMU on a fake and get its direct root. */
 int mmu_fake_vm_create(struct mmu_fake *f, struct tdp_mmu *mmu,

@@ -875,6 +875,90 @@ static bool op_zap_mmio(struct mmu_opseq *s, struct opseq_src *src)
 	return true;
 }
 
+/* --- the top of the guest-physical width, and beyond it --- */
+
+#define TOP_SLOT 9
+#define TOP_PAGES 0x400ULL
+#define TOP_PFN 0x5000000ULL
+
+/*
+ * Every range operation from @t, at or beyond 2^36 GFNs, must leave the
+ * low GFNs it would alias (t mod 2^36) exactly as the model says.
+ */
+static bool beyond_ops(struct mmu_opseq *s, gfn_t t, u64 n)
+{
+	gfn_t low = t & (TDP_MAX_GFN - 1);
+	struct tdp_fault f = { .gpa = t << PAGE_SHIFT, .access = TDP_ACC_R };
+	u64 v[4];
+	int r[3];
+
+	v[0] = tdp_mmu_zap_gfn_range(&s->mmu, t, t + n);
+	v[1] = tdp_mmu_test_and_clear_young(&s->mmu, t, t + n);
+	v[2] = tdp_mmu_recover_huge_pages(&s->mmu, t, t + n);
+	v[3] = tdp_mmu_test_young(&s->mmu, t);
+	r[0] = tdp_mmu_split_huge_pages(&s->mmu, t, t + n);
+	r[1] = tdp_mmu_sim_access(&s->mmu, s->root, t << PAGE_SHIFT, TDP_ACC_R);
+	r[2] = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
+	if (v[0] || v[1] || v[2] || v[3] || r[0] || r[1] != -EINVAL ||
+	    r[2] != -EINVAL)
+		FAIL(s,
+		     "range 0x%llx+0x%llx beyond the width: zap %llu young "
+		     "%llu recover %llu test_young %llu split %d access %d "
+		     "fault %d",
+		     (unsigned long long)t, (unsigned long long)n,
+		     (unsigned long long)v[0], (unsigned long long)v[1],
+		     (unsigned long long)v[2], (unsigned long long)v[3], r[0],
+		     r[1], r[2]);
+	if (low >= OPSEQ_UNIVERSE)
+		return true;
+	/* A wrapped walk would begin at @low: compare around it. */
+	return compare_range(s, ROUND(low, 2),
+			     MIN(ROUND(low, 2) + 4 * PAGES(2), OPSEQ_UNIVERSE));
+}
+
+/* A slot that ends at the top of the width: fault, zap, delete. */
+static bool top_slot(struct mmu_opseq *s, struct opseq_src *src)
+{
+	gfn_t base = TDP_MAX_GFN - TOP_PAGES, g = base + pick(src, TOP_PAGES);
+	struct tdp_fault f = { .gpa = g << PAGE_SHIFT,
+			       .access = TDP_ACC_R | TDP_ACC_W };
+	int r[6];
+	u64 z;
+
+	r[0] = tdp_memslot_add(&s->mmu, TOP_SLOT, base, TOP_PAGES, TOP_PFN, 0);
+	model_gen_bump(s);
+	r[1] = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
+	r[2] = tdp_mmu_sim_access(&s->mmu, s->root, f.gpa, TDP_ACC_W);
+	z = tdp_mmu_zap_gfn_range(&s->mmu, base, TDP_MAX_GFN + TOP_PAGES);
+	r[3] = tdp_mmu_sim_access(&s->mmu, s->root, f.gpa, TDP_ACC_R);
+	f.access = TDP_ACC_R | TDP_ACC_W;
+	r[4] = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
+	r[5] = tdp_memslot_delete(&s->mmu, TOP_SLOT);
+	model_gen_bump(s);
+	if (r[0] || r[1] || f.pfn != TOP_PFN + (g - base) || r[2] || !z ||
+	    r[3] != -EFAULT || r[4] || r[5] ||
+	    tdp_mmu_sim_access(&s->mmu, s->root, f.gpa, TDP_ACC_R) != -EFAULT)
+		FAIL(s,
+		     "top slot gfn 0x%llx: add %d fault %d pfn 0x%llx access "
+		     "%d zap %llu access %d fault %d delete %d",
+		     (unsigned long long)g, r[0], r[1],
+		     (unsigned long long)f.pfn, r[2], (unsigned long long)z,
+		     r[3], r[4], r[5]);
+	return compare_range(s, 0, TOP_PAGES);
+}
+
+static bool op_beyond(struct mmu_opseq *s, struct opseq_src *src)
+{
+	static const u64 lens[] = { 1, 0x200, 0x40000, 0x81000 };
+	gfn_t t = TDP_MAX_GFN * (1 + pick(src, pick(src, 2) ? 1 : 1000)) +
+		  pick_gfn(s, src);
+
+	s->last_op = "beyond the width";
+	if (!pick(src, 4))
+		return top_slot(s, src);
+	return beyond_ops(s, t, lens[pick(src, ARRAY_SIZE(lens))]);
+}
+
 typedef bool (*opseq_fn)(struct mmu_opseq *s, struct opseq_src *src);
 
 static const struct {
@@ -885,7 +969,7 @@ static const struct {
 	{ op_young, 40 },      { op_split, 15 },       { op_recover, 15 },
 	{ op_slot_add, 40 },   { op_slot_delete, 25 }, { op_slot_move, 25 },
 	{ op_slot_flags, 60 }, { op_dirty_log, 80 },   { op_invalidate, 4 },
-	{ op_zap_mmio, 6 },
+	{ op_zap_mmio, 6 },    { op_beyond, 8 },
 };
 
 bool opseq_step(struct mmu_opseq *s, struct opseq_src *src)

@@ -8,7 +8,11 @@
  * (tests/fuzz/fuzz_mmu_ops.c).
  *
  * The model is a plain array GFN -> (kind, pfn, level, W, A, D, MMIO gen)
- * over a 2 GiB GFN universe.
+ * over a 2 GiB GFN universe.  Beyond it, boundaries are sought on purpose
+ * (op_beyond): a transient slot that ends at the top of the 48-bit width
+ * (fault, zap across the top, delete), and every range operation, the
+ * CPU access and the fault at 2^36 GFNs and far beyond, which must change
+ * nothing and leave the low GFNs they would alias as the model says.
  */
 #ifndef TESTS_HOST_MMU_OPSEQ_H
 #define TESTS_HOST_MMU_OPSEQ_H

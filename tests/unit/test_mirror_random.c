@@ -7,7 +7,10 @@
  * on every operation kind; after every step model == mirror/direct ==
  * S-EPT == the CPU's walk of tdp_mmu_hw_eptp() over the touched range,
  * and every 256 steps over everything (tdp_mmu_check_mirror() and
- * tdp_mmu_check_invariants() included).
+ * tdp_mmu_check_invariants() included).  The generator seeks boundaries:
+ * slots that end at, start at and cross the shared bit, and ranges at the
+ * shared bit, 1 GiB boundaries, the top of the width and beyond it
+ * (mirror_opseq.h).
  *
  *   MIRROR_RANDOM_SEED=<n>  reproduce a run (the seed is printed)
  *   MIRROR_RANDOM_OPS=<n>   total operations (default 100000)

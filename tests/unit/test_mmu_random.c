@@ -2,7 +2,9 @@
 /*
  * Seeded randomized operation sequences against the reference model
  * (tests/host/mmu_opseq.c): >= 100,000 operations in the default run,
- * spread over several configurations derived from the seed.
+ * spread over several configurations derived from the seed, including
+ * boundary-seeking operations at the top of the guest-physical width and
+ * beyond it (mmu_opseq.h).
  *
  *   MMU_RANDOM_SEED=<n>  reproduce a run (the seed is printed)
  *   MMU_RANDOM_OPS=<n>   total operations (default 100000)

@@ -191,6 +191,7 @@ static void test_free_rules(void **state)
 {
 	struct sx *x = *state;
 	struct sept_stats st;
+	u64 live;
 
 	EXPECT_ERR(x, sept_free_table(x->s, 0, 4), SEPT_ERR_NOT_TABLE);
 	EXPECT_ERR(x, sept_free_table(x->s, 0, 1), SEPT_ERR_BAD_LEVEL);
@@ -204,6 +205,7 @@ static void test_free_rules(void **state)
 	EXPECT_ERR(x, sept_free_table(x->s, 0, 2), SEPT_ERR_TABLE_NOT_EMPTY);
 	EXPECT_OK(sept_track(x->s));
 	EXPECT_OK(sept_remove_leaf(x->s, 0, 1));
+	live = mmu_fake_live(&x->fake);
 	EXPECT_OK(sept_free_table(x->s, 0, 2));
 	EXPECT_OK(sept_free_table(x->s, 0, 3));
 	EXPECT_OK(sept_free_table(x->s, 0, 4));
@@ -211,6 +213,15 @@ static void test_free_rules(void **state)
 	assert_int_equal(st.table_pages, 1);
 	assert_int_equal(st.ops[SEPT_OP_LINK], 3);
 	assert_int_equal(st.ops[SEPT_OP_FREE_TABLE], 3);
+	/* Unlinked, not freed: a CPU may walk them until the next flush. */
+	assert_int_equal(st.unlinked_tables, 3);
+	assert_int_equal(mmu_fake_live(&x->fake), live);
+	assert_true(sept_has_unlinked_tables(x->s));
+	sept_reclaim_tables(x->s);
+	sept_get_stats(x->s, &st);
+	assert_int_equal(st.unlinked_tables, 0);
+	assert_int_equal(mmu_fake_live(&x->fake), live - 3);
+	assert_false(sept_has_unlinked_tables(x->s));
 }
 
 static void test_range_rules(void **state)
