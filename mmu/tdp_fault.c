@@ -313,7 +313,10 @@ static int tdp_fault_locked(const struct tdp_ctx *ctx,
 		return 0;
 	}
 	if (!slot)
-		return tdp_fault_mmio(ctx, slots->generation, cache, f);
+		return tdp_fault_mmio(ctx,
+				      __atomic_load_n(&slots->generation,
+						      __ATOMIC_ACQUIRE),
+				      cache, f);
 	if (slot->flags & TDP_MEMSLOT_INVALID)
 		return -EAGAIN;
 	if (ctx->mmu->shared_gfn &&
