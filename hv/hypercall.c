@@ -144,6 +144,16 @@ static s64 hc_memslot_add(struct vm *vm, const struct hc_args *a)
 	if (hotplug_find(vm, (u16)a->a0))
 		return hc_fail(vm, HC_EBUSY, "memslot_add: slot %llu in use",
 			       (unsigned long long)a->a0);
+	/* Every argument is checked before the pool is touched. */
+	r = tdp_memslot_check_add(&vm->mmu, (u16)a->a0, a->a1 >> PAGE_SHIFT,
+				  a->a2 >> PAGE_SHIFT, 0);
+	if (r)
+		return hc_fail(vm, r == -EEXIST ? HC_EBUSY : HC_EINVAL,
+			       "memslot_add: slot %llu at 0x%llx+0x%llx: %s "
+			       "(overlaps guest RAM or another slot?)",
+			       (unsigned long long)a->a0,
+			       (unsigned long long)a->a1,
+			       (unsigned long long)a->a2, errno_name(r));
 	h = hotplug_find(vm, 0);
 	mem = h ? pool_alloc_pages(a->a2 >> PAGE_SHIFT, HUGE_2M) : NULL;
 	if (!mem)

@@ -7,13 +7,25 @@
  *      before any visible change;
  *   2. delete/move: publish a copy with the slot marked INVALID and the
  *      generation's UPDATE_IN_PROGRESS bit set, then zap the slot's range
- *      under the write lock (faults meanwhile get -EAGAIN);
- *   3. publish the final array with generation + 1; the superseded arrays
- *      go to the deferred-free list and are freed after the next
- *      write-lock acquisition (the grace period);
- *   4. if the low 19 bits of the generation wrapped to 0, zap every MMIO
- *      SPTE; then the follow-up work of flag changes (write-protect,
- *      dirty-log start, huge-page recovery).
+ *      under the write lock (faults meanwhile get -EAGAIN); a removal the
+ *      S-EPT keeps refusing ends the update here: the original array is
+ *      published again (step 3) and the error returned;
+ *   3. publish the final array with generation + 1, UPDATE_IN_PROGRESS
+ *      still set; the superseded arrays go to the deferred-free list and
+ *      are freed after the next write-lock acquisition (the grace period);
+ *   4. under that write lock, if the low 19 bits of the generation wrapped
+ *      to 0, zap every MMIO SPTE; only then clear UPDATE_IN_PROGRESS (in
+ *      place, in the published array and in mmu->generation); then the
+ *      follow-up work of flag changes (write-protect, dirty-log start,
+ *      huge-page recovery).
+ *
+ * Why the bit stays set until the zap is done: an MMIO SPTE made 2^19
+ * updates ago (or before a generation jump) carries the new generation's
+ * low bits.  While the bit is set no MMIO SPTE is judged current and no
+ * fault installs one; once it is clear, every MMIO SPTE older than the
+ * wrap or the jump is gone.  A reader compares the generation with an
+ * SPTE it read under the same read-lock hold (tdp_mmu_classify_misconfig()),
+ * so the zap, which needs the write lock, cannot fall between the two.
  */
 #include "string_util.h"
 #include "mmu/tdp_mmu_internal.h"
@@ -259,37 +271,68 @@ static int tdp_memslots_copy_pair(struct tdp_mmu *mmu, struct tdp_memslots **a,
 	return -ENOMEM;
 }
 
+/*
+ * Publish @new with generation @gen and UPDATE_IN_PROGRESS set, end the
+ * grace period, zap every MMIO SPTE if @zap_mmio, and only then let @gen
+ * be seen without UPDATE_IN_PROGRESS.
+ */
+static void tdp_memslots_publish_gen(struct tdp_mmu *mmu,
+				     struct tdp_memslots *new, u64 **drop_dir,
+				     u64 gen, bool zap_mmio)
+{
+	gen &= ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
+	new->generation = gen | TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
+	tdp_memslots_publish(mmu, new, drop_dir);
+	tdp_mmu_write_lock(mmu);
+	if (zap_mmio)
+		tdp_mmu_zap_all_mmio_locked(mmu);
+	tdp_mmu_write_unlock(mmu);
+	__atomic_store_n(&new->generation, gen, __ATOMIC_RELEASE);
+	__atomic_store_n(&mmu->generation, gen, __ATOMIC_RELEASE);
+}
+
 /* Publish the final array (generation + 1), then end the grace period. */
 static void tdp_memslots_commit(struct tdp_mmu *mmu, struct tdp_memslots *new,
 				u64 **drop_dir)
 {
-	new->generation =
+	u64 gen =
 		(mmu->slots->generation & ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS) +
 		1;
-	new->generation &= ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
-	tdp_memslots_publish(mmu, new, drop_dir);
-	tdp_mmu_write_lock(mmu);
+
 	/* Wrapped: an old MMIO SPTE could now look current. */
-	if (!tdp_memslots_mmio_gen(new->generation))
-		tdp_mmu_zap_all_mmio_locked(mmu);
-	tdp_mmu_write_unlock(mmu);
+	tdp_memslots_publish_gen(mmu, new, drop_dir, gen,
+				 !tdp_memslots_mmio_gen(gen));
 }
 
 /*
  * Phase 1 of delete/move: hide the slot from faults (INVALID, generation
  * in progress) and zap what maps it.  @a becomes the current array.
+ *
+ * A private mapping that the S-EPT still refuses to remove after the
+ * write lock's retries (tdp_mmu_set_spte()) stays mapped; the update must
+ * then not go on, or a leaf would outlive its memslot while the S-EPT
+ * still owns and maps the frame.  Retrying without bound could spin
+ * forever on a backend that keeps refusing, so the update fails instead:
+ * the caller publishes the original array again.  What was removed before
+ * the failure is simply faulted in again later.
+ *
+ * Return: 0, or the first S-EPT error of the zap (-EBUSY: still refused
+ * after the retries; -ENOMEM, -EIO: see tdp_mmu_set_spte()).
  */
-static void tdp_memslot_invalidate(struct tdp_mmu *mmu, struct tdp_memslots *a,
-				   const struct tdp_memslot *slot)
+static int tdp_memslot_invalidate(struct tdp_mmu *mmu, struct tdp_memslots *a,
+				  const struct tdp_memslot *slot)
 {
+	int err = 0;
+
 	slot_by_id(a, slot->id)->flags |= TDP_MEMSLOT_INVALID;
 	a->generation = mmu->slots->generation |
 			TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
 	tdp_memslots_publish(mmu, a, NULL);
 	tdp_mmu_write_lock(mmu);
 	tdp_mmu_zap_range_for_memslot(mmu, slot->base_gfn,
-				      tdp_memslot_end(slot));
+				      tdp_memslot_end(slot), &err);
 	tdp_mmu_write_unlock(mmu);
+	return err;
 }
 
 static void tdp_slots_lock(struct tdp_mmu *mmu)
@@ -310,12 +353,19 @@ static bool tdp_frames_overlap(const struct tdp_memslots *s, pfn_t base,
 	return false;
 }
 
+/*
+ * Every check of an add, before anything is taken.  @has_pfn false: the
+ * host frames are not chosen yet (tdp_memslot_check_add()); their checks
+ * are left to the add.  Context: slots_lock held.
+ */
 static int tdp_memslot_check_new(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
-				 u64 npages, pfn_t base_pfn, u32 flags)
+				 u64 npages, bool has_pfn, pfn_t base_pfn,
+				 u32 flags)
 {
 	if (id >= TDP_MAX_MEMSLOTS || !tdp_range_valid(base_gfn, npages) ||
-	    (flags & ~TDP_MEMSLOT_USER_FLAGS) || base_pfn >= TDP_MAX_PFN ||
-	    npages > TDP_MAX_PFN - base_pfn)
+	    (flags & ~TDP_MEMSLOT_USER_FLAGS) || npages > TDP_MAX_PFN ||
+	    (has_pfn &&
+	     (base_pfn >= TDP_MAX_PFN || npages > TDP_MAX_PFN - base_pfn)))
 		return -EINVAL;
 	if ((flags & TDP_MEMSLOT_LOG_DIRTY) && npages > TDP_DIRTY_MAX_PAGES)
 		return -EINVAL;
@@ -324,7 +374,8 @@ static int tdp_memslot_check_new(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
 	if (mmu->shared_gfn && (base_gfn + npages > mmu->shared_gfn ||
 				npages > TDP_DIRTY_MAX_PAGES))
 		return -EINVAL;
-	if (mmu->shared_gfn && tdp_frames_overlap(mmu->slots, base_pfn, npages))
+	if (has_pfn && mmu->shared_gfn &&
+	    tdp_frames_overlap(mmu->slots, base_pfn, npages))
 		return -EEXIST;
 	if (tdp_memslot_find_id(mmu->slots, id) ||
 	    tdp_range_overlaps(mmu->slots, base_gfn, npages, -1))
@@ -361,6 +412,36 @@ static void tdp_memslot_del_private(struct tdp_mmu *mmu,
 				       slot->npages) != SEPT_OK);
 	tdp_free_dirty_dir(mmu, slot->attr_dir);
 	slot->attr_dir = NULL;
+}
+
+/**
+ * tdp_memslot_check_add() - would tdp_memslot_add() accept this slot?
+ * @mmu: the MMU.
+ * @id: slot id.
+ * @base_gfn: first GFN.
+ * @npages: number of 4 KiB pages.
+ * @flags: TDP_MEMSLOT_LOG_DIRTY and/or TDP_MEMSLOT_READONLY.
+ *
+ * Runs every check of tdp_memslot_add() that does not depend on the host
+ * frames, and takes nothing: a caller that must allocate the frames
+ * first (the memslot_add hypercall) calls it before it allocates, so a
+ * refused slot is refused for its reason, never for -ENOMEM.  The answer
+ * holds while no other update runs; tdp_memslot_add() checks again.
+ *
+ * Context: takes slots_lock; must not hold it.
+ * Return: 0, or the error tdp_memslot_add() would return for these
+ * arguments: -EINVAL, -EOPNOTSUPP, -EEXIST (id in use, or the range
+ * overlaps another slot), -ENOSPC (see tdp_memslot_add()).
+ */
+int tdp_memslot_check_add(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
+			  u64 npages, u32 flags)
+{
+	int r;
+
+	tdp_slots_lock(mmu);
+	r = tdp_memslot_check_new(mmu, id, base_gfn, npages, false, 0, flags);
+	tdp_spin_unlock(&mmu->slots_lock);
+	return r;
 }
 
 /**
@@ -402,7 +483,8 @@ int tdp_memslot_add(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn, u64 npages,
 	int r;
 
 	tdp_slots_lock(mmu);
-	r = tdp_memslot_check_new(mmu, id, base_gfn, npages, base_pfn, flags);
+	r = tdp_memslot_check_new(mmu, id, base_gfn, npages, true, base_pfn,
+				  flags);
 	if (r)
 		goto out;
 	r = -ENOMEM;
@@ -436,9 +518,17 @@ out:
  * @mmu: the MMU.
  * @id: the slot id.
  *
+ * With private memory, every private mapping must leave the S-EPT first.
+ * If the S-EPT still refuses a removal after the write lock's retries, the
+ * delete fails and the memslots are as they were: the slot is still
+ * there and usable (mappings removed before the failure fault in again).
+ * It never reports success while a mapping of the slot is left.
+ *
  * Context: takes slots_lock and the MMU write lock; must not hold either.
  * Return: 0; -ENOENT if no slot has @id; -ENOMEM if the new arrays cannot
- * be allocated (nothing changed).
+ * be allocated (nothing changed); -EBUSY if the S-EPT kept refusing to
+ * remove a private mapping (the slot stays; retry), or another S-EPT
+ * error (-ENOMEM, -EIO) with the slot kept likewise.
  */
 int tdp_memslot_delete(struct tdp_mmu *mmu, u16 id)
 {
@@ -453,7 +543,12 @@ int tdp_memslot_delete(struct tdp_mmu *mmu, u16 id)
 	r = tdp_memslots_copy_pair(mmu, &a, &b);
 	if (r)
 		goto out;
-	tdp_memslot_invalidate(mmu, a, &slot);
+	r = tdp_memslot_invalidate(mmu, a, &slot);
+	if (r) {
+		/* @b is still a copy of the array before the update. */
+		tdp_memslots_commit(mmu, b, NULL);
+		goto out;
+	}
 	tdp_memslots_remove(b, id);
 	tdp_memslots_commit(mmu, b, slot.dirty_dir);
 	/* No array names the slot any more, and a grace period passed. */
@@ -473,9 +568,16 @@ out:
  * The old range is zapped; the dirty bitmap (if logging) is kept.
  *
  * Context: takes slots_lock and the MMU write lock; must not hold either.
+ * As for tdp_memslot_delete(), a private mapping of the old range that
+ * the S-EPT keeps refusing to remove fails the move, and the slot stays
+ * where it was.
+ *
+ * Context: takes slots_lock and the MMU write lock; must not hold either.
  * Return: 0; -ENOENT if no slot has @id; -EINVAL if the new range is out
- * of the 48-bit GPA space (or reaches the shared bit); -EEXIST if it overlaps another slot; -ENOMEM if
- * the new arrays cannot be allocated (nothing changed).
+ * of the 48-bit GPA space (or reaches the shared bit); -EEXIST if it
+ * overlaps another slot; -ENOMEM if the new arrays cannot be allocated
+ * (nothing changed); -EBUSY (or another S-EPT error) if a private mapping
+ * of the old range could not be removed (the slot stays at its old base).
  */
 int tdp_memslot_move(struct tdp_mmu *mmu, u16 id, gfn_t new_base)
 {
@@ -500,7 +602,11 @@ int tdp_memslot_move(struct tdp_mmu *mmu, u16 id, gfn_t new_base)
 	r = tdp_memslots_copy_pair(mmu, &a, &b);
 	if (r)
 		goto out;
-	tdp_memslot_invalidate(mmu, a, &slot);
+	r = tdp_memslot_invalidate(mmu, a, &slot);
+	if (r) {
+		tdp_memslots_commit(mmu, b, NULL);
+		goto out;
+	}
 	tdp_memslots_remove(b, id);
 	slot.base_gfn = new_base;
 	tdp_memslots_sort_insert(b, &slot);
@@ -608,7 +714,8 @@ out:
  * A jump breaks the monotonic order MMIO SPTEs rely on: an old MMIO SPTE
  * could carry a generation that becomes current again.  So, as on a wrap,
  * every MMIO SPTE is zapped once no fault can still be installing one with
- * the old generation (after the write lock's grace period).
+ * the old generation (after the write lock's grace period), and the new
+ * generation reads as update-in-progress until that zap has completed.
  *
  * Context: takes the slots lock and the MMU write lock.
  * Return: 0, or -ENOMEM (no page for the new memslot array).
@@ -623,11 +730,7 @@ int tdp_memslots_set_generation(struct tdp_mmu *mmu, u64 gen)
 		tdp_spin_unlock(&mmu->slots_lock);
 		return -ENOMEM;
 	}
-	b->generation = gen & ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS;
-	tdp_memslots_publish(mmu, b, NULL);
-	tdp_mmu_write_lock(mmu);
-	tdp_mmu_zap_all_mmio_locked(mmu);
-	tdp_mmu_write_unlock(mmu);
+	tdp_memslots_publish_gen(mmu, b, NULL, gen, true);
 	tdp_spin_unlock(&mmu->slots_lock);
 	return 0;
 }

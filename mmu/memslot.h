@@ -9,9 +9,12 @@
  * through the MMU's deferred-free list.  Faults look slots up under the MMU
  * read lock, never the write lock.
  *
- * Generation (KVM style): bumped on every update.  Bit 63 is set while an
- * update that removes or moves memory is in flight
- * (TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS); MMIO SPTEs carry the low 19 bits.
+ * Generation (KVM style): bumped on every update.  Bit 63
+ * (TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS) is set while an update is in flight:
+ * from the first array it publishes until its grace period ended and, on a
+ * wrap of the low 19 bits or a generation jump, every MMIO SPTE was zapped.
+ * MMIO SPTEs carry the low 19 bits.  The bit is cleared in place in the
+ * published array (atomic store; readers load the field atomically).
  * tdp_mmu_config.initial_generation "stuffs" the starting value.
  */
 #ifndef TDP_MMU_MEMSLOT_H
@@ -53,6 +56,8 @@ struct tdp_memslot {
 };
 
 struct tdp_memslots {
+	/* Set before publication; only UPDATE_IN_PROGRESS is cleared later,
+	 * in place, by the updater (slots_lock). */
 	u64 generation;
 	u32 nr;
 	/* Deferred-free bookkeeping; never read by lookups. */
@@ -86,6 +91,8 @@ const struct tdp_memslot *tdp_memslot_find_id(const struct tdp_memslots *slots,
 const struct tdp_memslots *tdp_memslots_current(const struct tdp_mmu *mmu);
 u64 tdp_memslot_generation(const struct tdp_mmu *mmu);
 
+int __must_check tdp_memslot_check_add(struct tdp_mmu *mmu, u16 id,
+				       gfn_t base_gfn, u64 npages, u32 flags);
 int __must_check tdp_memslot_add(struct tdp_mmu *mmu, u16 id, gfn_t base_gfn,
 				 u64 npages, pfn_t base_pfn, u32 flags);
 int __must_check tdp_memslot_delete(struct tdp_mmu *mmu, u16 id);

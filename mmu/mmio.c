@@ -13,6 +13,11 @@
  * @mmu: the MMU.
  * @spte: an SPTE (anything).
  *
+ * The answer is only as fresh as @spte: a caller that read @spte without
+ * holding the MMU lock across this call may judge an SPTE that a later
+ * update zapped (tdp_mmu_classify_misconfig() holds the read lock across
+ * both).
+ *
  * Context: any (reads the current memslot generation locklessly).
  * Return: true if @spte is an MMIO SPTE of the current generation and no
  * memslot update is in progress.
@@ -40,7 +45,8 @@ static bool tdp_spte_is_sane_leaf(u64 spte)
  * @gpa: the guest-physical address from the exit.
  * @spte_out: the lowest SPTE found (for the log); may be NULL.
  *
- * Context: takes the read lock.
+ * Context: takes the read lock; the SPTE and the generation are compared
+ * before it is dropped.
  * Return: TDP_MISCONFIG_MMIO (current MMIO SPTE: emulate);
  * TDP_MISCONFIG_STALE (stale generation, update in progress, or the SPTE
  * changed since the exit: run tdp_mmu_page_fault()); TDP_MISCONFIG_BUG (a
@@ -50,19 +56,31 @@ enum tdp_misconfig_kind tdp_mmu_classify_misconfig(struct tdp_mmu *mmu,
 						   struct tdp_mmu_page *root,
 						   gpa_t gpa, u64 *spte_out)
 {
-	u64 sptes[TDP_ROOT_LEVEL + 1];
-	int level = tdp_mmu_get_walk(mmu, root, gpa, sptes);
-	u64 spte = sptes[level];
+	gfn_t gfn = (gpa & ((1ULL << TDP_MAX_GPA_BITS) - 1)) >> PAGE_SHIFT;
+	enum tdp_misconfig_kind kind = TDP_MISCONFIG_STALE;
+	u64 spte = SHADOW_NONPRESENT_VALUE;
+	struct tdp_iter iter;
 
+	/*
+	 * The SPTE and the generation are read under one read-lock hold: a
+	 * generation change zaps MMIO SPTEs under the write lock before it
+	 * clears UPDATE_IN_PROGRESS, so a current generation seen here is
+	 * never newer than the SPTE.
+	 */
+	tdp_mmu_read_lock(mmu, 0);
+	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1)
+		spte = iter.old_spte;
+	if (is_mmio_spte(spte)) {
+		if (tdp_mmu_mmio_spte_is_current(mmu, spte))
+			kind = TDP_MISCONFIG_MMIO;
+	} else if (is_shadow_present_pte(spte) &&
+		   !tdp_spte_is_sane_leaf(spte)) {
+		kind = TDP_MISCONFIG_BUG;
+	}
+	tdp_mmu_read_unlock(mmu, 0);
 	if (spte_out)
 		*spte_out = spte;
-	if (is_mmio_spte(spte))
-		return tdp_mmu_mmio_spte_is_current(mmu, spte)
-			       ? TDP_MISCONFIG_MMIO
-			       : TDP_MISCONFIG_STALE;
-	if (!is_shadow_present_pte(spte) || tdp_spte_is_sane_leaf(spte))
-		return TDP_MISCONFIG_STALE;
-	return TDP_MISCONFIG_BUG;
+	return kind;
 }
 
 /* Context: write lock held.  Return: MMIO SPTEs zapped. */

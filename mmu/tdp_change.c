@@ -107,6 +107,16 @@ int __tdp_handle_changed_spte(const struct tdp_ctx *ctx, gfn_t gfn,
 			tdp_handle_removed_pt(ctx, old_spte, level);
 	}
 
+	/*
+	 * A dirty leaf that goes away (or now maps another page) takes the
+	 * only record of the guest's writes with it in D-bit mode: move it
+	 * to the dirty bitmap.  A split keeps D in the children; clearing
+	 * D in place is the harvest's (or the start of logging's) business.
+	 */
+	if (was_leaf && is_dirty_spte(old_spte) &&
+	    (!is_present || (is_leaf && pfn_changed)) &&
+	    !tdp_is_mirror(ctx->root))
+		tdp_dirty_spte_dropped(ctx->mmu, gfn, old_spte, level);
 	tdp_trace_record(ctx->mmu, gfn, level, old_spte, new_spte);
 	if (is_leaf != was_leaf)
 		__atomic_fetch_add(&tdp_stats(ctx)->pages[level],

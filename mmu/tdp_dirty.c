@@ -110,13 +110,17 @@ static u64 tdp_leaf_clear_all_w(const struct tdp_iter *iter, void *arg)
 	return spte_clear_all_writable(iter->old_spte);
 }
 
-/* D-bit mode start: 4K leaves lose D, huge ones W (so writes split them). */
+/*
+ * D-bit mode start: every leaf loses D (writes before logging are not
+ * reported, and a dropped leaf reports only what its D says), huge ones
+ * also W (so writes split them; the children inherit the clear D).
+ */
 static u64 tdp_leaf_dbit_start(const struct tdp_iter *iter, void *arg)
 {
 	(void)arg;
 	if (iter->level == TDP_LEVEL_4K)
 		return iter->old_spte & ~SPTE_DIRTY_MASK;
-	return spte_clear_writable(iter->old_spte);
+	return spte_clear_writable(iter->old_spte) & ~SPTE_DIRTY_MASK;
 }
 
 /**
@@ -166,6 +170,49 @@ int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
 	return r;
 }
 
+/**
+ * tdp_dirty_spte_dropped() - a leaf with D set is gone: keep its writes.
+ * @mmu: the MMU.
+ * @gfn: first GFN the leaf mapped (with private memory: may carry the
+ *       shared bit).
+ * @old_spte: the leaf as it was replaced (D set).
+ * @level: its level.
+ *
+ * In D-bit mode the D bit is the only record of the writes since the last
+ * harvest; a zap, the removal of the table above, a memslot delete or
+ * move, or a root teardown would lose it.  Each page the leaf mapped for a
+ * memslot that logs dirty pages is marked in its bitmap, indexed by slot
+ * offset (so a move keeps it).  A page is marked only if the leaf mapped
+ * the slot's own frame for it.  Write-protection mode needs nothing here:
+ * a page is marked when it is made writable.
+ *
+ * Context: MMU lock held (read or write), which keeps the memslot array
+ * alive.
+ */
+void tdp_dirty_spte_dropped(struct tdp_mmu *mmu, gfn_t gfn, u64 old_spte,
+			    int level)
+{
+	const struct tdp_memslots *slots;
+	const struct tdp_memslot *slot;
+	gfn_t g, end;
+	pfn_t pfn;
+
+	if (mmu->cfg.dirty_mode != TDP_DIRTY_DBIT)
+		return;
+	slots = tdp_memslots_current(mmu);
+	gfn = tdp_gfn_strip(mmu, gfn);
+	end = gfn + tdp_pages_per_level(level);
+	pfn = spte_to_pfn(old_spte);
+	for (g = gfn; g < end; g++) {
+		slot = tdp_memslot_lookup(slots, g);
+		if (!slot || !(slot->flags & TDP_MEMSLOT_LOG_DIRTY) ||
+		    !slot->dirty_dir)
+			continue;
+		if (tdp_memslot_gfn_to_pfn(slot, g) == pfn + (g - gfn))
+			tdp_memslot_mark_dirty(slot, g);
+	}
+}
+
 struct tdp_harvest {
 	const struct tdp_memslot *slot;
 	u64 *bitmap;
@@ -212,19 +259,24 @@ static void tdp_get_dirty_log_locked(struct tdp_mmu *mmu,
 	bool flush = false;
 	u64 i;
 
+	/*
+	 * The bitmap is taken under the same read-lock hold as the walk: a
+	 * zap (write lock) that moves a leaf's D bit into the bitmap is then
+	 * wholly before this harvest or wholly after it.
+	 */
+	tdp_walk_lock(mmu, false);
 	for (i = 0; i < words; i++)
 		tdp_memslot_test_and_clear_dirty_word(slot, i, &bitmap[i]);
 	if (mmu->cfg.dirty_mode == TDP_DIRTY_DBIT) {
 		w.start = slot->base_gfn;
 		w.end = tdp_memslot_end(slot);
 		w.fn = tdp_leaf_harvest_d;
-		tdp_walk_leaves(mmu, &w);
+		tdp_walk_unlock(mmu, false, __tdp_walk_leaves(mmu, &w));
 		return;
 	}
 	/* Write-protect again what was reported, 64 GFNs at a time: one
 	 * lock hold, one TLB flush for the whole bitmap. */
 	w.fn = tdp_leaf_wp_masked;
-	tdp_walk_lock(mmu, false);
 	for (i = 0; i < words; i++) {
 		if (!bitmap[i])
 			continue;

@@ -248,9 +248,26 @@ static int tdp_fault_map(const struct tdp_ctx *ctx,
 	return -EBUSY;
 }
 
-static int tdp_fault_mmio(const struct tdp_ctx *ctx, u64 generation,
+/*
+ * A RAM leaf where @slots has no memslot.  While an add is in its grace
+ * period, a fault holding the superseded array can meet a leaf that a
+ * fault holding the new one installed: retry with the current array.  A
+ * leaf outside the current array's memslots is a bug.
+ */
+static int tdp_fault_mmio_race(const struct tdp_ctx *ctx,
+			       const struct tdp_memslots *slots)
+{
+	if (tdp_memslots_current(ctx->mmu) != slots)
+		return -EBUSY;
+	WARN_ON_ONCE(true);
+	return 0;
+}
+
+static int tdp_fault_mmio(const struct tdp_ctx *ctx,
+			  const struct tdp_memslots *slots,
 			  struct tdp_mmu_cache *cache, struct tdp_fault *f)
 {
+	u64 generation = __atomic_load_n(&slots->generation, __ATOMIC_ACQUIRE);
 	gfn_t gfn = f->gpa >> PAGE_SHIFT;
 	u64 gen = tdp_memslots_mmio_gen(generation);
 	struct tdp_iter iter;
@@ -271,8 +288,9 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx, u64 generation,
 				f->mmio_cached = true;
 				return 0;
 			}
-			if (WARN_ON_ONCE(is_shadow_present_pte(iter.old_spte)))
-				return 0;
+			/* RAM mapped by a fault that saw a newer array. */
+			if (is_shadow_present_pte(iter.old_spte))
+				return tdp_fault_mmio_race(ctx, slots);
 			r = tdp_mmu_set_spte_atomic(
 				ctx, &iter, make_mmio_spte(f->gpa, gen));
 			if (r)
@@ -285,9 +303,8 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx, u64 generation,
 			r = tdp_link_table(ctx, &iter, cache);
 			if (r)
 				return r;
-		} else if (WARN_ON_ONCE(
-				   is_last_spte(iter.old_spte, iter.level))) {
-			return 0; /* RAM leaf without a memslot: a bug */
+		} else if (is_last_spte(iter.old_spte, iter.level)) {
+			return tdp_fault_mmio_race(ctx, slots);
 		}
 	}
 	return -EBUSY;
@@ -313,7 +330,7 @@ static int tdp_fault_locked(const struct tdp_ctx *ctx,
 		return 0;
 	}
 	if (!slot)
-		return tdp_fault_mmio(ctx, slots->generation, cache, f);
+		return tdp_fault_mmio(ctx, slots, cache, f);
 	if (slot->flags & TDP_MEMSLOT_INVALID)
 		return -EAGAIN;
 	if (ctx->mmu->shared_gfn &&

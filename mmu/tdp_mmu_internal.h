@@ -99,12 +99,15 @@ void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 bool __tdp_mmu_zap_range(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
 			 u64 *zapped, int *err);
 void __tdp_mmu_zap_root(const struct tdp_ctx *ctx);
-u64 tdp_mmu_zap_range_for_memslot(struct tdp_mmu *mmu, gfn_t start, gfn_t end);
+u64 tdp_mmu_zap_range_for_memslot(struct tdp_mmu *mmu, gfn_t start, gfn_t end,
+				  int *err);
 u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu);
 
 /* Dirty logging and huge pages, used by memslot updates. */
 int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
 				 const struct tdp_memslot *slot);
+void tdp_dirty_spte_dropped(struct tdp_mmu *mmu, gfn_t gfn, u64 old_spte,
+			    int level);
 void tdp_mmu_slot_write_protect(struct tdp_mmu *mmu,
 				const struct tdp_memslot *slot, bool readonly);
 int tdp_split_huge_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,

@@ -76,14 +76,16 @@ void __tdp_mmu_zap_root(const struct tdp_ctx *ctx)
 	}
 }
 
-static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
+/* *err gets the first S-EPT error (left alone if none). */
+static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end,
+				    int *err)
 {
 	struct tdp_ctx ctx = { .mmu = mmu, .shared = false };
 	struct tdp_mmu_page *root;
 	bool flush = false;
 	u64 zapped = 0;
 	gfn_t rg[2][2];
-	int n, k, err = 0;
+	int n, k;
 	u32 i;
 
 	for_each_root(mmu, i, root)
@@ -99,7 +101,7 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 		n = tdp_root_ranges(mmu, root, start, end, rg);
 		for (k = 0; k < n; k++)
 			flush |= __tdp_mmu_zap_range(&ctx, rg[k][0], rg[k][1],
-						     &zapped, &err);
+						     &zapped, err);
 		if (__atomic_fetch_sub(&root->root_refcount, 1,
 				       __ATOMIC_ACQ_REL) == 1)
 			tdp_mmu_free_root_locked(mmu, root);
@@ -131,11 +133,12 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 u64 tdp_mmu_zap_gfn_range(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 {
 	u64 zapped;
+	int err = 0;
 
 	if (!tdp_gfn_range_clamp(mmu, start, &end))
 		return 0;
 	tdp_mmu_write_lock(mmu);
-	zapped = tdp_mmu_zap_range_locked(mmu, start, end);
+	zapped = tdp_mmu_zap_range_locked(mmu, start, end, &err);
 	tdp_mmu_write_unlock(mmu);
 	return zapped;
 }
@@ -151,8 +154,12 @@ void tdp_mmu_zap_all(struct tdp_mmu *mmu)
 	(void)tdp_mmu_zap_gfn_range(mmu, 0, TDP_MAX_GFN);
 }
 
-/* Used by memslot updates that already hold the write lock. */
-u64 tdp_mmu_zap_range_for_memslot(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
+/*
+ * Used by memslot updates that already hold the write lock.  *err gets
+ * the first S-EPT error: a private mapping that is still mapped.
+ */
+u64 tdp_mmu_zap_range_for_memslot(struct tdp_mmu *mmu, gfn_t start, gfn_t end,
+				  int *err)
 {
-	return tdp_mmu_zap_range_locked(mmu, start, end);
+	return tdp_mmu_zap_range_locked(mmu, start, end, err);
 }

@@ -172,6 +172,27 @@ static void model_relevel(struct mmu_opseq *s, gfn_t g, int from, int to)
 		s->m[x].level = (u8)to;
 }
 
+static void model_mark_dirty(struct mmu_opseq *s, int si, gfn_t g);
+
+/*
+ * D-bit mode: a leaf that goes away hands its D bit to the dirty bitmap
+ * of the slot that logs it (the guest's writes must not be lost).
+ */
+static void model_leaf_dropped(struct mmu_opseq *s, gfn_t b, int l)
+{
+	gfn_t x;
+	int si;
+
+	if (s->cfg.dirty_mode != TDP_DIRTY_DBIT)
+		return;
+	for (x = b; x < b + PAGES(l); x++) {
+		si = model_lookup(s, x);
+		if (s->m[x].d && si >= 0 && s->slots[si].bitmap &&
+		    s->m[x].pfn == model_pfn(s, si, x))
+			model_mark_dirty(s, si, x);
+	}
+}
+
 static void model_zap(struct mmu_opseq *s, gfn_t start, gfn_t end)
 {
 	gfn_t g, b, x;
@@ -182,6 +203,7 @@ static void model_zap(struct mmu_opseq *s, gfn_t start, gfn_t end)
 			s->m[g].kind = M_NONE;
 		} else if (s->m[g].kind == M_LEAF) {
 			b = ROUND(g, s->m[g].level);
+			model_leaf_dropped(s, b, s->m[g].level);
 			for (x = b + PAGES(s->m[g].level); b < x; b++)
 				s->m[b].kind = M_NONE;
 		}
@@ -720,6 +742,8 @@ static void model_dirty_log_start(struct mmu_opseq *s, int si)
 			continue;
 		if (s->cfg.dirty_mode == TDP_DIRTY_DBIT && s->m[g].level == 1)
 			s->m[g].d = 0;
+		else if (s->cfg.dirty_mode == TDP_DIRTY_DBIT)
+			model_block_attr(s, g, 0, -1, 0);
 		else
 			model_block_attr(s, g, 0, -1, -1);
 		g = ROUND(g, s->m[g].level) + PAGES(s->m[g].level) - 1;
@@ -859,6 +883,7 @@ static bool op_invalidate(struct mmu_opseq *s, struct opseq_src *src)
 	r = tdp_mmu_get_root(&s->mmu, TDP_ROOT_DIRECT, &s->root);
 	if (r)
 		FAIL(s, "get_root: %d", r);
+	model_zap(s, 0, OPSEQ_UNIVERSE);
 	memset(s->m, 0, OPSEQ_UNIVERSE * sizeof(*s->m));
 	return true;
 }
