@@ -53,6 +53,13 @@ BLOB(spin);
 BLOB(convert);
 BLOB(privwrong);
 BLOB(insn);
+BLOB(hcuser);
+BLOB(flood);
+BLOB(hcalias);
+BLOB(efer);
+BLOB(longmode);
+BLOB(straddle);
+BLOB(ptmmio);
 
 static const struct builtin_guest builtins[] = {
 	PGUEST(demo, VM_EXITED, false, "the `make run` demo"),
@@ -81,6 +88,19 @@ static const struct builtin_guest builtins[] = {
 	       "private/shared conversion through the mirror root and S-EPT"),
 	PGUEST(privwrong, VM_GUEST_ERROR, true,
 	       "shared access to a private page stops it"),
+	GUEST(hcuser, VM_EXITED, false, "hypercalls from CPL 3 get EPERM"),
+	GUEST(flood, VM_EXITED, false,
+	      "console flood: warnings rate-limited, output capped"),
+	PGUEST(hcalias, VM_EXITED, false,
+	       "hypercall buffers obey the private/shared side (shared_bit "
+	       "30)"),
+	GUEST(efer, VM_EXITED, false, "WRMSR EFER: LMA read-only, LME #GP"),
+	GUEST(longmode, VM_EXITED, false,
+	      "Linux-style entry to IA-32e mode by MOV CR0"),
+	GUEST(straddle, VM_EXITED, false,
+	      "an access straddling RAM and MMIO is split"),
+	GUEST(ptmmio, VM_GUEST_ERROR, false,
+	      "a guest page table in MMIO stops it by name"),
 };
 
 static const struct builtin_guest *find_builtin(const char *name)

@@ -58,6 +58,7 @@
 #define HC_ENOENT (-2) /* no such slot */
 #define HC_ENOMEM (-12) /* no host memory for the slot */
 #define HC_EOPNOTSUPP (-95) /* feature absent in this build/config */
+#define HC_EPERM (-1) /* called from CPL > 0 (see HC_USER_SAFE) */
 
 /* Filled in by HC_GET_INFO. */
 struct hc_info {
