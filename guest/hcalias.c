@@ -55,7 +55,6 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	       hypercall(HC_PRINT, SHARED, 11, 0, 0) == HC_EFAULT);
 	report("report name through the shared alias of a private page is "
 	       "refused",
-	       hypercall(HC_REPORT, (1U << sbit) | PRIV, 1, 0, 0) ==
-		       HC_EFAULT);
+	       hypercall(HC_REPORT, (1U << sbit) | PRIV, 1, 0, 0) == HC_EFAULT);
 	return report_failures();
 }

@@ -13,8 +13,8 @@ static struct hc_info info;
 
 static void user_part(void)
 {
-	r_print = hypercall(HC_PRINT, (u32)(uintptr_t)msg, sizeof(msg) - 1, 0,
-			    0);
+	r_print =
+		hypercall(HC_PRINT, (u32)(uintptr_t)msg, sizeof(msg) - 1, 0, 0);
 	r_info = hypercall(HC_GET_INFO, (u32)(uintptr_t)&info, 0, 0, 0);
 	r_add = hypercall(HC_MEMSLOT_ADD, 1, 0x40000000, 0x200000, 0);
 	r_bad = hypercall(9999, 0, 0, 0, 0);

@@ -28,8 +28,8 @@ static void load_gdt64(void)
 	struct {
 		u16 limit;
 		u32 base;
-	} __attribute__((packed)) gdtr = { sizeof(gdt64) - 1,
-					   (u32)(uintptr_t)gdt64 };
+	} __attribute__((packed))
+	gdtr = { sizeof(gdt64) - 1, (u32)(uintptr_t)gdt64 };
 
 	asm volatile("lgdt %0" ::"m"(gdtr));
 }

@@ -24,8 +24,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	ram[1] = 0xee;
 	*reg0 = 0;
 	asm volatile("movl %1, (%0)" ::"r"(EDGE), "r"(0x44332211u) : "memory");
-	printf("after the store: RAM %x %x, device reg0 0x%x\n", ram[0],
-	       ram[1], *reg0);
+	printf("after the store: RAM %x %x, device reg0 0x%x\n", ram[0], ram[1],
+	       *reg0);
 	report("straddling store: RAM half in RAM",
 	       ram[0] == 0x11 && ram[1] == 0x22);
 	report("straddling store: device half at device offset 0",
