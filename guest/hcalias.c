@@ -53,8 +53,7 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	       hypercall(HC_PRINT, (1U << sbit) | SHARED, 11, 0, 0) == 0);
 	report("print of a shared page through its private GPA is refused",
 	       hypercall(HC_PRINT, SHARED, 11, 0, 0) == HC_EFAULT);
-	report("report name through the shared alias of a private page is "
-	       "refused",
+	report("report via the shared alias of a private page refused",
 	       hypercall(HC_REPORT, (1U << sbit) | PRIV, 1, 0, 0) == HC_EFAULT);
 	return report_failures();
 }
