@@ -14,6 +14,13 @@
  * or installs a fresh MMIO SPTE.  A misconfiguration on an SPTE that is not
  * an MMIO SPTE is a hypervisor bug: the EPT hierarchy for the GPA is
  * printed, one line per level, and the VM is stopped.
+ *
+ * Emulation performs the access where its operand really is: the
+ * operand's linear address is walked through the guest's page tables
+ * (gwalk_translate(), portable), an access crossing a page boundary is
+ * split there as the CPU splits it (RAM part to RAM, device part to the
+ * device), and a walk that would read a paging structure from MMIO, or
+ * that disagrees with the exit, stops the guest by name.
  */
 #include "boot_info.h"
 #include "hv/vm.h"
