@@ -183,7 +183,8 @@ HOST_BENCH   := $(filter-out -DTDP_DEBUG,$(HOST_BASE)) -O2
 PORTABLE_SRCS := $(MMU_SRCS) $(filter-out lib/string.c,$(LIB_SRCS)) \
 	boot/config.c drivers/console_fmt.c drivers/uart.c drivers/acpi.c \
 	drivers/smbios.c \
-	$(wildcard hv/x86_decode.c) hv/guest_load.c hv/emul.c hv/testdev.c
+	$(wildcard hv/x86_decode.c) hv/guest_load.c hv/emul.c hv/testdev.c \
+	hv/vmentry_check.c
 HOST_SUPPORT  := $(wildcard tests/host/*.c)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

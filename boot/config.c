@@ -37,6 +37,7 @@ static const char *const level_names[] = { "error", "warn", "info", "debug",
 static const char *const bool_names[] = { "no", "yes", NULL };
 static const char *const vmentry_names[] = { "none", "guest_state", "control",
 					     NULL };
+static const char *const vmcheck_names[] = { "emul", "always", NULL };
 static const char *const exc_names[] = { "none", "ud", "gp", "de", "bp", NULL };
 
 #define FIELD(f) \
@@ -88,6 +89,12 @@ static const struct config_key config_keys[] = {
 	  "once mapped" },
 	{ "test_vmentry_fail", KEY_ENUM, FIELD(test_vmentry_fail),
 	  vmentry_names, 0, 0, 0, NULL },
+	{ "console_limit", KEY_SIZE, FIELD(console_limit), NULL, 0, 1ULL << 30,
+	  0,
+	  "0 (no limit) or the console output each guest may print, up to "
+	  "1G (suffix K, M or G), e.g. 256K" },
+	{ "vmentry_check", KEY_ENUM, FIELD(vmentry_check), vmcheck_names, 0, 0,
+	  0, NULL },
 };
 
 void config_defaults(struct tdp_config *cfg)
@@ -100,6 +107,7 @@ void config_defaults(struct tdp_config *cfg)
 	cfg->guest_mem = 64ULL << 20;
 	cfg->hv_mem = 32ULL << 20;
 	cfg->run_limit_ms = 60000;
+	cfg->console_limit = CONFIG_CONSOLE_LIMIT_DEFAULT;
 	memcpy(cfg->guest, "demo", 5);
 }
 

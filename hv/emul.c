@@ -49,6 +49,212 @@ enum mmio_emul_status mmio_emulate(struct testdev *dev, struct x86_gprs *g,
 	return mmio_perform(dev, g, &out->insn, rflags, gpa, out);
 }
 
+static int device_part(struct testdev *dev, gpa_t gpa, u32 len, bool write,
+		       u8 *bytes)
+{
+	u64 v = 0;
+	int r;
+
+	if (len == 1 || len == 2 || len == 4 || len == 8) {
+		if (write)
+			memcpy(&v, bytes, len);
+		r = testdev_access(dev, gpa, len, write, &v);
+		if (!r && !write)
+			memcpy(bytes, &v, len);
+		return r;
+	}
+	for (u32 i = 0; i < len; i++) {
+		r = device_part(dev, gpa + i, 1, write, bytes + i);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+enum mmio_emul_status mmio_perform_spans(struct testdev *dev,
+					 struct x86_gprs *g,
+					 const struct x86_insn *insn,
+					 u64 rflags, const struct mmio_span *sp,
+					 unsigned int n, struct mmio_emul *out)
+{
+	u8 bytes[8] = { 0 };
+	u32 total = 0, off = 0;
+	u64 val = 0;
+	int r = 0;
+
+	if (n == 1 && !sp[0].ram)
+		return mmio_perform(dev, g, insn, rflags, sp[0].gpa, out);
+	for (unsigned int i = 0; i < n; i++)
+		total += sp[i].len;
+	if (!n || n > 2 || total != insn->size) {
+		out->err = -EINVAL;
+		return out->status = MMIO_EMUL_DEVICE_ERROR;
+	}
+	if (insn->string && x86_insn_rep_exhausted(insn, g))
+		return out->status = MMIO_EMUL_DONE;
+	for (unsigned int i = 0; i < n; i++)
+		if (!sp[i].ram && !testdev_contains(sp[i].gpa, sp[i].len))
+			return out->status = MMIO_EMUL_NO_DEVICE;
+	if (insn->kind != X86_INSN_READ) {
+		r = x86_insn_write_value(insn, g, &val);
+		memcpy(bytes, &val, sizeof(val));
+	}
+	for (unsigned int i = 0; !r && i < n; off += sp[i].len, i++) {
+		bool write = insn->kind != X86_INSN_READ;
+
+		if (sp[i].ram && write)
+			memcpy(sp[i].ram, bytes + off, sp[i].len);
+		else if (sp[i].ram)
+			memcpy(bytes + off, sp[i].ram, sp[i].len);
+		else
+			r = device_part(dev, sp[i].gpa, sp[i].len, write,
+					bytes + off);
+	}
+	if (!r && insn->kind == X86_INSN_READ) {
+		memcpy(&val, bytes, sizeof(val));
+		r = x86_insn_apply_read(insn, g, val);
+	}
+	if (r) {
+		out->err = r;
+		return out->status = MMIO_EMUL_DEVICE_ERROR;
+	}
+	if (insn->string && x86_insn_string_step(insn, g, rflags) == 0)
+		return out->status = MMIO_EMUL_REPEAT;
+	return out->status = MMIO_EMUL_DONE;
+}
+
+static u64 addr_mask(unsigned int addr_size)
+{
+	return addr_size == 8 ? ~0ULL : (1ULL << (addr_size * 8)) - 1;
+}
+
+/* SDM Vol. 2A Table 2-1: 16-bit ModR/M base registers. */
+static u64 ea16(const struct x86_insn *insn, const struct x86_gprs *g)
+{
+	static const u8 base[8][2] = {
+		{ X86_GPR_RBX, X86_GPR_RSI }, { X86_GPR_RBX, X86_GPR_RDI },
+		{ X86_GPR_RBP, X86_GPR_RSI }, { X86_GPR_RBP, X86_GPR_RDI },
+		{ X86_GPR_RSI, 0xff },	      { X86_GPR_RDI, 0xff },
+		{ X86_GPR_RBP, 0xff },	      { X86_GPR_RBX, 0xff },
+	};
+	unsigned int mod = insn->modrm >> 6, rm = insn->modrm & 7;
+	u64 ea = (u64)insn->disp;
+
+	if (mod == 0 && rm == 6)
+		return ea;
+	ea += g->regs[base[rm][0]] & 0xffff;
+	if (base[rm][1] != 0xff)
+		ea += g->regs[base[rm][1]] & 0xffff;
+	return ea;
+}
+
+u64 mmio_insn_ea(const struct x86_insn *insn, const struct x86_gprs *g,
+		 u64 rip_next)
+{
+	u64 mask = addr_mask(insn->addr_size), ea;
+	unsigned int mod, rm, rex_b = (insn->rex & 1) << 3;
+
+	if (insn->string)
+		return g->regs[insn->kind == X86_INSN_READ ? X86_GPR_RSI
+							   : X86_GPR_RDI] &
+		       mask;
+	if (insn->moffs || !insn->has_modrm)
+		return (u64)insn->disp & mask;
+	if (insn->addr_size == 2)
+		return ea16(insn, g) & mask;
+	if (insn->rip_rel)
+		return (rip_next + (u64)insn->disp) & mask;
+	mod = insn->modrm >> 6;
+	rm = insn->modrm & 7;
+	ea = (u64)insn->disp;
+	if (insn->has_sib) {
+		unsigned int scale = insn->sib >> 6;
+		unsigned int index = ((insn->sib >> 3) & 7) |
+				     ((insn->rex & 2) << 2);
+		unsigned int base = (insn->sib & 7) | rex_b;
+
+		if (index != X86_GPR_RSP)
+			ea += g->regs[index] << scale;
+		if (!((insn->sib & 7) == 5 && mod == 0))
+			ea += g->regs[base];
+	} else if (!(mod == 0 && rm == 5)) {
+		ea += g->regs[rm | rex_b];
+	}
+	return ea & mask;
+}
+
+#define GW_P BIT_ULL(0)
+#define GW_PS BIT_ULL(7)
+#define GW_PFN GENMASK_ULL(51, 12)
+#define GW_CR0_PG BIT_ULL(31)
+#define GW_CR4_PSE BIT_ULL(4)
+#define GW_CR4_PAE BIT_ULL(5)
+
+static int gw_read(gwalk_read_fn read, void *ctx, gpa_t gpa, u32 size, u64 *e,
+		   gpa_t *bad)
+{
+	int r = read(ctx, gpa, size, e);
+
+	if (r) {
+		*bad = gpa;
+		return -EIO;
+	}
+	return (*e & GW_P) ? 0 : -EFAULT;
+}
+
+int gwalk_translate(const struct gwalk_regs *r, u64 la, gwalk_read_fn read,
+		    void *ctx, gpa_t *gpa, gpa_t *bad)
+{
+	u64 e = 0, table;
+	int levels, err;
+
+	if (!(r->cr0 & GW_CR0_PG)) {
+		*gpa = r->lma ? la : (u32)la;
+		return 0;
+	}
+	if (!(r->cr4 & GW_CR4_PAE)) {
+		la = (u32)la;
+		err = gw_read(read, ctx,
+			      (r->cr3 & 0xfffff000) + ((la >> 22) & 0x3ff) * 4,
+			      4, &e, bad);
+		if (err)
+			return err;
+		if ((e & GW_PS) && (r->cr4 & GW_CR4_PSE)) {
+			*gpa = (e & 0xffc00000) | (la & 0x3fffff);
+			return 0;
+		}
+		err = gw_read(read, ctx,
+			      (e & 0xfffff000) + ((la >> 12) & 0x3ff) * 4, 4,
+			      &e, bad);
+		if (err)
+			return err;
+		*gpa = (e & 0xfffff000) | (la & 0xfff);
+		return 0;
+	}
+	levels = r->lma ? 4 : 3;
+	table = r->lma ? r->cr3 & GW_PFN : r->cr3 & 0xffffffe0;
+	if (!r->lma)
+		la = (u32)la;
+	for (int l = levels; l >= 1; l--) {
+		unsigned int shift = 12 + 9 * (l - 1);
+		u64 idx = (l == 3 && !r->lma) ? (la >> 30) & 3
+					      : (la >> shift) & 511;
+
+		err = gw_read(read, ctx, table + idx * 8, 8, &e, bad);
+		if (err)
+			return err;
+		if (l <= 3 && l >= 2 && (e & GW_PS) && !(l == 3 && !r->lma)) {
+			u64 mask = (1ULL << shift) - 1;
+
+			*gpa = ((e & GW_PFN) & ~mask) | (la & mask);
+			return 0;
+		}
+		table = e & GW_PFN;
+	}
+	*gpa = (e & GW_PFN) | (la & 0xfff);
+	return 0;
+}
+
 int mmio_decode_cached(struct mmio_insn_cache *c, u64 rip,
 		       enum x86_cpu_mode mode,
 		       size_t (*fetch)(void *ctx, u8 *buf, size_t max),

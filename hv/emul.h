@@ -85,6 +85,76 @@ enum mmio_emul_status mmio_emulate(struct testdev *dev, struct x86_gprs *g,
 				   enum x86_cpu_mode mode, u64 rflags,
 				   gpa_t gpa, struct mmio_emul *out);
 
+/*
+ * Guest page walk (hv/emul.c), as the CPU walks for a linear address:
+ * paging off, 32-bit paging (4 MiB pages with CR4.PSE), PAE paging and
+ * 4-level paging (2 MiB / 1 GiB pages).  Paging-structure entries are
+ * read through @read, which fails for a GPA that is not guest RAM.
+ *
+ *   4-level: 47:39 PML4 | 38:30 PDPT | 29:21 PD | 20:12 PT | 11:0 offset
+ *   PAE:     31:30 PDPT | 29:21 PD | 20:12 PT | 11:0 offset
+ *   32-bit:  31:22 PD | 21:12 PT | 11:0 offset
+ */
+struct gwalk_regs {
+	u64 cr0, cr3, cr4;
+	bool lma; /* EFER.LMA */
+};
+
+typedef int (*gwalk_read_fn)(void *ctx, gpa_t gpa, u32 size, u64 *val);
+
+/**
+ * gwalk_translate() - guest linear to guest physical.
+ * @r:    the guest's paging registers.
+ * @la:   linear address.
+ * @read: reads a paging-structure entry (4 or 8 bytes): 0, or -EIO if
+ *        the GPA is not guest RAM (MMIO or nothing).
+ * @ctx:  for @read.
+ * @gpa:  result.
+ * @bad:  on -EIO, the GPA of the entry that could not be read.
+ * Return: 0; -EFAULT if an entry is not present (the guest would take
+ * #PF); -EIO if a paging structure lies outside guest RAM: the walk
+ * would read MMIO, which tdpvisor does not emulate.
+ */
+int __must_check gwalk_translate(const struct gwalk_regs *r, u64 la,
+				 gwalk_read_fn read, void *ctx, gpa_t *gpa,
+				 gpa_t *bad);
+
+/**
+ * mmio_insn_ea() - the effective address (segment offset) of a decoded
+ * instruction's memory operand.
+ * @insn:     a decoded instruction.
+ * @g:        guest GPRs.
+ * @rip_next: RIP of the next instruction (for RIP-relative operands).
+ * Return: the offset, truncated to the address size.
+ */
+u64 mmio_insn_ea(const struct x86_insn *insn, const struct x86_gprs *g,
+		 u64 rip_next);
+
+/*
+ * One page's part of an emulated access: an access that crosses a page
+ * boundary is split there, as the CPU splits it, and each part goes to
+ * RAM (@ram set) or to the device at @gpa.
+ */
+struct mmio_span {
+	gpa_t gpa;
+	u32 len;
+	u8 *ram; /* host pointer of the RAM part; NULL: the device */
+};
+
+/**
+ * mmio_perform_spans() - mmio_perform() for an access split into
+ * @n (1 or 2) parts, in address order, whose lengths add up to the
+ * access size.  Device parts of a length other than 1, 2, 4 or 8 are
+ * made byte by byte.
+ * Return: as mmio_perform(); MMIO_EMUL_DEVICE_ERROR with -EINVAL for
+ * spans that do not add up.
+ */
+enum mmio_emul_status mmio_perform_spans(struct testdev *dev,
+					 struct x86_gprs *g,
+					 const struct x86_insn *insn,
+					 u64 rflags, const struct mmio_span *sp,
+					 unsigned int n, struct mmio_emul *out);
+
 /* Port I/O dispatch (hv/emul.c). */
 enum pio_action {
 	PIO_NONE,

@@ -9,6 +9,7 @@
  */
 #include "console.h"
 #include "hv/vm.h"
+#include "hv/vmentry_check.h"
 #include "hv/vmx_caps.h"
 #include "hv/vmx_ops.h"
 #include "guest_abi.h"
@@ -190,7 +191,70 @@ static bool pat_valid(u64 pat)
 #define MSR_IA32_MTRRCAP 0xfe
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
-#define EFER_ALLOWED (BIT_ULL(0) | BIT_ULL(8) | BIT_ULL(10) | BIT_ULL(11))
+
+/* CR0, CR4 (guest views), EFER and the IA-32e entry control, from the VMCS. */
+static struct vmcheck_cregs read_cregs(void)
+{
+	struct vmcheck_cregs c = {
+		.cr0 = (vmcs_readnat(VMCS_GUEST_CR0) & ~X86_CR0_NE) |
+		       (vmcs_readnat(VMCS_CR0_READ_SHADOW) & X86_CR0_NE),
+		.cr4 = vmcs_readnat(VMCS_GUEST_CR4) & ~X86_CR4_VMXE,
+		.efer = vmcs_read64(VMCS_GUEST_EFER),
+		.ia32e_mode_guest = vmcs_read32(VMCS_ENTRY_CTLS) &
+				    VM_ENTRY_IA32E_MODE,
+		.cs_l = vmcs_read32(VMCS_GUEST_CS_AR) & BIT(13),
+	};
+
+	return c;
+}
+
+static void write_cregs(struct vm *vm, const struct vmcheck_cregs *c)
+{
+	u32 entry = vmcs_read32(VMCS_ENTRY_CTLS);
+
+	vmcs_writenat(VMCS_GUEST_CR0, c->cr0 | X86_CR0_NE);
+	vmcs_writenat(VMCS_CR0_READ_SHADOW, c->cr0);
+	vmcs_writenat(VMCS_GUEST_CR4, c->cr4 | X86_CR4_VMXE);
+	vmcs_writenat(VMCS_CR4_READ_SHADOW, c->cr4);
+	vmcs_write64(VMCS_GUEST_EFER, c->efer);
+	if (c->ia32e_mode_guest)
+		entry |= VM_ENTRY_IA32E_MODE;
+	else
+		entry &= ~VM_ENTRY_IA32E_MODE;
+	vmcs_write32(VMCS_ENTRY_CTLS, entry);
+	vm->guest_state_changed = true;
+}
+
+/*
+ * PAE paging (CR0.PG, CR4.PAE, EFER.LMA=0) entered by an emulated write:
+ * with EPT, VM entry takes the PDPTEs from the VMCS, so load them from
+ * CR3 as MOV to CR0/CR4 does (SDM "PDPTE Registers").  Returns false if
+ * a present PDPTE has reserved bits set or CR3 is not RAM: #GP.
+ */
+static bool load_pdptes(struct vm *vm, const struct vmcheck_cregs *c)
+{
+	u64 rsvd = BIT_ULL(1) | BIT_ULL(2) | GENMASK_ULL(8, 5) |
+		   ~GENMASK_ULL(cpu_phys_addr_bits() - 1, 0);
+	u64 pdpte[4];
+	const u64 *p;
+
+	if (!(c->cr0 & X86_CR0_PG) || !(c->cr4 & X86_CR4_PAE) ||
+	    (c->efer & VMCHK_EFER_LMA))
+		return true;
+	p = vm_gpa_to_hva(vm, vmcs_readnat(VMCS_GUEST_CR3) & 0xffffffe0ULL,
+			  sizeof(pdpte));
+	if (!p)
+		return false;
+	memcpy(pdpte, p, sizeof(pdpte));
+	for (int i = 0; i < 4; i++)
+		if ((pdpte[i] & 1) && (pdpte[i] & rsvd))
+			return false;
+	vmcs_write64(VMCS_GUEST_PDPTE0, pdpte[0]);
+	vmcs_write64(VMCS_GUEST_PDPTE1, pdpte[1]);
+	vmcs_write64(VMCS_GUEST_PDPTE2, pdpte[2]);
+	vmcs_write64(VMCS_GUEST_PDPTE3, pdpte[3]);
+	return true;
+}
 
 /* The RDMSR allow-list: returns false for anything else (#GP). */
 static bool msr_read(struct vm *vm, u32 msr, u64 *v)
@@ -242,11 +306,16 @@ static bool msr_read(struct vm *vm, u32 msr, u64 *v)
 static bool msr_write(struct vm *vm, u32 msr, u64 v)
 {
 	switch (msr) {
-	case MSR_IA32_EFER:
-		if (v & ~EFER_ALLOWED)
+	case MSR_IA32_EFER: {
+		/* SDM: reserved bits and LME changes under paging #GP; LMA is
+		 * read-only. */
+		struct vmcheck_cregs c = read_cregs();
+
+		if (vmcheck_efer_write(&c, v))
 			return false;
-		vmcs_write64(VMCS_GUEST_EFER, v);
+		write_cregs(vm, &c);
 		return true;
+	}
 	case MSR_IA32_PAT:
 		if (!pat_valid(v))
 			return false;
@@ -323,6 +392,7 @@ static void handle_cr_access(struct vm *vm)
 	unsigned int cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
 	u64 v = reg == X86_GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP)
 				   : *gpr(vm, reg);
+	struct vmcheck_cregs c;
 
 	if (type != 0 || (cr != 0 && cr != 4)) {
 		vm_stop(vm, VM_HV_ERROR,
@@ -331,26 +401,30 @@ static void handle_cr_access(struct vm *vm)
 			(unsigned long long)q);
 		return;
 	}
+	c = read_cregs();
 	if (cr == 0) {
-		/* SDM "MOV—Move to/from Control Registers": #GP for bits
-		 * 63:32, PG without PE, NW without CD. */
-		if ((v >> 32) || ((v & X86_CR0_PG) && !(v & X86_CR0_PE)) ||
-		    ((v & BIT_ULL(29)) && !(v & BIT_ULL(30)))) {
+		/* SDM "MOV—Move to/from Control Registers" and "Initializing
+		 * IA-32e Mode": the #GP cases, and PG with EFER.LME switching
+		 * IA-32e mode on or off (EFER.LMA, the IA-32e entry control). */
+		if (vmcheck_cr0_write(&c, v)) {
 			vcpu_inject_gp(vm);
 			return;
 		}
-		vmcs_writenat(VMCS_GUEST_CR0, v | X86_CR0_NE);
-		vmcs_writenat(VMCS_CR0_READ_SHADOW, v);
 	} else {
-		/* No nested VMX; reserved bits #GP as on hardware. */
+		/* No nested VMX; reserved bits #GP as on hardware, and so does
+		 * clearing PAE in IA-32e mode. */
 		if ((v & X86_CR4_VMXE) ||
-		    ((v | X86_CR4_VMXE) & ~vm->caps->cr4_fixed1)) {
+		    ((v | X86_CR4_VMXE) & ~vm->caps->cr4_fixed1) ||
+		    vmcheck_cr4_write(&c, v)) {
 			vcpu_inject_gp(vm);
 			return;
 		}
-		vmcs_writenat(VMCS_GUEST_CR4, v | X86_CR4_VMXE);
-		vmcs_writenat(VMCS_CR4_READ_SHADOW, v);
 	}
+	if (!load_pdptes(vm, &c)) {
+		vcpu_inject_gp(vm);
+		return;
+	}
+	write_cregs(vm, &c);
 	vcpu_advance_rip(vm);
 }
 

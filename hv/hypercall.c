@@ -3,7 +3,16 @@
  * VMCALL hypercalls (the ABI is in include/guest_abi.h).  Decode, then
  * perform: every argument is validated before any side effect; a bad call
  * returns a negative HC_E* code in RAX, is counted and logged with the
- * argument that was wrong, and never stops the hypervisor.
+ * argument that was wrong (rate-limited per VM: vm_warn()), and never
+ * stops the hypervisor.
+ *
+ * Only the guest kernel may call: a VMCALL from CPL > 0 gets HC_EPERM
+ * before its arguments are looked at (as KVM refuses hypercalls from user
+ * mode), since every call either reads or writes guest memory by GPA,
+ * changes the memory map or ends the VM.  No hypercall is user-safe.
+ *
+ * Buffers named by GPA are reached through vm_guest_buffer(), which
+ * follows the private/shared rules the EPT enforces on the guest.
  */
 #include "hv/pool.h"
 #include "hv/vm.h"
@@ -41,8 +50,7 @@ static s64 __printf(3, 4) hc_fail(struct vm *vm, s64 err, const char *fmt, ...)
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	vm->stats.hypercall_errors++;
-	pr_warn("vm %s: hypercall refused (%lld): %s", vm->name, (long long)err,
-		msg);
+	vm_warn(vm, "hypercall refused (%lld): %s", (long long)err, msg);
 	return err;
 }
 
@@ -53,7 +61,7 @@ static bool copy_guest_str(struct vm *vm, u64 gpa, u64 max, char *out,
 	u64 n = 0;
 
 	for (; n < max; n++) {
-		const char *p = vm_gpa_to_hva(vm, gpa + n, 1);
+		const char *p = vm_guest_buffer(vm, gpa + n, 1);
 
 		if (!p)
 			return false;
@@ -72,14 +80,15 @@ static s64 hc_print(struct vm *vm, const struct hc_args *a)
 	if (a->a1 > HC_PRINT_MAX)
 		return hc_fail(vm, HC_EINVAL, "print: length %llu > %d",
 			       (unsigned long long)a->a1, HC_PRINT_MAX);
-	if (!vm_gpa_is_ram(vm, a->a0, a->a1))
+	if (a->a1 && !vm_guest_buffer(vm, a->a0, a->a1))
 		return hc_fail(vm, HC_EFAULT,
-			       "print: buffer 0x%llx+%llu is "
-			       "not guest RAM",
+			       "print: buffer 0x%llx+%llu is not guest RAM "
+			       "on the side (private/shared) its GPA names",
 			       (unsigned long long)a->a0,
 			       (unsigned long long)a->a1);
 	copy_guest_str(vm, a->a0, a->a1, buf, false);
-	pr_info("[guest %s] %s", vm->name, buf);
+	if (vm_console_admit(vm, a->a1 + 1))
+		pr_info("[guest %s] %s", vm->name, buf);
 	return HC_OK;
 }
 
@@ -96,13 +105,17 @@ static s64 hc_report(struct vm *vm, const struct hc_args *a)
 		return hc_fail(vm, HC_EFAULT,
 			       "report: name at 0x%llx is not a "
 			       "NUL-terminated string of at most %d characters "
-			       "in guest RAM",
+			       "in guest RAM on the side its GPA names",
 			       (unsigned long long)a->a0, HC_NAME_MAX - 1);
 	if (a->a1)
 		vm->reports_pass++;
 	else
 		vm->reports_fail++;
-	pr_info("[guest %s] %s: %s", vm->name, a->a1 ? "PASS" : "FAIL", name);
+	/* FAIL reports always reach the console; PASS ones count against
+	 * the console limit like any other output. */
+	if (!a->a1 || vm_console_admit(vm, strlen(name) + 7))
+		pr_info("[guest %s] %s: %s", vm->name, a->a1 ? "PASS" : "FAIL",
+			name);
 	return HC_OK;
 }
 
@@ -266,12 +279,12 @@ static s64 hc_set_mmio_gen(struct vm *vm, const struct hc_args *a)
 static s64 hc_get_info(struct vm *vm, const struct hc_args *a)
 {
 	struct hc_info info = { 0 };
-	void *p = vm_gpa_to_hva(vm, a->a0, sizeof(info));
+	void *p = vm_guest_buffer(vm, a->a0, sizeof(info));
 
 	if (!p)
 		return hc_fail(vm, HC_EFAULT,
-			       "get_info: 0x%llx+%zu is not guest "
-			       "RAM",
+			       "get_info: 0x%llx+%zu is not guest RAM on the "
+			       "side (private/shared) its GPA names",
 			       (unsigned long long)a->a0, sizeof(info));
 	info.ram_size = vm->ram_size;
 	info.mmio_gen = tdp_memslots_mmio_gen(tdp_memslot_generation(&vm->mmu));
@@ -315,6 +328,20 @@ static s64 hc_dispatch(struct vm *vm, const struct hc_args *a)
 		       (unsigned long long)a->nr);
 }
 
+/*
+ * The current privilege level: SS.DPL in protected mode (SDM "Current
+ * Privilege Level"; VM entry keeps SS.DPL equal to it), 3 in virtual-8086
+ * mode, 0 in real mode.
+ */
+static unsigned int guest_cpl(void)
+{
+	if (!(vmcs_readnat(VMCS_GUEST_CR0) & BIT_ULL(0)))
+		return 0;
+	if (vmcs_readnat(VMCS_GUEST_RFLAGS) & BIT_ULL(17))
+		return 3;
+	return (vmcs_read32(VMCS_GUEST_SS_AR) >> 5) & 3;
+}
+
 void vm_handle_vmcall(struct vm *vm)
 {
 	u64 *r = vm->vcpu.regs.regs;
@@ -325,6 +352,7 @@ void vm_handle_vmcall(struct vm *vm)
 	struct hc_args a = { r[X86_GPR_RAX] & m, r[X86_GPR_RBX] & m,
 			     r[X86_GPR_RCX] & m, r[X86_GPR_RDX] & m,
 			     r[X86_GPR_RSI] & m };
+	unsigned int cpl = guest_cpl();
 	s64 ret;
 
 	vm->stats.hypercalls++;
@@ -332,6 +360,12 @@ void vm_handle_vmcall(struct vm *vm)
 		 (unsigned long long)a.nr,
 		 a.nr <= HC_MAX && hc_names[a.nr] ? hc_names[a.nr] : "?");
 	vcpu_advance_rip(vm);
-	ret = hc_dispatch(vm, &a);
+	if (cpl > 0)
+		ret = hc_fail(vm, HC_EPERM,
+			      "hypercall %llu from CPL %u (only CPL 0 may "
+			      "call)",
+			      (unsigned long long)a.nr, cpl);
+	else
+		ret = hc_dispatch(vm, &a);
 	r[X86_GPR_RAX] = (u64)ret & m;
 }

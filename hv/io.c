@@ -18,12 +18,18 @@ void vm_console_flush(struct vm *vm)
 	if (!vm->con_len)
 		return;
 	vm->con_line[vm->con_len] = '\0';
-	pr_info("[guest %s] %s", vm->name, vm->con_line);
+	if (vm_console_admit(vm, vm->con_len + 1))
+		pr_info("[guest %s] %s", vm->name, vm->con_line);
 	vm->con_len = 0;
 }
 
 static void console_byte(struct vm *vm, u8 c)
 {
+	/* Past the limit: count the byte, skip the line buffer. */
+	if (vm->con_limit && vm->con_bytes >= vm->con_limit) {
+		vm_console_admit(vm, 1);
+		return;
+	}
 	if (c == '\n') {
 		vm_console_flush(vm);
 		return;

@@ -14,6 +14,13 @@
  * or installs a fresh MMIO SPTE.  A misconfiguration on an SPTE that is not
  * an MMIO SPTE is a hypervisor bug: the EPT hierarchy for the GPA is
  * printed, one line per level, and the VM is stopped.
+ *
+ * Emulation performs the access where its operand really is: the
+ * operand's linear address is walked through the guest's page tables
+ * (gwalk_translate(), portable), an access crossing a page boundary is
+ * split there as the CPU splits it (RAM part to RAM, device part to the
+ * device), and a walk that would read a paging structure from MMIO, or
+ * that disagrees with the exit, stops the guest by name.
  */
 #include "boot_info.h"
 #include "hv/vm.h"
@@ -23,67 +30,37 @@
 #include "x86.h"
 
 #define FAULT_RETRIES 1000
-#define PTE_P BIT_ULL(0)
-#define PTE_PS BIT_ULL(7)
 #define EFER_LMA BIT_ULL(10)
 
-/* Guest linear -> guest physical through the guest's own paging. */
-static bool guest_translate(struct vm *vm, u64 la, u64 *gpa)
+static int read_pte(void *ctx, gpa_t gpa, u32 size, u64 *val)
 {
-	u64 cr0 = vmcs_readnat(VMCS_GUEST_CR0),
-	    cr4 = vmcs_readnat(VMCS_GUEST_CR4);
-	u64 cr3 = vmcs_readnat(VMCS_GUEST_CR3);
-	bool lma = vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA;
-	int levels, shift;
-	u64 table, e = 0;
+	const void *p = vm_gpa_to_hva(ctx, gpa, size);
 
-	if (!(cr0 & X86_CR0_PG)) {
-		*gpa = lma ? la : (u32)la;
-		return true;
-	}
-	if (!(cr4 & X86_CR4_PAE)) { /* 32-bit paging */
-		u32 *pde = vm_gpa_to_hva(
-			vm, (cr3 & 0xfffff000) + ((la >> 22) & 0x3ff) * 4, 4);
+	if (!p)
+		return -EIO;
+	*val = 0;
+	memcpy(val, p, size);
+	return 0;
+}
 
-		if (!pde || !(*pde & PTE_P))
-			return false;
-		if ((*pde & PTE_PS) && (cr4 & BIT_ULL(4))) {
-			*gpa = (*pde & 0xffc00000) | (la & 0x3fffff);
-			return true;
-		}
-		u32 *pte = vm_gpa_to_hva(
-			vm, (*pde & 0xfffff000) + ((la >> 12) & 0x3ff) * 4, 4);
+static struct gwalk_regs guest_paging(void)
+{
+	struct gwalk_regs r = {
+		.cr0 = vmcs_readnat(VMCS_GUEST_CR0),
+		.cr3 = vmcs_readnat(VMCS_GUEST_CR3),
+		.cr4 = vmcs_readnat(VMCS_GUEST_CR4),
+		.lma = vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA,
+	};
 
-		if (!pte || !(*pte & PTE_P))
-			return false;
-		*gpa = (*pte & 0xfffff000) | (la & 0xfff);
-		return true;
-	}
-	levels = lma ? 4 : 3;
-	table = lma ? cr3 & SPTE_PFN_MASK : cr3 & 0xffffffe0;
-	for (int l = levels; l >= 1; l--) {
-		u64 *p;
+	return r;
+}
 
-		shift = 12 + 9 * (l - 1);
-		p = vm_gpa_to_hva(vm,
-				  table + (l == 3 && !lma
-						   ? ((la >> 30) & 3)
-						   : ((la >> shift) & 511)) *
-						  8,
-				  8);
-		if (!p || !(*p & PTE_P))
-			return false;
-		e = *p;
-		if (l <= 3 && l >= 2 && (e & PTE_PS) && !(l == 3 && !lma)) {
-			u64 mask = (1ULL << shift) - 1;
+/* Guest linear -> guest physical through the guest's own paging. */
+static int guest_translate(struct vm *vm, u64 la, u64 *gpa, gpa_t *bad)
+{
+	struct gwalk_regs r = guest_paging();
 
-			*gpa = ((e & SPTE_PFN_MASK) & ~mask) | (la & mask);
-			return true;
-		}
-		table = e & SPTE_PFN_MASK;
-	}
-	*gpa = (e & SPTE_PFN_MASK) | (la & 0xfff);
-	return true;
+	return gwalk_translate(&r, la, read_pte, vm, gpa, bad);
 }
 
 /*
@@ -100,9 +77,10 @@ static size_t fetch_insn(void *ctx, u8 *buf, size_t max)
 	while (n < max) {
 		u64 gpa, chunk = MIN((u64)(max - n),
 				     PAGE_SIZE - ((la + n) & ~PAGE_MASK));
+		gpa_t bad;
 		u8 *p;
 
-		if (!guest_translate(vm, la + n, &gpa))
+		if (guest_translate(vm, la + n, &gpa, &bad))
 			break;
 		p = vm_gpa_to_hva(vm, gpa, chunk);
 		if (!p)
@@ -133,13 +111,114 @@ static void set_rip(u64 rip)
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~3u);
 }
 
+static u64 seg_base(unsigned int seg)
+{
+	switch (seg) {
+	case X86_SEG_ES:
+		return vmcs_readnat(VMCS_GUEST_ES_BASE);
+	case X86_SEG_CS:
+		return vmcs_readnat(VMCS_GUEST_CS_BASE);
+	case X86_SEG_SS:
+		return vmcs_readnat(VMCS_GUEST_SS_BASE);
+	case X86_SEG_FS:
+		return vmcs_readnat(VMCS_GUEST_FS_BASE);
+	case X86_SEG_GS:
+		return vmcs_readnat(VMCS_GUEST_GS_BASE);
+	}
+	return vmcs_readnat(VMCS_GUEST_DS_BASE);
+}
+
+/*
+ * Where the access really goes: the operand's linear address, walked
+ * through the guest's page tables page by page, split at a page boundary
+ * as the CPU splits it.  Each part is RAM (on the side its GPA names) or
+ * the device.  Stops the VM, naming why, when the walk itself would read
+ * MMIO, when the walk disagrees with the exit (the exit GPA is not the
+ * operand: a paging-structure access reached MMIO), or when a part hits
+ * neither RAM nor a device.  Returns the number of parts, 0 if stopped.
+ */
+static unsigned int access_spans(struct vm *vm, const struct x86_insn *insn,
+				 u64 rip, gpa_t exit_gpa, struct mmio_span *sp)
+{
+	u64 la = mmio_insn_ea(insn, &vm->vcpu.regs, rip + insn->len);
+	u32 size = insn->size, first;
+	unsigned int n;
+	bool hit = false;
+
+	if (insn->mode != X86_MODE_64 || insn->seg == X86_SEG_FS ||
+	    insn->seg == X86_SEG_GS)
+		la += seg_base(insn->seg);
+	if (insn->mode != X86_MODE_64)
+		la = (u32)la;
+	first = (u32)MIN((u64)size, PAGE_SIZE - (la & ~PAGE_MASK));
+	n = first < size ? 2 : 1;
+	for (unsigned int i = 0; i < n; i++) {
+		u64 part = i ? la + first : la;
+		gpa_t gpa, bad = 0;
+		int r = guest_translate(vm, part, &gpa, &bad);
+
+		if (r == -EIO) {
+			vm_stop(vm, VM_GUEST_ERROR,
+				"guest page walk for linear 0x%llx (RIP "
+				"0x%llx) "
+				"reads a paging-structure entry at GPA 0x%llx, "
+				"which is not RAM (page tables in MMIO are not "
+				"emulated)",
+				(unsigned long long)part,
+				(unsigned long long)rip,
+				(unsigned long long)bad);
+			return 0;
+		}
+		if (r) {
+			vm_stop(vm, VM_GUEST_ERROR,
+				"guest page walk for linear 0x%llx (RIP "
+				"0x%llx) "
+				"finds no present mapping, but the CPU reached "
+				"GPA 0x%llx",
+				(unsigned long long)part,
+				(unsigned long long)rip,
+				(unsigned long long)exit_gpa);
+			return 0;
+		}
+		sp[i].gpa = gpa;
+		sp[i].len = i ? size - first : first;
+		sp[i].ram = vm_guest_buffer(vm, gpa, sp[i].len);
+		hit |= (gpa & PAGE_MASK) == (exit_gpa & PAGE_MASK);
+		if (!sp[i].ram) {
+			sp[i].gpa = gpa & ~vm->shared_mask;
+			if (!testdev_contains(sp[i].gpa, sp[i].len)) {
+				vm_stop(vm, VM_GUEST_ERROR,
+					"%u-byte access at linear 0x%llx (RIP "
+					"0x%llx): its part at GPA 0x%llx hits "
+					"neither RAM nor a device",
+					size, (unsigned long long)la,
+					(unsigned long long)rip,
+					(unsigned long long)gpa);
+				return 0;
+			}
+		}
+	}
+	if (!hit) {
+		vm_stop(vm, VM_GUEST_ERROR,
+			"MMIO exit at GPA 0x%llx is not the operand of the "
+			"instruction at RIP 0x%llx (GPA 0x%llx): a guest "
+			"paging-structure access reached MMIO",
+			(unsigned long long)exit_gpa, (unsigned long long)rip,
+			(unsigned long long)sp[0].gpa);
+		return 0;
+	}
+	return n;
+}
+
 /* Decode the faulting instruction, perform it on the device, retire it. */
 static void emulate_mmio(struct vm *vm, gpa_t gpa)
 {
 	u64 rip = vmcs_readnat(VMCS_GUEST_RIP);
 	struct x86_gprs *g = &vm->vcpu.regs;
 	const struct x86_insn *insn;
+	struct mmio_span sp[2];
 	struct mmio_emul e;
+	unsigned int n;
 	char msg[240];
 	int r;
 
@@ -154,10 +233,13 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 		return;
 	}
 	g->regs[X86_GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
-	/* Devices decode the GPA without the shared bit. */
-	switch (mmio_perform(&vm->testdev, g, insn,
-			     vmcs_readnat(VMCS_GUEST_RFLAGS),
-			     gpa & ~vm->shared_mask, &e)) {
+	n = access_spans(vm, insn, rip, gpa, sp);
+	if (!n)
+		return;
+	/* Devices decode the GPA without the shared bit (access_spans()). */
+	switch (mmio_perform_spans(&vm->testdev, g, insn,
+				   vmcs_readnat(VMCS_GUEST_RFLAGS), sp, n,
+				   &e)) {
 	case MMIO_EMUL_DONE:
 		set_rip(rip + insn->len);
 		break;

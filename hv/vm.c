@@ -11,6 +11,7 @@
 #include "hv/guest_load.h"
 #include "hv/pool.h"
 #include "hv/vm.h"
+#include "hv/vmentry_check.h"
 #include "hv/vmx_caps.h"
 #include "hv/vmx_ops.h"
 #include "errno_codes.h"
@@ -107,6 +108,101 @@ void *vm_gpa_to_hva(const struct vm *vm, gpa_t gpa, u64 len)
 			return (u8 *)h->mem + (gpa - base);
 	}
 	return NULL;
+}
+
+/**
+ * vm_guest_buffer() - host pointer for a buffer a hypercall names by GPA.
+ * @vm:  the VM.
+ * @gpa: guest-physical address, shared bit included.
+ * @len: bytes.
+ *
+ * The hypervisor follows the rules the EPT enforces on the guest: in a VM
+ * with private memory a buffer is reached only through the side its GPA
+ * names (shared bit set: shared, clear: private), and only where every
+ * page of it is currently on that side.  The shared alias of a private
+ * page, or the private GPA of a shared page, names no memory the guest
+ * could touch, so it names none for a hypercall either.
+ *
+ * Context: the vCPU's run loop; takes the MMU read lock per page.
+ * Return: the pointer, or NULL if [@gpa, @gpa + @len) is not guest RAM,
+ * crosses the shared bit, or has a page on the other side.
+ */
+void *vm_guest_buffer(struct vm *vm, gpa_t gpa, u64 len)
+{
+	void *p = vm_gpa_to_hva(vm, gpa, len);
+	bool want_private = !(gpa & vm->shared_mask);
+	gpa_t start = gpa & ~vm->shared_mask;
+
+	if (!p || !vm->private_mem || !len)
+		return p;
+	if (((gpa + len - 1) & vm->shared_mask) != (gpa & vm->shared_mask))
+		return NULL;
+	for (gfn_t gfn = start >> PAGE_SHIFT;
+	     gfn <= (start + len - 1) >> PAGE_SHIFT; gfn++)
+		if (tdp_mmu_gfn_is_private(&vm->mmu, gfn) != want_private)
+			return NULL;
+	return p;
+}
+
+/**
+ * vm_warn() - a per-VM warning, rate-limited.
+ * @vm:  the VM the warning is about ("vm NAME: " is prepended).
+ * @fmt: printf format.
+ *
+ * The first VM_WARN_BURST warnings of a VM are printed; the next one
+ * says that further warnings are suppressed, and the rest are only
+ * counted (the summary prints the count), so a guest cannot flood the
+ * host console with them.
+ *
+ * Context: the vCPU's run loop.
+ */
+void vm_warn(struct vm *vm, const char *fmt, ...)
+{
+	char msg[240];
+	va_list ap;
+
+	if (vm->warns_printed >= VM_WARN_BURST) {
+		vm->warns_suppressed++;
+		return;
+	}
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_warn("vm %s: %s", vm->name, msg);
+	if (++vm->warns_printed == VM_WARN_BURST)
+		pr_warn("vm %s: %u warnings printed; further ones are "
+			"suppressed and counted in the summary",
+			vm->name, VM_WARN_BURST);
+}
+
+/**
+ * vm_console_admit() - may @bytes more bytes of guest console output be
+ * printed?
+ * @vm:    the VM.
+ * @bytes: bytes about to be printed (COM1 line or print hypercall text).
+ *
+ * Each VM may print con_limit bytes (the console_limit key; 0 = no
+ * limit).  The first refusal prints one line saying so; refused bytes
+ * are counted in con_dropped for the summary.
+ *
+ * Context: the vCPU's run loop.
+ * Return: true if the output may be printed (and is counted).
+ */
+bool vm_console_admit(struct vm *vm, u64 bytes)
+{
+	if (!vm->con_limit || vm->con_bytes + bytes <= vm->con_limit) {
+		vm->con_bytes += bytes;
+		return true;
+	}
+	vm->con_dropped += bytes;
+	if (!vm->con_limit_said) {
+		vm->con_limit_said = true;
+		pr_warn("vm %s: console output limit of %llu bytes reached; "
+			"further output from this guest is dropped and counted "
+			"in the summary",
+			vm->name, (unsigned long long)vm->con_limit);
+	}
+	return false;
 }
 
 void vm_stop(struct vm *vm, enum vm_outcome why, const char *fmt, ...)
@@ -242,6 +338,8 @@ int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
 	if (!next_vpid)
 		next_vpid = 1;
 	vm->run_limit_ms = bi->cfg.run_limit_ms;
+	vm->con_limit = bi->cfg.console_limit;
+	vm->vmentry_check = bi->cfg.vmentry_check;
 	vm->private_mem = private_mem;
 	zero_ram(vm->ram, vm->ram_size);
 	r = create_mmu(vm);
@@ -296,6 +394,76 @@ static void reload_roots(struct vm *vm)
 	load_eptp(vm, true);
 }
 
+/* The width-checked accessors need constant field encodings. */
+#define READ_SEG(s, i, N)                                                \
+	do {                                                             \
+		(s)->seg[i].sel = vmcs_read16(VMCS_GUEST_##N##_SEL);     \
+		(s)->seg[i].base = vmcs_readnat(VMCS_GUEST_##N##_BASE);  \
+		(s)->seg[i].limit = vmcs_read32(VMCS_GUEST_##N##_LIMIT); \
+		(s)->seg[i].ar = vmcs_read32(VMCS_GUEST_##N##_AR);       \
+	} while (0)
+
+/*
+ * Runs the SDM's VM-entry checks on the guest state in the VMCS
+ * (hv/vmentry_check.c) and stops the VM, naming the check, if one fails:
+ * tdpvisor's own emulation must never hand the CPU a state it refuses.
+ * Returns false if the VM was stopped.
+ */
+static bool check_guest_state(struct vm *vm)
+{
+	struct vmcheck_state s = { 0 };
+	enum vmcheck_result r;
+	u32 entry = vmcs_read32(VMCS_ENTRY_CTLS);
+	int seg;
+
+	s.cr0 = vmcs_readnat(VMCS_GUEST_CR0);
+	s.cr3 = vmcs_readnat(VMCS_GUEST_CR3);
+	s.cr4 = vmcs_readnat(VMCS_GUEST_CR4);
+	s.dr7 = vmcs_readnat(VMCS_GUEST_DR7);
+	s.efer = vmcs_read64(VMCS_GUEST_EFER);
+	s.pat = vmcs_read64(VMCS_GUEST_PAT);
+	s.rip = vmcs_readnat(VMCS_GUEST_RIP);
+	s.rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
+	s.sysenter_esp = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP);
+	s.sysenter_eip = vmcs_readnat(VMCS_GUEST_SYSENTER_EIP);
+	READ_SEG(&s, VMCHK_ES, ES);
+	READ_SEG(&s, VMCHK_CS, CS);
+	READ_SEG(&s, VMCHK_SS, SS);
+	READ_SEG(&s, VMCHK_DS, DS);
+	READ_SEG(&s, VMCHK_FS, FS);
+	READ_SEG(&s, VMCHK_GS, GS);
+	READ_SEG(&s, VMCHK_LDTR, LDTR);
+	READ_SEG(&s, VMCHK_TR, TR);
+	s.gdtr_base = vmcs_readnat(VMCS_GUEST_GDTR_BASE);
+	s.idtr_base = vmcs_readnat(VMCS_GUEST_IDTR_BASE);
+	s.gdtr_limit = vmcs_read32(VMCS_GUEST_GDTR_LIMIT);
+	s.idtr_limit = vmcs_read32(VMCS_GUEST_IDTR_LIMIT);
+	s.interruptibility = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+	s.activity = vmcs_read32(VMCS_GUEST_ACTIVITY_STATE);
+	s.pending_dbg = vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS);
+	s.link_pointer = vmcs_read64(VMCS_LINK_POINTER);
+	s.ia32e_mode_guest = entry & VM_ENTRY_IA32E_MODE;
+	s.load_debug_controls = entry & VM_ENTRY_LOAD_DEBUG_CONTROLS;
+	s.entry_intr_info = vmcs_read32(VMCS_ENTRY_INTR_INFO);
+	s.cr0_fixed0 = vm->caps->cr0_fixed0;
+	s.cr0_fixed1 = vm->caps->cr0_fixed1;
+	s.cr4_fixed0 = vm->caps->cr4_fixed0;
+	s.cr4_fixed1 = vm->caps->cr4_fixed1;
+	s.maxphyaddr = (u8)cpu_phys_addr_bits();
+	r = vmcheck_guest_state(&s, &seg);
+	if (r == VMCHK_OK)
+		return true;
+	vmcs_dump();
+	vm_stop(vm, VM_ENTRY_FAILED,
+		"software VM-entry check failed before VM entry: %s%s%s "
+		"(CR0=0x%llx CR4=0x%llx EFER=0x%llx IA-32e=%d)",
+		vmcheck_name(r), seg >= 0 ? " on " : "",
+		seg >= 0 ? vmcheck_seg_name(seg) : "",
+		(unsigned long long)s.cr0, (unsigned long long)s.cr4,
+		(unsigned long long)s.efer, s.ia32e_mode_guest);
+	return false;
+}
+
 static void entry_failed(struct vm *vm, int how)
 {
 	u32 err = how == 2 ? vmcs_read32(VMCS_INSTRUCTION_ERROR) : 0;
@@ -326,6 +494,11 @@ void vm_run(struct vm *vm)
 		if (!tdp_mmu_root_is_valid(vm->root) ||
 		    (vm->mirror && !tdp_mmu_root_is_valid(vm->mirror)))
 			reload_roots(vm);
+		if ((vm->guest_state_changed ||
+		     vm->vmentry_check == VMENTRY_CHECK_ALWAYS) &&
+		    !check_guest_state(vm))
+			break;
+		vm->guest_state_changed = false;
 		r = vmx_enter(&vm->vcpu);
 		if (r) {
 			entry_failed(vm, r);
@@ -436,6 +609,12 @@ void vm_print_summary(struct vm *vm)
 		(unsigned long long)vm->stats.msr_gp_injected,
 		(unsigned long long)vm->stats.ud_injected,
 		(unsigned long long)vm->stats.io_unhandled);
+	pr_info("  console: printed=%llu bytes dropped=%llu (limit %llu, 0 = "
+		"none); warnings printed=%u suppressed=%llu",
+		(unsigned long long)vm->con_bytes,
+		(unsigned long long)vm->con_dropped,
+		(unsigned long long)vm->con_limit, vm->warns_printed,
+		(unsigned long long)vm->warns_suppressed);
 	if (vm->private_mem)
 		print_sept_summary(vm);
 	r = tdp_mmu_check_invariants(&vm->mmu, &chk);

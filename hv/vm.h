@@ -20,6 +20,7 @@ struct vmx_caps;
 #define VM_NAME_MAX 32
 #define VM_CON_LINE_MAX 160
 #define VM_HOTPLUG_SLOTS 8
+#define VM_WARN_BURST 10 /* per-VM warnings printed before suppression */
 
 enum vm_outcome {
 	VM_RUNNING = 0,
@@ -93,6 +94,20 @@ struct vm {
 	u64 run_limit_ms;
 	u64 start_tsc;
 	struct vm_stats stats;
+	/*
+	 * Flood control, set up by vm_create(), touched by this vCPU only:
+	 * the first VM_WARN_BURST per-VM warnings are printed, the rest
+	 * counted; console output (COM1 and the print hypercall) stops
+	 * after con_limit bytes (0: no limit) and the rest is counted.
+	 */
+	u32 warns_printed;
+	u64 warns_suppressed;
+	u64 con_limit, con_bytes, con_dropped;
+	bool con_limit_said;
+	/* tdpvisor changed CR0/CR4/EFER/entry controls since the last
+	 * entry: the software VM-entry checks run before the next one. */
+	bool guest_state_changed;
+	u32 vmentry_check; /* enum config_vmentry_check */
 	u32 test_vmentry_fail; /* enum config_vmentry_fail (test knob) */
 	gpa_t test_bad_spte_gpa; /* test knob, first guest only; 0 = off */
 };
@@ -112,6 +127,9 @@ const char *vm_outcome_name(enum vm_outcome o);
 void vm_print_summary(struct vm *vm);
 bool vm_gpa_is_ram(const struct vm *vm, gpa_t gpa, u64 len);
 void *vm_gpa_to_hva(const struct vm *vm, gpa_t gpa, u64 len);
+void *vm_guest_buffer(struct vm *vm, gpa_t gpa, u64 len);
+void vm_warn(struct vm *vm, const char *fmt, ...) __printf(2, 3);
+bool vm_console_admit(struct vm *vm, u64 bytes);
 
 /* exits.c */
 void vm_handle_exit(struct vm *vm, u32 reason);

@@ -41,6 +41,18 @@
 	X(convert, EXITED, true, true,                                         \
 	  "private/shared conversion through the mirror root and S-EPT")       \
 	X(privwrong, GUEST_ERROR, true, true,                                  \
-	  "shared access to a private page stops it")
+	  "shared access to a private page stops it")                          \
+	X(hcuser, EXITED, false, false, "hypercalls from CPL 3 get EPERM")     \
+	X(flood, EXITED, false, false,                                         \
+	  "console flood: warnings rate-limited, output capped")               \
+	X(hcalias, EXITED, false, true,                                        \
+	  "hypercall buffers obey the private/shared side (shared_bit 30)")    \
+	X(efer, EXITED, false, false, "WRMSR EFER: LMA read-only, LME #GP")    \
+	X(longmode, EXITED, false, false,                                      \
+	  "Linux-style entry to IA-32e mode by MOV CR0")                       \
+	X(straddle, EXITED, false, false,                                      \
+	  "an access straddling RAM and MMIO is split")                        \
+	X(ptmmio, GUEST_ERROR, false, false,                                   \
+	  "a guest page table in MMIO stops it by name")
 
 #endif

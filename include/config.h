@@ -37,6 +37,14 @@ enum config_vmentry_fail {
 				 VMfailValid, error 7 */
 };
 
+/* When the software VM-entry checks (hv/vmentry_check.c) run. */
+enum config_vmentry_check {
+	VMENTRY_CHECK_EMUL = 0, /* after tdpvisor changed guest state */
+	VMENTRY_CHECK_ALWAYS, /* also before every VM entry (test runs) */
+};
+
+#define CONFIG_CONSOLE_LIMIT_DEFAULT (256ULL << 10)
+
 struct tdp_config {
 	u32 serial; /* enum config_serial */
 	u32 serial_baud;
@@ -56,6 +64,8 @@ struct tdp_config {
 	u64 test_bad_spte_gpa; /* test knob: corrupt the leaf mapping it */
 	u32 test_exception; /* enum config_exception */
 	u32 test_vmentry_fail; /* enum config_vmentry_fail */
+	u64 console_limit; /* bytes of guest console output per VM; 0 = none */
+	u32 vmentry_check; /* enum config_vmentry_check */
 };
 
 struct config_error {

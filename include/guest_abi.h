@@ -5,7 +5,14 @@
  *
  * Hypercalls: VMCALL with the number in RAX and arguments in RBX, RCX, RDX,
  * RSI (EBX.. in 32-bit guests; the upper halves are ignored there).  The
- * result comes back in RAX: 0 or a negative HC_E* code.  The hypervisor
+ * result comes back in RAX: 0 or a negative HC_E* code.  Only CPL 0 may
+ * call: a VMCALL from CPL > 0 (guest user mode, virtual-8086 mode) returns
+ * HC_EPERM and does nothing, whatever its number; no hypercall is safe for
+ * user mode, since each reads or writes guest memory by GPA, changes the
+ * memory map or ends the VM.  Buffers named by GPA are used only through
+ * the side (private/shared) the GPA names and only while every page of
+ * the buffer is on that side; otherwise the call returns HC_EFAULT.  The
+ * hypervisor
  * validates every argument before any side effect; a bad call returns an
  * error and is counted, it never stops the hypervisor.
  *
@@ -59,6 +66,7 @@
 #define HC_ENOENT (-2) /* no such slot */
 #define HC_ENOMEM (-12) /* no host memory for the slot */
 #define HC_EOPNOTSUPP (-95) /* feature absent in this build/config */
+#define HC_EPERM (-1) /* called from CPL > 0: no hypercall is user-safe */
 
 /* Filled in by HC_GET_INFO. */
 struct hc_info {

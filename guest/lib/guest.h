@@ -66,6 +66,14 @@ void __attribute__((noreturn)) guest_exit(u32 status);
  * expect_fault() recover; other exceptions print and exit with status 99. */
 void idt_init(void);
 
+/*
+ * Runs @fn at CPL 3 (flat user segments, IOPL 0: no port I/O, so no
+ * printf) on a separate stack; @fn must end with user_return(), which
+ * comes back to run_user()'s caller at CPL 0.  Needs idt_init().
+ */
+void run_user(void (*fn)(void));
+void __attribute__((noreturn)) user_return(void);
+
 #endif /* TDP_GUEST_H */
 
 /*

@@ -199,8 +199,19 @@ struct gate {
 	u16 off_hi;
 } __attribute__((packed));
 
-static struct gate idt[32];
-static u64 gdt[3] = { 0, 0x00cf9a000000ffffULL, 0x00cf92000000ffffULL };
+/* Vectors 0-21 are exceptions; USER_RETURN_VECTOR ends run_user(). */
+#define USER_RETURN_VECTOR 48
+static struct gate idt[USER_RETURN_VECTOR + 1];
+/*
+ * Flat ring-0 code (0x08) and data (0x10), flat ring-3 code (0x1b) and
+ * data (0x23), and a 32-bit TSS (0x28) filled in by run_user().
+ */
+static u64 gdt[6] = { 0,
+		      0x00cf9a000000ffffULL,
+		      0x00cf92000000ffffULL,
+		      0x00cffa000000ffffULL,
+		      0x00cff2000000ffffULL,
+		      0 };
 static volatile u32 gp_recover_eip; /* non-zero: a #GP resumes there */
 static volatile int gp_count;
 
@@ -273,6 +284,72 @@ VEC_ENTRY(19);
 VEC_ENTRY(20);
 VEC_ENTRY(21);
 
+/* --- ring 3: run_user() irets to CPL 3, user_return() comes back --- */
+
+static u32 tss[26] __attribute__((aligned(16))); /* 104-byte 32-bit TSS */
+u8 user_stack[4096] __attribute__((aligned(16)));
+static u8 user_kstack[4096] __attribute__((aligned(16)));
+u32 user_saved_esp;
+extern char user_return_entry[];
+
+/*
+ * run_user(fn): saves the callee-saved registers and ESP, then irets to
+ * @fn at CPL 3 (CS 0x1b, SS/DS/ES/FS/GS 0x23, EFLAGS 0x2: IF=0, IOPL 0).
+ * The INT USER_RETURN_VECTOR gate switches to the TSS's ring-0 stack;
+ * its handler reloads the kernel segments and the saved ESP and returns
+ * from run_user().
+ */
+asm(".text\n"
+    ".global run_user_asm\n"
+    "run_user_asm:\n"
+    "  push %ebp\n push %ebx\n push %esi\n push %edi\n"
+    "  mov %esp, user_saved_esp\n"
+    "  mov 20(%esp), %eax\n"
+    "  mov $0x23, %ecx\n"
+    "  mov %cx, %ds\n mov %cx, %es\n mov %cx, %fs\n mov %cx, %gs\n"
+    "  push $0x23\n"
+    "  push $user_stack + 4096\n"
+    "  push $0x2\n"
+    "  push $0x1b\n"
+    "  push %eax\n"
+    "  iret\n"
+    ".global user_return_entry\n"
+    "user_return_entry:\n"
+    "  mov $0x10, %eax\n"
+    "  mov %ax, %ds\n mov %ax, %es\n mov %ax, %fs\n mov %ax, %gs\n"
+    "  mov %ax, %ss\n"
+    "  mov user_saved_esp, %esp\n"
+    "  pop %edi\n pop %esi\n pop %ebx\n pop %ebp\n"
+    "  ret\n");
+
+void run_user_asm(void (*fn)(void));
+
+void run_user(void (*fn)(void))
+{
+	static int tr_loaded;
+	u32 base = (u32)(uintptr_t)tss, limit = sizeof(tss) - 1;
+
+	if (!tr_loaded) {
+		tss[1] = (u32)(uintptr_t)(user_kstack + sizeof(user_kstack));
+		tss[2] = 0x10; /* SS0 */
+		tss[25] = sizeof(tss) << 16; /* I/O map base: none */
+		/* Present, DPL 0, 32-bit available TSS (type 9). */
+		gdt[5] = (limit & 0xffff) | ((u64)(base & 0xffffff) << 16) |
+			 (0x89ULL << 40) | ((u64)(limit >> 16) << 48) |
+			 ((u64)(base >> 24) << 56);
+		asm volatile("ltr %w0" ::"r"(0x28));
+		tr_loaded = 1;
+	}
+	run_user_asm(fn);
+}
+
+void user_return(void)
+{
+	asm volatile("int $48");
+	for (;;)
+		;
+}
+
 void idt_init(void)
 {
 	static char *const entries[] = {
@@ -295,6 +372,13 @@ void idt_init(void)
 		u32 h = (u32)(uintptr_t)entries[i];
 
 		idt[i] = (struct gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16) };
+	}
+	{
+		u32 h = (u32)(uintptr_t)user_return_entry;
+
+		/* DPL 3: ring-3 code may raise it with INT. */
+		idt[USER_RETURN_VECTOR] =
+			(struct gate){ (u16)h, 0x08, 0, 0xee, (u16)(h >> 16) };
 	}
 	asm volatile("lgdt %0\n"
 		     "ljmp $0x08, $1f\n"

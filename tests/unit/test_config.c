@@ -121,7 +121,7 @@ static void test_errors(void **state)
 		     "guest_cmdline, guest_module, run_limit_ms, "
 		     "private_memory, shared_bit, sept_busy_percent, "
 		     "mmio_gen_start, test_exception, test_bad_spte_gpa, "
-		     "test_vmentry_fail)");
+		     "test_vmentry_fail, console_limit, vmentry_check)");
 	expect_error("serial com1", "tdpvisor.cfg:1: expected 'key = value', "
 				    "got 'serial com1'");
 	expect_error(" = 4", "tdpvisor.cfg:1: missing key before '='");
@@ -296,6 +296,36 @@ static void test_knobs(void **state)
 						  "value "
 						  "'maybe' (accepted: none, "
 						  "guest_state, control)");
+}
+
+/* Flood control and the software VM-entry checks. */
+static void test_console_and_check_keys(void **state)
+{
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(cfg.console_limit, 256 << 10);
+	assert_int_equal(cfg.vmentry_check, VMENTRY_CHECK_EMUL);
+	assert_int_equal(parse(&cfg,
+			       "console_limit = 16K\nvmentry_check = always",
+			       &err),
+			 0);
+	assert_int_equal(cfg.console_limit, 16 << 10);
+	assert_int_equal(cfg.vmentry_check, VMENTRY_CHECK_ALWAYS);
+	assert_int_equal(parse(&cfg, "console_limit = 0", &err), 0);
+	assert_int_equal(cfg.console_limit, 0);
+	expect_error("console_limit = 2G", "tdpvisor.cfg:1: key "
+					   "'console_limit': bad value '2G' "
+					   "(accepted: 0 (no limit) or the "
+					   "console output each guest "
+					   "may print, up to 1G (suffix K, M "
+					   "or G), e.g. 256K)");
+	expect_error("vmentry_check = never", "tdpvisor.cfg:1: key "
+					      "'vmentry_check': bad value "
+					      "'never' "
+					      "(accepted: emul, always)");
 }
 
 static void test_private_keys(void **state)
@@ -545,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_knobs),
+		cmocka_unit_test(test_console_and_check_keys),
 		cmocka_unit_test(test_private_keys),
 		cmocka_unit_test(test_cross_checks),
 		cmocka_unit_test(test_guest_list),
