@@ -611,12 +611,20 @@ static size_t format_key(char *buf, size_t size, const struct config_key *k,
 	case KEY_ENUM:
 		return (size_t)fmt_snprintf(buf, size, "%s=%s", k->name,
 					    enum_name(k->names, (u32)v));
-	case KEY_SIZE:
-		if (v && !(v % (1ULL << 30)))
-			return (size_t)fmt_snprintf(buf, size, "%s=%lluG",
-						    k->name, v >> 30);
-		return (size_t)fmt_snprintf(buf, size, "%s=%lluM", k->name,
-					    v >> 20);
+	case KEY_SIZE: {
+		static const char suffix[] = "GMK";
+
+		for (int i = 0; v && i < 3; i++) {
+			unsigned int shift = 30 - 10 * i;
+
+			if (!(v % (1ULL << shift)))
+				return (size_t)fmt_snprintf(buf, size,
+							    "%s=%llu%c",
+							    k->name, v >> shift,
+							    suffix[i]);
+		}
+		return (size_t)fmt_snprintf(buf, size, "%s=%llu", k->name, v);
+	}
 	case KEY_UINT:
 		if (is_address_key(k->name))
 			return (size_t)fmt_snprintf(buf, size, "%s=0x%llx",

@@ -490,6 +490,12 @@ static void test_format_every_key(void **state)
 	assert_non_null(strstr(buf, "private_memory=no"));
 	assert_non_null(strstr(buf, "guest=demo"));
 	assert_non_null(strstr(buf, "guest_mem=64M"));
+	assert_non_null(strstr(buf, "console_limit=256K"));
+	cfg.guest_mem = 2ULL << 30;
+	cfg.console_limit = 1000;
+	config_format(&cfg, buf, sizeof(buf), 96);
+	assert_non_null(strstr(buf, "guest_mem=2G"));
+	assert_non_null(strstr(buf, "console_limit=1000 "));
 	assert_non_null(strstr(buf, "guest_cmdline=\"\""));
 }
 
