@@ -329,16 +329,14 @@ static void print_results(FILE *out)
 	for (i = 0; i < nr_results; i++)
 		if (!strcmp(results[i].name, "floor_cmpxchg"))
 			cmpxchg = results[i].ns;
-	fprintf(out, "name\tops\tns_per_op\tx_cmpxchg_floor\tretries\ttlb_"
-		     "flushes\tpt_bytes_per_gib\tx_theory\n");
+	fprintf(out,
+		"name\tops\tns_per_op\tx_cmpxchg_floor\tretries\ttlb_flushes\tpt_bytes_per_gib\tx_theory\n");
 	for (i = 0; i < nr_results; i++) {
 		struct result *r = &results[i];
 
 		fprintf(out, "%s\t%llu\t%.2f\t%.2f\t%llu\t%llu\t%.0f\t%.4f\n",
-			r->name, (unsigned long long)r->ops, r->ns,
-			cmpxchg ? r->ns / cmpxchg : 0,
-			(unsigned long long)r->retries,
-			(unsigned long long)r->flushes,
+			r->name, r->ops, r->ns, cmpxchg ? r->ns / cmpxchg : 0,
+			r->retries, r->flushes,
 			(double)r->pt_bytes / (double)gib,
 			r->theory ? (double)r->pt_bytes / r->theory : 0);
 	}

@@ -211,9 +211,8 @@ static void print_rows(FILE *out)
 {
 	int i, k;
 
-	fprintf(out, "name\tops\tns_per_op\tretries_per_op\tlink_table\tset_"
-		     "leaf\tblock\ttrack\tremove_leaf\tfree_"
-		     "table\tzeroed\tsept_ops_per_gib\n");
+	fprintf(out,
+		"name\tops\tns_per_op\tretries_per_op\tlink_table\tset_leaf\tblock\ttrack\tremove_leaf\tfree_table\tzeroed\tsept_ops_per_gib\n");
 	for (i = 0; i < nr_rows; i++) {
 		struct row *r = &rows[i];
 		u64 total = 0;
@@ -221,17 +220,13 @@ static void print_rows(FILE *out)
 		for (k = 0; k < SEPT_OP_NR; k++)
 			total += r->d.ops[k];
 		fprintf(out,
-			"%s\t%llu\t%.1f\t%.4f\t%llu\t%llu\t%llu\t%llu\t%llu\t%"
-			"llu\t%llu\t%.0f\n",
-			r->name, (unsigned long long)r->faults, r->ns,
+			"%s\t%llu\t%.1f\t%.4f\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%.0f\n",
+			r->name, r->faults, r->ns,
 			(double)r->retries / (double)r->faults,
-			(unsigned long long)r->d.ops[SEPT_OP_LINK],
-			(unsigned long long)r->d.ops[SEPT_OP_SET_LEAF],
-			(unsigned long long)r->d.ops[SEPT_OP_BLOCK],
-			(unsigned long long)r->d.ops[SEPT_OP_TRACK],
-			(unsigned long long)r->d.ops[SEPT_OP_REMOVE],
-			(unsigned long long)r->d.ops[SEPT_OP_FREE_TABLE],
-			(unsigned long long)r->d.zeroed_pages,
+			r->d.ops[SEPT_OP_LINK], r->d.ops[SEPT_OP_SET_LEAF],
+			r->d.ops[SEPT_OP_BLOCK], r->d.ops[SEPT_OP_TRACK],
+			r->d.ops[SEPT_OP_REMOVE], r->d.ops[SEPT_OP_FREE_TABLE],
+			r->d.zeroed_pages,
 			(double)total * 262144.0 / (double)r->faults);
 	}
 }

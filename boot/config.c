@@ -54,14 +54,11 @@ static const struct config_key config_keys[] = {
 	{ "log_level", KEY_ENUM, FIELD(log_level), level_names, 0, 0, 0, NULL },
 	{ "guest_mem", KEY_SIZE, FIELD(guest_mem), NULL, 2ULL << 20,
 	  64ULL << 30, 2ULL << 20,
-	  "a size from 2M to 64G in whole MiB multiples of 2M "
-	  "(suffix K, M or G), e.g. 64M" },
+	  "a size from 2M to 64G in whole MiB multiples of 2M (suffix K, M or G), e.g. 64M" },
 	{ "hv_mem", KEY_SIZE, FIELD(hv_mem), NULL, 4ULL << 20, 4ULL << 30,
 	  1ULL << 20, "a size from 4M to 4G in whole MiB (suffix K, M or G)" },
 	{ "guest", KEY_STR, FIELD(guest), NULL, 1, CONFIG_STR_MAX, 0,
-	  "a comma-separated list of built-in guest names ('tests' = all "
-	  "test guests) or ESP paths such as \\guests\\kernel.elf "
-	  "(1-127 characters)" },
+	  "a comma-separated list of built-in guest names ('tests' = all test guests) or ESP paths such as \\guests\\kernel.elf (1-127 characters)" },
 	{ "guest_cmdline", KEY_STR, FIELD(guest_cmdline), NULL, 0,
 	  CONFIG_STR_MAX, 0, "a string of up to 127 characters" },
 	{ "guest_module", KEY_STR, FIELD(guest_module), NULL, 1, CONFIG_STR_MAX,
@@ -74,25 +71,20 @@ static const struct config_key config_keys[] = {
 	  "0 (automatic: MAXPHYADDR - 1) or a GPA bit from 13 to 47" },
 	{ "sept_busy_percent", KEY_UINT, FIELD(sept_busy_percent), NULL, 0, 50,
 	  0,
-	  "an integer from 0 to 50 (percent of S-EPT operations that "
-	  "fail with -EBUSY)" },
+	  "an integer from 0 to 50 (percent of S-EPT operations that fail with -EBUSY)" },
 	{ "mmio_gen_start", KEY_UINT, FIELD(mmio_gen_start), NULL, 0,
 	  (1ULL << 19) - 1, 0,
-	  "a memslot generation from 0 to 524287 "
-	  "(19 bits), e.g. 524280 to cross the wrap" },
+	  "a memslot generation from 0 to 524287 (19 bits), e.g. 524280 to cross the wrap" },
 	{ "test_exception", KEY_ENUM, FIELD(test_exception), exc_names, 0, 0, 0,
 	  NULL },
 	{ "test_bad_spte_gpa", KEY_UINT, FIELD(test_bad_spte_gpa), NULL, 0,
 	  (1ULL << 48) - 1, 0,
-	  "0 (off) or a guest-physical address below "
-	  "2^48 whose EPT leaf gets a reserved memory type "
-	  "once mapped" },
+	  "0 (off) or a guest-physical address below 2^48 whose EPT leaf gets a reserved memory type once mapped" },
 	{ "test_vmentry_fail", KEY_ENUM, FIELD(test_vmentry_fail),
 	  vmentry_names, 0, 0, 0, NULL },
 	{ "console_limit", KEY_SIZE, FIELD(console_limit), NULL, 0, 1ULL << 30,
 	  0,
-	  "0 (no limit) or the console output each guest may print, up to "
-	  "1G (suffix K, M or G), e.g. 256K" },
+	  "0 (no limit) or the console output each guest may print, up to 1G (suffix K, M or G), e.g. 256K" },
 	{ "vmentry_check", KEY_ENUM, FIELD(vmentry_check), vmcheck_names, 0, 0,
 	  0, NULL },
 };
@@ -348,16 +340,16 @@ static int set_guest_list(struct parse_ctx *c, const struct config_key *k,
 		trim(&e, &len);
 		n++;
 		if (!len)
-			return fail(c,
-				    "key '%s': entry %u of '%.*s' is empty "
-				    "(separate guest names with single commas)",
-				    k->name, n, (int)MIN(vlen, 64), v);
+			return fail(
+				c,
+				"key '%s': entry %u of '%.*s' is empty (separate guest names with single commas)",
+				k->name, n, (int)MIN(vlen, 64), v);
 		if (is_esp_path(e, len)) {
 			if (++paths > BOOT_MAX_IMAGES)
-				return fail(c,
-					    "key '%s': more than %d ESP paths "
-					    "(guest images) in the list",
-					    k->name, BOOT_MAX_IMAGES);
+				return fail(
+					c,
+					"key '%s': more than %d ESP paths (guest images) in the list",
+					k->name, BOOT_MAX_IMAGES);
 		} else if (!lower_eq(e, len, "tests")) {
 			u32 i;
 
@@ -368,14 +360,10 @@ static int set_guest_list(struct parse_ctx *c, const struct config_key *k,
 			if (!builtin_guest_names[i]) {
 				list_names(names, sizeof(names),
 					   builtin_guest_names);
-				return fail(c,
-					    "key '%s': unknown guest '%.*s' "
-					    "(built-in guests: %s; 'tests' "
-					    "for every test guest; or an ESP "
-					    "path such as "
-					    "\\guests\\kernel.elf)",
-					    k->name, (int)MIN(len, 64), e,
-					    names);
+				return fail(
+					c,
+					"key '%s': unknown guest '%.*s' (built-in guests: %s; 'tests' for every test guest; or an ESP path such as \\guests\\kernel.elf)",
+					k->name, (int)MIN(len, 64), e, names);
 			}
 		}
 		if (out)
@@ -406,10 +394,10 @@ static int set_value(struct parse_ctx *c, const struct config_key *k,
 				    k->name, (int)MIN(vlen, 64), v, k->help);
 		for (size_t i = 0; i < vlen; i++)
 			if ((u8)v[i] < 0x20 || (u8)v[i] > 0x7e)
-				return fail(c,
-					    "key '%s': value has a control or "
-					    "non-ASCII byte at column %zu",
-					    k->name, i + 1);
+				return fail(
+					c,
+					"key '%s': value has a control or non-ASCII byte at column %zu",
+					k->name, i + 1);
 		if (k->offset == offsetof(struct tdp_config, guest))
 			return set_guest_list(c, k, v, vlen, field);
 		memcpy(field, v, vlen);
@@ -427,12 +415,10 @@ static int apply_pair(struct parse_ctx *c, const char *key, size_t klen,
 
 	if (vlen && (v[0] == '"' || v[vlen - 1] == '"')) {
 		if (vlen < 2 || v[0] != '"' || v[vlen - 1] != '"')
-			return fail(c,
-				    "key '%.*s': unbalanced double quote in "
-				    "value '%.*s' (quote the whole value or "
-				    "none of it)",
-				    (int)MIN(klen, 64), key, (int)MIN(vlen, 64),
-				    v);
+			return fail(
+				c,
+				"key '%.*s': unbalanced double quote in value '%.*s' (quote the whole value or none of it)",
+				(int)MIN(klen, 64), key, (int)MIN(vlen, 64), v);
 		v++;
 		vlen -= 2;
 	}
@@ -503,10 +489,10 @@ int config_parse_file(struct tdp_config *cfg, const char *name,
 
 		while (end < len && text[end] != '\n') {
 			if (!text[end])
-				return fail(&c,
-					    "NUL byte at column %zu "
-					    "(is this a text file?)",
-					    end - start + 1);
+				return fail(
+					&c,
+					"NUL byte at column %zu (is this a text file?)",
+					end - start + 1);
 			end++;
 		}
 		if (end - start > LINE_MAX_LEN)
@@ -567,24 +553,24 @@ int config_check(const struct tdp_config *cfg, unsigned int maxphyaddr,
 
 	err->msg[0] = '\0';
 	if (cfg->serial == SERIAL_MMIO && !cfg->serial_mmio_base)
-		return fail(&c, "serial = mmio needs serial_mmio_base "
-				"(the UART's physical address)");
+		return fail(
+			&c,
+			"serial = mmio needs serial_mmio_base (the UART's physical address)");
 	if (cfg->shared_bit && cfg->shared_bit < 13)
-		return fail(&c,
-			    "shared_bit = %u: the shared bit must be a GPA "
-			    "bit from 13 to 47 (or 0 for MAXPHYADDR - 1)",
-			    cfg->shared_bit);
+		return fail(
+			&c,
+			"shared_bit = %u: the shared bit must be a GPA bit from 13 to 47 (or 0 for MAXPHYADDR - 1)",
+			cfg->shared_bit);
 	if (cfg->shared_bit && maxphyaddr && cfg->shared_bit >= width)
-		return fail(&c,
-			    "key 'shared_bit': %u is not below this CPU's "
-			    "guest-physical width (MAXPHYADDR %u bits); use a "
-			    "bit from 13 to %u, or 0 for %u",
-			    cfg->shared_bit, maxphyaddr, width - 1, width - 1);
+		return fail(
+			&c,
+			"key 'shared_bit': %u is not below this CPU's guest-physical width (MAXPHYADDR %u bits); use a bit from 13 to %u, or 0 for %u",
+			cfg->shared_bit, maxphyaddr, width - 1, width - 1);
 	if (cfg->serial != SERIAL_MMIO && cfg->serial_mmio_base)
-		return fail(&c,
-			    "serial_mmio_base is set but serial = %s; "
-			    "set serial = mmio to use it",
-			    config_serial_name(cfg->serial));
+		return fail(
+			&c,
+			"serial_mmio_base is set but serial = %s; set serial = mmio to use it",
+			config_serial_name(cfg->serial));
 	return 0;
 }
 

@@ -143,8 +143,7 @@ static const char *setup_serial(const struct tdp_config *cfg, u32 *baud)
 	serial.read = serial.mmio ? uart_mmio_read : uart_pio_read;
 	serial.write = serial.mmio ? uart_mmio_write : uart_pio_write;
 	fmt_snprintf(desc, sizeof(desc), "%s 0x%llx%s",
-		     serial.mmio ? "MMIO" : "port",
-		     (unsigned long long)serial.base,
+		     serial.mmio ? "MMIO" : "port", serial.base,
 		     cfg->serial == SERIAL_AUTO ? " (auto)" : "");
 	return desc;
 }
@@ -205,17 +204,15 @@ static int load_blob(const char *path, struct boot_blob *b, const char *what)
 
 	st = efi_read_file(self_image, path, &data, &len);
 	if (EFI_ERROR(st)) {
-		pr_err("boot: cannot read %s '%s' from the ESP: EFI "
-		       "status 0x%llx%s",
-		       what, path, (unsigned long long)st,
+		pr_err("boot: cannot read %s '%s' from the ESP: EFI status 0x%llx%s",
+		       what, path, (u64)st,
 		       st == EFI_NOT_FOUND ? " (file not found)" : "");
 		return -ENOENT;
 	}
 	b->data = data;
 	b->size = len;
 	fmt_snprintf(b->name, sizeof(b->name), "%s", path);
-	pr_info("boot: loaded %s '%s' (%llu bytes)", what, path,
-		(unsigned long long)len);
+	pr_info("boot: loaded %s '%s' (%llu bytes)", what, path, (u64)len);
 	return 0;
 }
 
@@ -312,8 +309,7 @@ static __noreturn void stop_boot(int status)
 {
 	/* Show the message on a screen for a while on real hardware. */
 	if (platform_detect() == PLATFORM_HARDWARE) {
-		pr_info("boot: real hardware: keeping this on the screen for "
-			"10 s before power-off");
+		pr_info("boot: real hardware: keeping this on the screen for 10 s before power-off");
 		uefi_call_wrapper(BS->Stall, 1, 10 * 1000 * 1000);
 	}
 	power_off(status);
@@ -352,8 +348,7 @@ static void load_guests(void)
 			*comma = '\0';
 		if (!is_builtin_name(p)) {
 			if (n == BOOT_MAX_IMAGES) {
-				pr_err("boot: more than %d guest images in "
-				       "'guest'",
+				pr_err("boot: more than %d guest images in 'guest'",
 				       BOOT_MAX_IMAGES);
 				stop_boot(TDP_STATUS_CONFIG);
 			}
@@ -370,9 +365,8 @@ static void load_guests(void)
 static void allocate_memory(void)
 {
 	if (alloc_pages(bi.cfg.hv_mem, PAGE_SIZE, &bi.hv_pool_base)) {
-		pr_err("boot: cannot allocate hv_mem=%llu MiB for the "
-		       "hypervisor pool; lower hv_mem in tdpvisor.cfg",
-		       (unsigned long long)(bi.cfg.hv_mem >> 20));
+		pr_err("boot: cannot allocate hv_mem=%llu MiB for the hypervisor pool; lower hv_mem in tdpvisor.cfg",
+		       (bi.cfg.hv_mem >> 20));
 		stop_boot(TDP_STATUS_CONFIG);
 	}
 	bi.hv_pool_size = bi.cfg.hv_mem;
@@ -380,18 +374,14 @@ static void allocate_memory(void)
 	     alloc_pages_1g(bi.cfg.guest_mem, 1ULL << 46,
 			    &bi.guest_ram_base)) &&
 	    alloc_pages(bi.cfg.guest_mem, 2ULL << 20, &bi.guest_ram_base)) {
-		pr_err("boot: cannot allocate guest_mem=%llu MiB of guest RAM; "
-		       "lower guest_mem in tdpvisor.cfg",
-		       (unsigned long long)(bi.cfg.guest_mem >> 20));
+		pr_err("boot: cannot allocate guest_mem=%llu MiB of guest RAM; lower guest_mem in tdpvisor.cfg",
+		       (bi.cfg.guest_mem >> 20));
 		stop_boot(TDP_STATUS_CONFIG);
 	}
 	bi.guest_ram_size = bi.cfg.guest_mem;
-	pr_info("boot: hypervisor pool %llu MiB at 0x%llx, guest RAM %llu MiB "
-		"at 0x%llx",
-		(unsigned long long)(bi.hv_pool_size >> 20),
-		(unsigned long long)bi.hv_pool_base,
-		(unsigned long long)(bi.guest_ram_size >> 20),
-		(unsigned long long)bi.guest_ram_base);
+	pr_info("boot: hypervisor pool %llu MiB at 0x%llx, guest RAM %llu MiB at 0x%llx",
+		(bi.hv_pool_size >> 20), bi.hv_pool_base,
+		(bi.guest_ram_size >> 20), bi.guest_ram_base);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
@@ -433,20 +423,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	pr_info("tdpvisor %s: TDP MMU testbed hypervisor (UEFI, VMX/EPT)",
 		TDP_VERSION);
 	pr_info("boot: image at 0x%llx (%llu KiB), serial %s %u 8N1%s",
-		(unsigned long long)bi.image_base,
-		(unsigned long long)(bi.image_size >> 10), sdesc, baud,
+		bi.image_base, (bi.image_size >> 10), sdesc, baud,
 		ur ? " (no UART answered there)" : "");
 	pr_info("boot: platform %s, TSC %llu.%03llu MHz, ACPI RSDP 0x%llx",
-		platform_name(platform_detect()),
-		(unsigned long long)(bi.tsc_khz / 1000),
-		(unsigned long long)(bi.tsc_khz % 1000),
-		(unsigned long long)bi.acpi_rsdp);
+		platform_name(platform_detect()), (bi.tsc_khz / 1000),
+		(bi.tsc_khz % 1000), bi.acpi_rsdp);
 	pr_info("boot: SMBIOS: BIOS vendor '%s', system '%s' '%s'",
 		smbios.bios_vendor, smbios.sys_vendor, smbios.product);
 	if (cfg_r) {
 		pr_err("config: %s", cerr.msg);
-		pr_err("config: boot stopped; fix the file or the load options "
-		       "(see README, 'Configuration')");
+		pr_err("config: boot stopped; fix the file or the load options (see README, 'Configuration')");
 		stop_boot(TDP_STATUS_CONFIG);
 	}
 	print_config();
@@ -458,10 +444,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		pr_err("boot: ExitBootServices failed");
 		stop_boot(TDP_STATUS_PANIC);
 	}
-	pr_info("boot: ExitBootServices done; memory map: %u entries, "
-		"%llu MiB total, %llu MiB usable, highest address 0x%llx",
-		bi.mem.entries, (unsigned long long)(bi.mem.total_bytes >> 20),
-		(unsigned long long)(bi.mem.usable_bytes >> 20),
-		(unsigned long long)bi.mem.highest_addr);
+	pr_info("boot: ExitBootServices done; memory map: %u entries, %llu MiB total, %llu MiB usable, highest address 0x%llx",
+		bi.mem.entries, (bi.mem.total_bytes >> 20),
+		(bi.mem.usable_bytes >> 20), bi.mem.highest_addr);
 	hv_main(&bi);
 }

@@ -17,8 +17,7 @@ int console_fmt_timestamp(char *buf, size_t size, u64 ticks, u64 tsc_khz)
 	hz = tsc_khz * 1000;
 	sec = ticks / hz;
 	usec = (ticks % hz) * 1000 / tsc_khz;
-	return fmt_snprintf(buf, size, "[%6llu.%06llu] ",
-			    (unsigned long long)sec, (unsigned long long)usec);
+	return fmt_snprintf(buf, size, "[%6llu.%06llu] ", sec, usec);
 }
 
 int console_fmt_line(char *buf, size_t size, u64 ticks, u64 tsc_khz,

@@ -145,8 +145,7 @@ static void acpi_s5(void)
 	if (acpi_parse_power(power_rsdp, &pi))
 		return;
 	log_printf(LOG_DEBUG,
-		   "power: ACPI S5 through PM1a_CNT 0x%x "
-		   "(SLP_TYPa %u)",
+		   "power: ACPI S5 through PM1a_CNT 0x%x (SLP_TYPa %u)",
 		   pi.pm1a_cnt, pi.slp_typa);
 	console_drain();
 	outw(pi.pm1a_cnt, (u16)((pi.slp_typa << 10) | ACPI_SLP_EN));

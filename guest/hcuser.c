@@ -30,8 +30,7 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	report("print from CPL 0 works",
 	       hypercall(HC_PRINT, (u32)(uintptr_t)msg, 5, 0, 0) == 0);
 	run_user(user_part);
-	printf("back at CPL 0: print %d get_info %d memslot_add %d "
-	       "unknown %d exit %d\n",
+	printf("back at CPL 0: print %d get_info %d memslot_add %d unknown %d exit %d\n",
 	       (int)r_print, (int)r_info, (int)r_add, (int)r_bad, (int)r_exit);
 	report("exit from CPL 3 refused with EPERM", r_exit == HC_EPERM);
 	report("memslot_add from CPL 3 refused with EPERM", r_add == HC_EPERM);

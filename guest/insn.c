@@ -17,15 +17,15 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	report("VMCLEAR raises #UD", TRY_INSN("vmclear (%%esp)"));
 	report("XSETBV raises #UD", TRY_INSN("xor %%ecx, %%ecx; xsetbv"));
 	report("INVD retires", !TRY_INSN("invd"));
-	report("MOV CR4 with VMXE raises #GP", TRY_INSN("mov %%cr4, %%eax; or "
-							"$0x2000, %%eax; mov "
-							"%%eax, %%cr4"));
+	report("MOV CR4 with VMXE raises #GP",
+	       TRY_INSN(
+		       "mov %%cr4, %%eax; or $0x2000, %%eax; mov %%eax, %%cr4"));
 	report("MOV CR0 with PG and no PE raises #GP",
-	       TRY_INSN("mov %%cr0, %%eax; and $0xfffffffe, %%eax; "
-			"or $0x80000000, %%eax; mov %%eax, %%cr0"));
-	report("MOV CR4 setting PGE works", !TRY_INSN("mov %%cr4, %%eax; or "
-						      "$0x80, %%eax; mov "
-						      "%%eax, %%cr4"));
+	       TRY_INSN(
+		       "mov %%cr0, %%eax; and $0xfffffffe, %%eax; or $0x80000000, %%eax; mov %%eax, %%cr0"));
+	report("MOV CR4 setting PGE works",
+	       !TRY_INSN(
+		       "mov %%cr4, %%eax; or $0x80, %%eax; mov %%eax, %%cr4"));
 	asm volatile("mov %%cr4, %0" : "=r"(cr4));
 	report("CR4 reads back PGE without VMXE",
 	       (cr4 & 0x80) && !(cr4 & 0x2000));

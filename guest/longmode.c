@@ -67,8 +67,8 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	report("WRMSR EFER.LME with paging off",
 	       wrmsr_safe(MSR_EFER, EFER_LME) == 0);
 	report("MOV CR0.PG with LME but no CR4.PAE raises #GP",
-	       TRY_INSN("mov %%cr0, %%eax; or $0x80000020, %%eax; "
-			"mov %%eax, %%cr0"));
+	       TRY_INSN(
+		       "mov %%cr0, %%eax; or $0x80000020, %%eax; mov %%eax, %%cr0"));
 	asm volatile("mov %%cr0, %0" : "=r"(cr0));
 	report("CR0.PG still clear after the #GP", !(cr0 & CR0_PG));
 	asm volatile("mov %%cr4, %%eax\n"

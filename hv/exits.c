@@ -162,9 +162,8 @@ static void handle_hlt(struct vm *vm)
 	/* No interrupt is ever injected: HLT with IF=0 can never wake. */
 	if (!(vmcs_readnat(VMCS_GUEST_RFLAGS) & X86_RFLAGS_IF))
 		vm_stop(vm, VM_HALTED,
-			"HLT with interrupts disabled at RIP "
-			"0x%llx",
-			(unsigned long long)(vmcs_readnat(VMCS_GUEST_RIP) - 1));
+			"HLT with interrupts disabled at RIP 0x%llx",
+			(vmcs_readnat(VMCS_GUEST_RIP) - 1));
 	/* With IF=1 the vCPU would wait for an interrupt tdpvisor never
 	 * sends; resuming at once is a spurious wake-up, which is legal. */
 }
@@ -358,7 +357,7 @@ static void handle_msr(struct vm *vm, bool write)
 		    (*gpr(vm, X86_GPR_RAX) & 0xffffffffULL);
 		if (!msr_write(vm, msr, v)) {
 			pr_debug("vm %s: WRMSR 0x%x <- 0x%llx refused: #GP",
-				 vm->name, msr, (unsigned long long)v);
+				 vm->name, msr, v);
 			vcpu_inject_gp(vm);
 			return;
 		}
@@ -396,9 +395,8 @@ static void handle_cr_access(struct vm *vm)
 
 	if (type != 0 || (cr != 0 && cr != 4)) {
 		vm_stop(vm, VM_HV_ERROR,
-			"unexpected control-register exit "
-			"(qualification 0x%llx)",
-			(unsigned long long)q);
+			"unexpected control-register exit (qualification 0x%llx)",
+			q);
 		return;
 	}
 	c = read_cregs();
@@ -441,10 +439,8 @@ static void handle_io(struct vm *vm)
 static void handle_triple_fault(struct vm *vm)
 {
 	vm_stop(vm, VM_TRIPLE_FAULT,
-		"triple fault at RIP 0x%llx (CR0=0x%llx, "
-		"IDTR limit %u)",
-		(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP),
-		(unsigned long long)vmcs_readnat(VMCS_GUEST_CR0),
+		"triple fault at RIP 0x%llx (CR0=0x%llx, IDTR limit %u)",
+		vmcs_readnat(VMCS_GUEST_RIP), vmcs_readnat(VMCS_GUEST_CR0),
 		vmcs_read32(VMCS_GUEST_IDTR_LIMIT));
 }
 
@@ -463,10 +459,8 @@ static void handle_external_interrupt(struct vm *vm)
 	    vm->stats.exits[EXIT_REASON_EXTERNAL_INTERRUPT] >
 		    64 * (vm->stats.hypercalls + vm->stats.ept_faults + 1))
 		vm_stop(vm, VM_HV_ERROR,
-			"external-interrupt storm: %llu exits "
-			"(a host interrupt source tdpvisor cannot mask)",
-			(unsigned long long)vm->stats
-				.exits[EXIT_REASON_EXTERNAL_INTERRUPT]);
+			"external-interrupt storm: %llu exits (a host interrupt source tdpvisor cannot mask)",
+			vm->stats.exits[EXIT_REASON_EXTERNAL_INTERRUPT]);
 }
 
 /* Exception or NMI: only NMIs exit (the exception bitmap is 0); an NMI is
@@ -485,10 +479,8 @@ static void handle_exception_nmi(struct vm *vm)
 static void handle_preemption_timer(struct vm *vm)
 {
 	vm_stop(vm, VM_TIMEOUT,
-		"run-time limit of %llu ms reached (RIP "
-		"0x%llx)",
-		(unsigned long long)vm->run_limit_ms,
-		(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP));
+		"run-time limit of %llu ms reached (RIP 0x%llx)",
+		vm->run_limit_ms, vmcs_readnat(VMCS_GUEST_RIP));
 }
 
 static void handle_failed_entry(struct vm *vm)
@@ -497,10 +489,9 @@ static void handle_failed_entry(struct vm *vm)
 
 	vmcs_dump();
 	vm_stop(vm, VM_ENTRY_FAILED,
-		"VM entry failed: %s (exit reason %u, "
-		"qualification %llu)",
+		"VM entry failed: %s (exit reason %u, qualification %llu)",
 		exit_reason_name(reason), reason,
-		(unsigned long long)vmcs_readnat(VMCS_EXIT_QUALIFICATION));
+		vmcs_readnat(VMCS_EXIT_QUALIFICATION));
 }
 
 static void unexpected_exit(struct vm *vm)
@@ -509,10 +500,8 @@ static void unexpected_exit(struct vm *vm)
 
 	vmcs_dump();
 	vm_stop(vm, VM_GUEST_ERROR,
-		"unexpected VM exit: reason %u (%s) at RIP "
-		"0x%llx",
-		reason, exit_reason_name(reason),
-		(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP));
+		"unexpected VM exit: reason %u (%s) at RIP 0x%llx", reason,
+		exit_reason_name(reason), vmcs_readnat(VMCS_GUEST_RIP));
 }
 
 typedef void (*exit_handler_t)(struct vm *vm);

@@ -114,24 +114,18 @@ static int load_segment(const struct guest_load_params *p,
 {
 	if (filesz > memsz)
 		return bad(r, -ENOEXEC,
-			   "%s: file size 0x%llx "
-			   "exceeds memory size 0x%llx",
-			   what, (unsigned long long)filesz,
-			   (unsigned long long)memsz);
+			   "%s: file size 0x%llx exceeds memory size 0x%llx",
+			   what, filesz, memsz);
 	if (!file_range_ok(p, off, filesz))
-		return bad(r, -ENOEXEC,
-			   "%s: file bytes "
-			   "0x%llx+0x%llx lie outside the %llu-byte image",
-			   what, (unsigned long long)off,
-			   (unsigned long long)filesz,
-			   (unsigned long long)p->image_size);
+		return bad(
+			r, -ENOEXEC,
+			"%s: file bytes 0x%llx+0x%llx lie outside the %llu-byte image",
+			what, off, filesz, p->image_size);
 	if (!ram_range_ok(p, paddr, memsz))
-		return bad(r, -E2BIG,
-			   "%s: load address "
-			   "0x%llx+0x%llx is outside guest RAM [1 MiB, 0x%llx)",
-			   what, (unsigned long long)paddr,
-			   (unsigned long long)memsz,
-			   (unsigned long long)p->ram_size);
+		return bad(
+			r, -E2BIG,
+			"%s: load address 0x%llx+0x%llx is outside guest RAM [1 MiB, 0x%llx)",
+			what, paddr, memsz, p->ram_size);
 	memcpy(p->ram + paddr, p->image + off, filesz);
 	memset(p->ram + paddr + filesz, 0, memsz - filesz);
 	r->load_start = MIN(r->load_start, paddr);
@@ -186,9 +180,7 @@ static int load_phdrs(const struct guest_load_params *p,
 		loaded++;
 	}
 	return loaded ? 0
-		      : bad(r, -ENOEXEC,
-			    "ELF%d image has no PT_LOAD "
-			    "segment",
+		      : bad(r, -ENOEXEC, "ELF%d image has no PT_LOAD segment",
 			    is64 ? 64 : 32);
 }
 
@@ -205,10 +197,10 @@ static int load_elf32(const struct guest_load_params *p,
 			   eh.machine);
 	if (eh.phentsize < sizeof(struct elf32_phdr) ||
 	    !file_range_ok(p, eh.phoff, (u64)eh.phnum * eh.phentsize))
-		return bad(r, -ENOEXEC,
-			   "ELF32 program headers (offset 0x%x, "
-			   "%u x %u bytes) lie outside the image",
-			   eh.phoff, eh.phnum, eh.phentsize);
+		return bad(
+			r, -ENOEXEC,
+			"ELF32 program headers (offset 0x%x, %u x %u bytes) lie outside the image",
+			eh.phoff, eh.phnum, eh.phentsize);
 	r->entry = eh.entry;
 	r->kind = GUEST_IMAGE_MULTIBOOT_ELF32;
 	return load_phdrs(p, r, eh.phoff, eh.phnum, eh.phentsize, false);
@@ -229,13 +221,12 @@ static int load_elf64(const struct guest_load_params *p,
 	    eh.phoff > p->image_size ||
 	    !file_range_ok(p, eh.phoff, (u64)eh.phnum * eh.phentsize))
 		return bad(r, -ENOEXEC,
-			   "ELF64 program headers lie outside "
-			   "the image");
+			   "ELF64 program headers lie outside the image");
 	if (eh.entry > 0xffffffffULL)
-		return bad(r, -ENOEXEC,
-			   "ELF64 entry 0x%llx is above 4 GiB; "
-			   "multiboot enters in 32-bit mode",
-			   (unsigned long long)eh.entry);
+		return bad(
+			r, -ENOEXEC,
+			"ELF64 entry 0x%llx is above 4 GiB; multiboot enters in 32-bit mode",
+			eh.entry);
 	r->entry = (u32)eh.entry;
 	r->kind = GUEST_IMAGE_MULTIBOOT_ELF64;
 	return load_phdrs(p, r, eh.phoff, eh.phnum, eh.phentsize, true);
@@ -249,33 +240,29 @@ static int load_aout(const struct guest_load_params *p,
 
 	if (h->header_addr < h->load_addr ||
 	    h->header_addr - h->load_addr > hdr_off)
-		return bad(r, -ENOEXEC,
-			   "multiboot header_addr 0x%x / load_addr "
-			   "0x%x do not match the header's file offset 0x%llx",
-			   h->header_addr, h->load_addr,
-			   (unsigned long long)hdr_off);
+		return bad(
+			r, -ENOEXEC,
+			"multiboot header_addr 0x%x / load_addr 0x%x do not match the header's file offset 0x%llx",
+			h->header_addr, h->load_addr, hdr_off);
 	file_off = hdr_off - (h->header_addr - h->load_addr);
 	end = h->load_end_addr ? h->load_end_addr
 			       : h->load_addr + (p->image_size - file_off);
 	if (end < h->load_addr)
-		return bad(r, -ENOEXEC,
-			   "multiboot load_end_addr 0x%x is below "
-			   "load_addr 0x%x",
-			   h->load_end_addr, h->load_addr);
+		return bad(
+			r, -ENOEXEC,
+			"multiboot load_end_addr 0x%x is below load_addr 0x%x",
+			h->load_end_addr, h->load_addr);
 	load_len = end - h->load_addr;
 	if (h->bss_end_addr && h->bss_end_addr < end)
-		return bad(r, -ENOEXEC,
-			   "multiboot bss_end_addr 0x%x is below "
-			   "the loaded end 0x%llx",
-			   h->bss_end_addr, (unsigned long long)end);
+		return bad(
+			r, -ENOEXEC,
+			"multiboot bss_end_addr 0x%x is below the loaded end 0x%llx",
+			h->bss_end_addr, end);
 	if (!file_range_ok(p, file_off, load_len))
-		return bad(r, -ENOEXEC,
-			   "multiboot a.out load range needs "
-			   "0x%llx bytes from offset 0x%llx; the image has "
-			   "%llu",
-			   (unsigned long long)load_len,
-			   (unsigned long long)file_off,
-			   (unsigned long long)p->image_size);
+		return bad(
+			r, -ENOEXEC,
+			"multiboot a.out load range needs 0x%llx bytes from offset 0x%llx; the image has %llu",
+			load_len, file_off, p->image_size);
 	u64 memsz = (h->bss_end_addr ? h->bss_end_addr : end) - h->load_addr;
 	int err = load_segment(p, r, file_off, load_len, h->load_addr, memsz,
 			       "multiboot a.out-kludge load range");
@@ -284,11 +271,10 @@ static int load_aout(const struct guest_load_params *p,
 		return err;
 	if (h->entry_addr < h->load_addr ||
 	    h->entry_addr >= h->load_addr + memsz)
-		return bad(r, -ENOEXEC,
-			   "multiboot entry_addr 0x%x is outside "
-			   "the loaded image [0x%x, 0x%llx)",
-			   h->entry_addr, h->load_addr,
-			   (unsigned long long)(h->load_addr + memsz));
+		return bad(
+			r, -ENOEXEC,
+			"multiboot entry_addr 0x%x is outside the loaded image [0x%x, 0x%llx)",
+			h->entry_addr, h->load_addr, (h->load_addr + memsz));
 	r->entry = h->entry_addr;
 	r->kind = GUEST_IMAGE_MULTIBOOT_AOUT;
 	return 0;
@@ -341,11 +327,10 @@ static int write_mbi(const struct guest_load_params *p,
 
 		if (!ram_range_ok(p, at, p->module_size) ||
 		    at + p->module_size > 0xffffffffULL)
-			return bad(r, -E2BIG,
-				   "module (%llu bytes) does not fit "
-				   "in guest RAM after the kernel (0x%llx)",
-				   (unsigned long long)p->module_size,
-				   (unsigned long long)at);
+			return bad(
+				r, -E2BIG,
+				"module (%llu bytes) does not fit in guest RAM after the kernel (0x%llx)",
+				p->module_size, at);
 		nlen = MIN(nlen, (size_t)(PAGE_SIZE - 1));
 		memcpy(p->ram + at, p->module, p->module_size);
 		if (nlen) /* module_name may be NULL: no memcpy from NULL */
@@ -396,30 +381,27 @@ int guest_load(const struct guest_load_params *p, struct guest_load_result *r)
 						  "\x7f"
 						  "ELF",
 						  4))
-			return bad(r, -ENOEXEC,
-				   "ELF image without a multiboot "
-				   "header in its first 8 KiB");
+			return bad(
+				r, -ENOEXEC,
+				"ELF image without a multiboot header in its first 8 KiB");
 		if (!p->flat_ok)
 			return bad(r, -ENOEXEC,
-				   "no multiboot header in the "
-				   "first 8 KiB");
+				   "no multiboot header in the first 8 KiB");
 		err = load_flat(p, r);
 	} else if ((u32)(h.magic + h.flags + h.checksum) != 0) {
-		return bad(r, -ENOEXEC,
-			   "multiboot header at offset 0x%llx has "
-			   "a bad checksum (magic+flags+checksum = 0x%x)",
-			   (unsigned long long)off,
-			   (u32)(h.magic + h.flags + h.checksum));
+		return bad(
+			r, -ENOEXEC,
+			"multiboot header at offset 0x%llx has a bad checksum (magic+flags+checksum = 0x%x)",
+			off, (u32)(h.magic + h.flags + h.checksum));
 	} else if (h.flags & ~MB_FLAGS_SUPPORTED & 0xffff) {
-		return bad(r, -ENOEXEC,
-			   "multiboot header requires flags 0x%x "
-			   "this loader does not provide",
-			   (u32)(h.flags & ~MB_FLAGS_SUPPORTED & 0xffff));
+		return bad(
+			r, -ENOEXEC,
+			"multiboot header requires flags 0x%x this loader does not provide",
+			(u32)(h.flags & ~MB_FLAGS_SUPPORTED & 0xffff));
 	} else if (h.flags & MB_FLAG_AOUT) {
 		if ((u64)off + sizeof(h) > p->image_size)
 			return bad(r, -ENOEXEC,
-				   "multiboot a.out header "
-				   "truncated");
+				   "multiboot a.out header truncated");
 		err = load_aout(p, r, &h, (u64)off);
 	} else if (p->image_size >= 5 && !memcmp(p->image,
 						 "\x7f"
@@ -432,18 +414,17 @@ int guest_load(const struct guest_load_params *p, struct guest_load_result *r)
 				    "ELF class %u is neither 32 nor 64-bit",
 				    p->image[EI_CLASS]);
 	} else {
-		return bad(r, -ENOEXEC,
-			   "multiboot header without the a.out "
-			   "flag (bit 16) needs an ELF image");
+		return bad(
+			r, -ENOEXEC,
+			"multiboot header without the a.out flag (bit 16) needs an ELF image");
 	}
 	if (err)
 		return err;
 	if (r->entry < r->load_start || r->entry >= r->load_end)
-		return bad(r, -ENOEXEC,
-			   "entry point 0x%x is outside the loaded "
-			   "image [0x%llx, 0x%llx)",
-			   r->entry, (unsigned long long)r->load_start,
-			   (unsigned long long)r->load_end);
+		return bad(
+			r, -ENOEXEC,
+			"entry point 0x%x is outside the loaded image [0x%llx, 0x%llx)",
+			r->entry, r->load_start, r->load_end);
 	return write_mbi(p, r);
 }
 

@@ -85,8 +85,8 @@ static enum guest_result run_one(const struct boot_info *bi,
 	static struct vm vm;
 	u64 free_before = pool_free_count();
 	enum guest_result res = GUEST_NOT_RUN;
-	const char *not_run = "its VM could not be created (see the error "
-			      "above)";
+	const char *not_run =
+		"its VM could not be created (see the error above)";
 
 	pr_info("=== guest %s: start (expect: %s%s) ===", name,
 		vm_outcome_name(expect),
@@ -181,8 +181,7 @@ int guests_run_all(const struct boot_info *bi, const struct vmx_caps *caps)
 					run_named(bi, caps, builtins[i].name,
 						  &t);
 		} else if (!run_named(bi, caps, p, &t)) {
-			pr_err("guests: '%s' is neither a built-in guest nor a "
-			       "loaded image",
+			pr_err("guests: '%s' is neither a built-in guest nor a loaded image",
 			       p);
 			t.not_run++;
 		}

@@ -78,14 +78,13 @@ static s64 hc_print(struct vm *vm, const struct hc_args *a)
 	char buf[HC_PRINT_MAX + 1];
 
 	if (a->a1 > HC_PRINT_MAX)
-		return hc_fail(vm, HC_EINVAL, "print: length %llu > %d",
-			       (unsigned long long)a->a1, HC_PRINT_MAX);
+		return hc_fail(vm, HC_EINVAL, "print: length %llu > %d", a->a1,
+			       HC_PRINT_MAX);
 	if (a->a1 && !vm_guest_buffer(vm, a->a0, a->a1))
-		return hc_fail(vm, HC_EFAULT,
-			       "print: buffer 0x%llx+%llu is not guest RAM "
-			       "on the side (private/shared) its GPA names",
-			       (unsigned long long)a->a0,
-			       (unsigned long long)a->a1);
+		return hc_fail(
+			vm, HC_EFAULT,
+			"print: buffer 0x%llx+%llu is not guest RAM on the side (private/shared) its GPA names",
+			a->a0, a->a1);
 	copy_guest_str(vm, a->a0, a->a1, buf, false);
 	if (vm_console_admit(vm, a->a1 + 1))
 		pr_info("[guest %s] %s", vm->name, buf);
@@ -97,16 +96,15 @@ static s64 hc_report(struct vm *vm, const struct hc_args *a)
 	char name[HC_NAME_MAX + 1];
 
 	if (a->a1 > 1)
-		return hc_fail(vm, HC_EINVAL,
-			       "report: result %llu is not 0 "
-			       "(fail) or 1 (pass)",
-			       (unsigned long long)a->a1);
+		return hc_fail(
+			vm, HC_EINVAL,
+			"report: result %llu is not 0 (fail) or 1 (pass)",
+			a->a1);
 	if (!copy_guest_str(vm, a->a0, HC_NAME_MAX, name, true))
-		return hc_fail(vm, HC_EFAULT,
-			       "report: name at 0x%llx is not a "
-			       "NUL-terminated string of at most %d characters "
-			       "in guest RAM on the side its GPA names",
-			       (unsigned long long)a->a0, HC_NAME_MAX - 1);
+		return hc_fail(
+			vm, HC_EFAULT,
+			"report: name at 0x%llx is not a NUL-terminated string of at most %d characters in guest RAM on the side its GPA names",
+			a->a0, HC_NAME_MAX - 1);
 	if (a->a1)
 		vm->reports_pass++;
 	else
@@ -135,63 +133,52 @@ static s64 hc_memslot_add(struct vm *vm, const struct hc_args *a)
 
 	if (a->a0 < HC_SLOT_FIRST || a->a0 > HC_SLOT_LAST)
 		return hc_fail(vm, HC_EINVAL,
-			       "memslot_add: slot id %llu not in "
-			       "%d..%d",
-			       (unsigned long long)a->a0, HC_SLOT_FIRST,
-			       HC_SLOT_LAST);
+			       "memslot_add: slot id %llu not in %d..%d", a->a0,
+			       HC_SLOT_FIRST, HC_SLOT_LAST);
 	if ((a->a1 | a->a2) & (HUGE_2M - 1) || !a->a2 ||
 	    a->a2 > HOTPLUG_MAX_BYTES)
-		return hc_fail(vm, HC_EINVAL,
-			       "memslot_add: GPA 0x%llx / size "
-			       "0x%llx must be 2 MiB-aligned, size 2 MiB..64 "
-			       "MiB",
-			       (unsigned long long)a->a1,
-			       (unsigned long long)a->a2);
+		return hc_fail(
+			vm, HC_EINVAL,
+			"memslot_add: GPA 0x%llx / size 0x%llx must be 2 MiB-aligned, size 2 MiB..64 MiB",
+			a->a1, a->a2);
 	if (a->a1 + a->a2 > (vm->shared_mask ? vm->shared_mask : 1ULL << 39) ||
 	    a->a1 + a->a2 < a->a1)
-		return hc_fail(vm, HC_EINVAL,
-			       "memslot_add: range 0x%llx+0x%llx "
-			       "beyond the 512 GiB guest-physical limit",
-			       (unsigned long long)a->a1,
-			       (unsigned long long)a->a2);
+		return hc_fail(
+			vm, HC_EINVAL,
+			"memslot_add: range 0x%llx+0x%llx beyond the 512 GiB guest-physical limit",
+			a->a1, a->a2);
 	if (hotplug_find(vm, (u16)a->a0))
 		return hc_fail(vm, HC_EBUSY, "memslot_add: slot %llu in use",
-			       (unsigned long long)a->a0);
+			       a->a0);
 	/* Every argument is checked before the pool is touched. */
 	r = tdp_memslot_check_add(&vm->mmu, (u16)a->a0, a->a1 >> PAGE_SHIFT,
 				  a->a2 >> PAGE_SHIFT, 0);
 	if (r)
-		return hc_fail(vm, r == -EEXIST ? HC_EBUSY : HC_EINVAL,
-			       "memslot_add: slot %llu at 0x%llx+0x%llx: %s "
-			       "(overlaps guest RAM or another slot?)",
-			       (unsigned long long)a->a0,
-			       (unsigned long long)a->a1,
-			       (unsigned long long)a->a2, errno_name(r));
+		return hc_fail(
+			vm, r == -EEXIST ? HC_EBUSY : HC_EINVAL,
+			"memslot_add: slot %llu at 0x%llx+0x%llx: %s (overlaps guest RAM or another slot?)",
+			a->a0, a->a1, a->a2, errno_name(r));
 	h = hotplug_find(vm, 0);
 	mem = h ? pool_alloc_pages(a->a2 >> PAGE_SHIFT, HUGE_2M) : NULL;
 	if (!mem)
-		return hc_fail(vm, HC_ENOMEM,
-			       "memslot_add: no 0x%llx bytes "
-			       "left in the hypervisor pool (raise hv_mem)",
-			       (unsigned long long)a->a2);
+		return hc_fail(
+			vm, HC_ENOMEM,
+			"memslot_add: no 0x%llx bytes left in the hypervisor pool (raise hv_mem)",
+			a->a2);
 	r = tdp_memslot_add(&vm->mmu, (u16)a->a0, a->a1 >> PAGE_SHIFT,
 			    a->a2 >> PAGE_SHIFT,
 			    (u64)(uintptr_t)mem >> PAGE_SHIFT, 0);
 	if (r) {
 		pool_free_pages(mem, a->a2 >> PAGE_SHIFT);
-		return hc_fail(vm, r == -EEXIST ? HC_EBUSY : HC_EINVAL,
-			       "memslot_add: slot %llu at 0x%llx+0x%llx: %s "
-			       "(overlaps guest RAM or another slot?)",
-			       (unsigned long long)a->a0,
-			       (unsigned long long)a->a1,
-			       (unsigned long long)a->a2, errno_name(r));
+		return hc_fail(
+			vm, r == -EEXIST ? HC_EBUSY : HC_EINVAL,
+			"memslot_add: slot %llu at 0x%llx+0x%llx: %s (overlaps guest RAM or another slot?)",
+			a->a0, a->a1, a->a2, errno_name(r));
 	}
 	*h = (struct vm_hotplug){ (u16)a->a0, mem, a->a2 };
-	pr_info("vm %s: memslot %llu added: GPA 0x%llx-0x%llx, generation "
-		"now %llu",
-		vm->name, (unsigned long long)a->a0, (unsigned long long)a->a1,
-		(unsigned long long)(a->a1 + a->a2 - 1),
-		(unsigned long long)tdp_memslot_generation(&vm->mmu));
+	pr_info("vm %s: memslot %llu added: GPA 0x%llx-0x%llx, generation now %llu",
+		vm->name, a->a0, a->a1, (a->a1 + a->a2 - 1),
+		tdp_memslot_generation(&vm->mmu));
 	return HC_OK;
 }
 
@@ -203,17 +190,14 @@ static s64 hc_memslot_remove(struct vm *vm, const struct hc_args *a)
 	if (a->a0 < HC_SLOT_FIRST || a->a0 > HC_SLOT_LAST ||
 	    !(h = hotplug_find(vm, (u16)a->a0)))
 		return hc_fail(vm, HC_ENOENT,
-			       "memslot_remove: no hot-added "
-			       "slot %llu",
-			       (unsigned long long)a->a0);
+			       "memslot_remove: no hot-added slot %llu", a->a0);
 	r = tdp_memslot_delete(&vm->mmu, h->slot_id);
 	if (r)
 		return hc_fail(vm, HC_EINVAL, "memslot_remove: slot %u: %s",
 			       h->slot_id, errno_name(r));
 	pool_free_pages(h->mem, h->size >> PAGE_SHIFT);
 	pr_info("vm %s: memslot %u removed, generation now %llu", vm->name,
-		h->slot_id,
-		(unsigned long long)tdp_memslot_generation(&vm->mmu));
+		h->slot_id, tdp_memslot_generation(&vm->mmu));
 	*h = (struct vm_hotplug){ 0 };
 	return HC_OK;
 }
@@ -227,31 +211,28 @@ static s64 hc_map_gpa(struct vm *vm, const struct hc_args *a)
 	int r;
 
 	if (!vm->private_mem)
-		return hc_fail(vm, HC_EOPNOTSUPP,
-			       "map_gpa: this VM has no "
-			       "private memory (private_memory = no)");
+		return hc_fail(
+			vm, HC_EOPNOTSUPP,
+			"map_gpa: this VM has no private memory (private_memory = no)");
 	if (!a->a1 || a->a1 > (1ULL << 30) || gfn + a->a1 < gfn ||
 	    a->a0 >= (shared_gfn << 1))
-		return hc_fail(vm, HC_EINVAL,
-			       "map_gpa: GFN 0x%llx + %llu pages "
-			       "is empty, wraps or is beyond the GPA width",
-			       (unsigned long long)a->a0,
-			       (unsigned long long)a->a1);
+		return hc_fail(
+			vm, HC_EINVAL,
+			"map_gpa: GFN 0x%llx + %llu pages is empty, wraps or is beyond the GPA width",
+			a->a0, a->a1);
 	r = tdp_mmu_convert(&vm->mmu, gfn, a->a1, to_private);
 	if (r == -EINVAL)
-		return hc_fail(vm, HC_EINVAL,
-			       "map_gpa: GFN 0x%llx + %llu pages "
-			       "is not inside guest memory",
-			       (unsigned long long)gfn,
-			       (unsigned long long)a->a1);
+		return hc_fail(
+			vm, HC_EINVAL,
+			"map_gpa: GFN 0x%llx + %llu pages is not inside guest memory",
+			gfn, a->a1);
 	if (r)
 		return hc_fail(vm, r == -ENOMEM ? HC_ENOMEM : HC_EINVAL,
 			       "map_gpa: conversion failed: %s", errno_name(r));
 	vm->stats.conversions++;
 	vm->stats.converted_pages += a->a1;
 	pr_debug("vm %s: map_gpa: GFN 0x%llx + %llu pages now %s", vm->name,
-		 (unsigned long long)gfn, (unsigned long long)a->a1,
-		 to_private ? "private" : "shared");
+		 gfn, a->a1, to_private ? "private" : "shared");
 	return HC_OK;
 }
 
@@ -261,18 +242,17 @@ static s64 hc_set_mmio_gen(struct vm *vm, const struct hc_args *a)
 	int r;
 
 	if (a->a0 >= (1ULL << 19))
-		return hc_fail(vm, HC_EINVAL,
-			       "set_mmio_gen: %llu is not a "
-			       "19-bit generation (0..524287)",
-			       (unsigned long long)a->a0);
+		return hc_fail(
+			vm, HC_EINVAL,
+			"set_mmio_gen: %llu is not a 19-bit generation (0..524287)",
+			a->a0);
 	r = tdp_memslots_set_generation(&vm->mmu, a->a0);
 	if (r)
 		return hc_fail(vm, HC_ENOMEM, "set_mmio_gen: %s",
 			       errno_name(r));
 	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
-	pr_info("vm %s: memslot generation set to %llu by the guest; MMIO "
-		"SPTEs zapped",
-		vm->name, (unsigned long long)a->a0);
+	pr_info("vm %s: memslot generation set to %llu by the guest; MMIO SPTEs zapped",
+		vm->name, a->a0);
 	return HC_OK;
 }
 
@@ -282,10 +262,10 @@ static s64 hc_get_info(struct vm *vm, const struct hc_args *a)
 	void *p = vm_guest_buffer(vm, a->a0, sizeof(info));
 
 	if (!p)
-		return hc_fail(vm, HC_EFAULT,
-			       "get_info: 0x%llx+%zu is not guest RAM on the "
-			       "side (private/shared) its GPA names",
-			       (unsigned long long)a->a0, sizeof(info));
+		return hc_fail(
+			vm, HC_EFAULT,
+			"get_info: 0x%llx+%zu is not guest RAM on the side (private/shared) its GPA names",
+			a->a0, sizeof(info));
 	info.ram_size = vm->ram_size;
 	info.mmio_gen = tdp_memslots_mmio_gen(tdp_memslot_generation(&vm->mmu));
 	info.gpa_width = cpu_phys_addr_bits();
@@ -299,8 +279,7 @@ static s64 hc_exit(struct vm *vm, const struct hc_args *a)
 {
 	vm_console_flush(vm);
 	vm->exit_status = a->a0;
-	vm_stop(vm, VM_EXITED, "hypercall exit: status %llu",
-		(unsigned long long)a->a0);
+	vm_stop(vm, VM_EXITED, "hypercall exit: status %llu", a->a0);
 	return HC_OK;
 }
 
@@ -324,8 +303,7 @@ static s64 hc_dispatch(struct vm *vm, const struct hc_args *a)
 	case HC_SET_MMIO_GEN:
 		return hc_set_mmio_gen(vm, a);
 	}
-	return hc_fail(vm, HC_ENOSYS, "unknown hypercall number %llu",
-		       (unsigned long long)a->nr);
+	return hc_fail(vm, HC_ENOSYS, "unknown hypercall number %llu", a->nr);
 }
 
 /*
@@ -356,15 +334,14 @@ void vm_handle_vmcall(struct vm *vm)
 	s64 ret;
 
 	vm->stats.hypercalls++;
-	pr_debug("vm %s: hypercall %llu (%s)", vm->name,
-		 (unsigned long long)a.nr,
+	pr_debug("vm %s: hypercall %llu (%s)", vm->name, a.nr,
 		 a.nr <= HC_MAX && hc_names[a.nr] ? hc_names[a.nr] : "?");
 	vcpu_advance_rip(vm);
 	if (cpl > 0)
-		ret = hc_fail(vm, HC_EPERM,
-			      "hypercall %llu from CPL %u (only CPL 0 may "
-			      "call)",
-			      (unsigned long long)a.nr, cpl);
+		ret = hc_fail(
+			vm, HC_EPERM,
+			"hypercall %llu from CPL %u (only CPL 0 may call)",
+			a.nr, cpl);
 	else
 		ret = hc_dispatch(vm, &a);
 	r[X86_GPR_RAX] = (u64)ret & m;

@@ -52,8 +52,7 @@ void vm_handle_io(struct vm *vm, u64 q)
 
 	if (q & (IO_QUAL_STRING | IO_QUAL_REP)) {
 		vm_stop(vm, VM_GUEST_ERROR,
-			"string/REP I/O (%s) on port 0x%x "
-			"is not supported",
+			"string/REP I/O (%s) on port 0x%x is not supported",
 			q & IO_QUAL_IN ? "INS" : "OUTS", port);
 		return;
 	}
@@ -70,8 +69,7 @@ void vm_handle_io(struct vm *vm, u64 q)
 	case PIO_EXIT:
 		vm_console_flush(vm);
 		vm->exit_status = v;
-		vm_stop(vm, VM_EXITED, "isa-debug-exit: status %llu",
-			(unsigned long long)v);
+		vm_stop(vm, VM_EXITED, "isa-debug-exit: status %llu", v);
 		break;
 	case PIO_UNHANDLED:
 		vm->stats.io_unhandled++;

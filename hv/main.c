@@ -69,8 +69,7 @@ void hv_main(struct boot_info *bi)
 	cpu_tables_init();
 	set_image_range(bi->image_base, bi->image_size);
 	quiesce_interrupts();
-	pr_info("hv: own GDT/TSS/IDT loaded (TR=0x%x); interrupts held off "
-		"(IF=0, TPR=15, 8259 masked)",
+	pr_info("hv: own GDT/TSS/IDT loaded (TR=0x%x); interrupts held off (IF=0, TPR=15, 8259 masked)",
 		GDT_SEL_TSS);
 	if (bi->cfg.test_exception != TEST_EXC_NONE)
 		raise_test_exception(bi->cfg.test_exception);

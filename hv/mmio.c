@@ -159,25 +159,14 @@ static unsigned int access_spans(struct vm *vm, const struct x86_insn *insn,
 
 		if (r == -EIO) {
 			vm_stop(vm, VM_GUEST_ERROR,
-				"guest page walk for linear 0x%llx (RIP "
-				"0x%llx) "
-				"reads a paging-structure entry at GPA 0x%llx, "
-				"which is not RAM (page tables in MMIO are not "
-				"emulated)",
-				(unsigned long long)part,
-				(unsigned long long)rip,
-				(unsigned long long)bad);
+				"guest page walk for linear 0x%llx (RIP 0x%llx) reads a paging-structure entry at GPA 0x%llx, which is not RAM (page tables in MMIO are not emulated)",
+				part, rip, bad);
 			return 0;
 		}
 		if (r) {
 			vm_stop(vm, VM_GUEST_ERROR,
-				"guest page walk for linear 0x%llx (RIP "
-				"0x%llx) "
-				"finds no present mapping, but the CPU reached "
-				"GPA 0x%llx",
-				(unsigned long long)part,
-				(unsigned long long)rip,
-				(unsigned long long)exit_gpa);
+				"guest page walk for linear 0x%llx (RIP 0x%llx) finds no present mapping, but the CPU reached GPA 0x%llx",
+				part, rip, exit_gpa);
 			return 0;
 		}
 		sp[i].gpa = gpa;
@@ -188,23 +177,16 @@ static unsigned int access_spans(struct vm *vm, const struct x86_insn *insn,
 			sp[i].gpa = gpa & ~vm->shared_mask;
 			if (!testdev_contains(sp[i].gpa, sp[i].len)) {
 				vm_stop(vm, VM_GUEST_ERROR,
-					"%u-byte access at linear 0x%llx (RIP "
-					"0x%llx): its part at GPA 0x%llx hits "
-					"neither RAM nor a device",
-					size, (unsigned long long)la,
-					(unsigned long long)rip,
-					(unsigned long long)gpa);
+					"%u-byte access at linear 0x%llx (RIP 0x%llx): its part at GPA 0x%llx hits neither RAM nor a device",
+					size, la, rip, gpa);
 				return 0;
 			}
 		}
 	}
 	if (!hit) {
 		vm_stop(vm, VM_GUEST_ERROR,
-			"MMIO exit at GPA 0x%llx is not the operand of the "
-			"instruction at RIP 0x%llx (GPA 0x%llx): a guest "
-			"paging-structure access reached MMIO",
-			(unsigned long long)exit_gpa, (unsigned long long)rip,
-			(unsigned long long)sp[0].gpa);
+			"MMIO exit at GPA 0x%llx is not the operand of the instruction at RIP 0x%llx (GPA 0x%llx): a guest paging-structure access reached MMIO",
+			exit_gpa, rip, sp[0].gpa);
 		return 0;
 	}
 	return n;
@@ -227,9 +209,8 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 	if (r) {
 		x86_insn_describe_error(insn, r, msg, sizeof(msg));
 		vm_stop(vm, VM_GUEST_ERROR,
-			"cannot emulate MMIO access to GPA "
-			"0x%llx at RIP 0x%llx: %s",
-			(unsigned long long)gpa, (unsigned long long)rip, msg);
+			"cannot emulate MMIO access to GPA 0x%llx at RIP 0x%llx: %s",
+			gpa, rip, msg);
 		return;
 	}
 	g->regs[X86_GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
@@ -249,17 +230,15 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 		return; /* not returned by mmio_perform() */
 	case MMIO_EMUL_NO_DEVICE:
 		vm_stop(vm, VM_GUEST_ERROR,
-			"%u-byte MMIO %s at GPA 0x%llx (RIP "
-			"0x%llx) hits no device",
+			"%u-byte MMIO %s at GPA 0x%llx (RIP 0x%llx) hits no device",
 			insn->size,
-			insn->kind == X86_INSN_READ ? "read" : "write",
-			(unsigned long long)gpa, (unsigned long long)rip);
+			insn->kind == X86_INSN_READ ? "read" : "write", gpa,
+			rip);
 		return;
 	case MMIO_EMUL_DEVICE_ERROR:
 		vm_stop(vm, VM_GUEST_ERROR,
-			"MMIO %u-byte access at GPA 0x%llx "
-			"refused by the test device (%s)",
-			insn->size, (unsigned long long)gpa, errno_name(e.err));
+			"MMIO %u-byte access at GPA 0x%llx refused by the test device (%s)",
+			insn->size, gpa, errno_name(e.err));
 		return;
 	}
 	vmcs_writenat(VMCS_GUEST_RSP, g->regs[X86_GPR_RSP]);
@@ -292,25 +271,21 @@ static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access, struct tdp_fault *f)
 	if (r == -EPERM) {
 		vm->stats.wrong_side_faults++;
 		vm_stop(vm, VM_GUEST_ERROR,
-			"%s access to GPA 0x%llx, but the page is %s: convert "
-			"it "
-			"with map_gpa first",
-			private_gpa ? "private" : "shared",
-			(unsigned long long)gpa,
+			"%s access to GPA 0x%llx, but the page is %s: convert it with map_gpa first",
+			private_gpa ? "private" : "shared", gpa,
 			private_gpa ? "shared" : "private");
 		return false;
 	}
 	if (r == -ENOMEM) {
 		vm_stop(vm, VM_HV_ERROR,
-			"hypervisor pool exhausted while "
-			"mapping GPA 0x%llx (raise hv_mem)",
-			(unsigned long long)gpa);
+			"hypervisor pool exhausted while mapping GPA 0x%llx (raise hv_mem)",
+			gpa);
 		return false;
 	}
 	if (r) {
 		vm_stop(vm, VM_HV_ERROR,
-			"TDP MMU fault on GPA 0x%llx failed: %s",
-			(unsigned long long)gpa, errno_name(r));
+			"TDP MMU fault on GPA 0x%llx failed: %s", gpa,
+			errno_name(r));
 		return false;
 	}
 	if (f->mmio_cached)
@@ -334,9 +309,8 @@ static void maybe_break_leaf(struct vm *vm, gpa_t gpa)
 	    (vm->private_mem && !(gpa & vm->shared_mask)))
 		return;
 	if (!tdp_mmu_test_break_leaf(&vm->mmu, vm->root, gpa))
-		pr_info("vm %s: test knob: EPT leaf for GPA 0x%llx given a "
-			"reserved memory type",
-			vm->name, (unsigned long long)gpa);
+		pr_info("vm %s: test knob: EPT leaf for GPA 0x%llx given a reserved memory type",
+			vm->name, gpa);
 }
 
 void vm_handle_ept_violation(struct vm *vm)
@@ -361,13 +335,10 @@ void vm_handle_ept_violation(struct vm *vm)
 	case TDP_FAULT_MMIO:
 		if (vm->private_mem && !(gpa & vm->shared_mask)) {
 			vm_stop(vm, VM_GUEST_ERROR,
-				"private %s of GPA 0x%llx at RIP 0x%llx: no "
-				"memslot, and private GPAs have no MMIO (use "
-				"the shared alias 0x%llx for devices)",
-				access_str(q), (unsigned long long)gpa,
-				(unsigned long long)vmcs_readnat(
-					VMCS_GUEST_RIP),
-				(unsigned long long)(gpa | vm->shared_mask));
+				"private %s of GPA 0x%llx at RIP 0x%llx: no memslot, and private GPAs have no MMIO (use the shared alias 0x%llx for devices)",
+				access_str(q), gpa,
+				vmcs_readnat(VMCS_GUEST_RIP),
+				(gpa | vm->shared_mask));
 			return;
 		}
 		if (testdev_contains(gpa & ~vm->shared_mask, 1)) {
@@ -375,15 +346,12 @@ void vm_handle_ept_violation(struct vm *vm)
 			return;
 		}
 		vm_stop(vm, VM_GUEST_ERROR,
-			"guest %s of GPA 0x%llx at RIP 0x%llx "
-			"is outside every memslot and device",
-			access_str(q), (unsigned long long)gpa,
-			(unsigned long long)vmcs_readnat(VMCS_GUEST_RIP));
+			"guest %s of GPA 0x%llx at RIP 0x%llx is outside every memslot and device",
+			access_str(q), gpa, vmcs_readnat(VMCS_GUEST_RIP));
 		return;
 	case TDP_FAULT_RO_WRITE:
 		vm_stop(vm, VM_GUEST_ERROR,
-			"guest write to read-only GPA 0x%llx",
-			(unsigned long long)gpa);
+			"guest write to read-only GPA 0x%llx", gpa);
 		return;
 	}
 }
@@ -416,15 +384,12 @@ void vm_handle_ept_misconfig(struct vm *vm)
 		mmu_fault(vm, gpa, TDP_ACC_R, &f);
 		return;
 	case TDP_MISCONFIG_BUG:
-		pr_err("vm %s: EPT misconfiguration on GPA 0x%llx whose SPTE "
-		       "0x%llx is not an MMIO SPTE: hypervisor bug",
-		       vm->name, (unsigned long long)gpa,
-		       (unsigned long long)spte);
+		pr_err("vm %s: EPT misconfiguration on GPA 0x%llx whose SPTE 0x%llx is not an MMIO SPTE: hypervisor bug",
+		       vm->name, gpa, spte);
 		tdp_mmu_dump_walk(&vm->mmu, vm->root, gpa);
 		vm_stop(vm, VM_HV_ERROR,
-			"EPT misconfiguration on a non-MMIO "
-			"SPTE at GPA 0x%llx",
-			(unsigned long long)gpa);
+			"EPT misconfiguration on a non-MMIO SPTE at GPA 0x%llx",
+			gpa);
 		return;
 	}
 }

@@ -93,13 +93,13 @@ void pool_free_pages(void *va, u64 n)
 	u64 pa = (u64)(uintptr_t)va, first = (pa - pool_base) >> PAGE_SHIFT;
 
 	if (pa < pool_base || (pa & ~PAGE_MASK) || first + n > pool_pages)
-		panic("pool: free of 0x%llx (%llu pages) outside the pool",
-		      (unsigned long long)pa, (unsigned long long)n);
+		panic("pool: free of 0x%llx (%llu pages) outside the pool", pa,
+		      n);
 	lock();
 	for (u64 k = 0; k < n; k++) {
 		if (!used(first + k))
 			panic("pool: double free of page 0x%llx",
-			      (unsigned long long)(pa + (k << PAGE_SHIFT)));
+			      (pa + (k << PAGE_SHIFT)));
 		mark(first + k, false);
 	}
 	pool_free += n;
@@ -121,7 +121,6 @@ void **pool_page_private(u64 pa)
 	u64 i = (pa - pool_base) >> PAGE_SHIFT;
 
 	if (pa < pool_base || i >= pool_pages)
-		panic("pool: page_private(0x%llx) outside the pool",
-		      (unsigned long long)pa);
+		panic("pool: page_private(0x%llx) outside the pool", pa);
 	return &pool_priv[i];
 }

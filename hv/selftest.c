@@ -109,8 +109,7 @@ static int run_level(int max_level)
 	for (gfn_t g = 0x200; g < 0x200 + ST_SLOT_PAGES; g += 0x80) {
 		r = st_fault(&mmu, root, &cache, g << PAGE_SHIFT, &f);
 		ST_CHECK(!r && f.pfn == ST_FAKE_PFN + (g - 0x200),
-			 "fault on gfn 0x%llx: r=%d pfn 0x%llx",
-			 (unsigned long long)g, r, (unsigned long long)f.pfn);
+			 "fault on gfn 0x%llx: r=%d pfn 0x%llx", g, r, f.pfn);
 		ST_CHECK(f.level <= max_level, "level %d > %d", f.level,
 			 max_level);
 		int l = tdp_mmu_get_walk(&mmu, root, g << PAGE_SHIFT, sptes);
@@ -121,30 +120,25 @@ static int run_level(int max_level)
 						((g & ((1ULL << (9 * (l - 1))) -
 						       1))) ==
 					ST_FAKE_PFN + (g - 0x200),
-			"walk of gfn 0x%llx: spte 0x%llx level %d",
-			(unsigned long long)g, (unsigned long long)sptes[l], l);
+			"walk of gfn 0x%llx: spte 0x%llx level %d", g, sptes[l],
+			l);
 	}
 	r = st_fault(&mmu, root, &cache, 0x80000000ULL, &f);
 	ST_CHECK(!r && f.result == TDP_FAULT_MMIO,
-		 "no-memslot GPA: r=%d "
-		 "result %d",
-		 r, f.result);
+		 "no-memslot GPA: r=%d result %d", r, f.result);
 	int l = tdp_mmu_get_walk(&mmu, root, 0x80000000ULL, sptes);
 
 	ST_CHECK(is_mmio_spte(sptes[l]) && !is_shadow_present_pte(sptes[l]),
-		 "MMIO SPTE 0x%llx looks present or is not MMIO",
-		 (unsigned long long)sptes[l]);
+		 "MMIO SPTE 0x%llx looks present or is not MMIO", sptes[l]);
 	r = tdp_mmu_check_invariants(&mmu, &chk);
 	ST_CHECK(!r && !chk.errors && chk.mmio == 1,
-		 "invariants: r=%d errors "
-		 "%d mmio %llu",
-		 r, chk.errors, (unsigned long long)chk.mmio);
+		 "invariants: r=%d errors %d mmio %llu", r, chk.errors,
+		 chk.mmio);
 	tdp_mmu_zap_all(&mmu);
 	r = tdp_mmu_check_invariants(&mmu, &chk);
 	ST_CHECK(!r && !chk.errors && !chk.leaves[1] && !chk.leaves[2],
 		 "after zap: r=%d errors %d leaves %llu/%llu", r, chk.errors,
-		 (unsigned long long)chk.leaves[1],
-		 (unsigned long long)chk.leaves[2]);
+		 chk.leaves[1], chk.leaves[2]);
 	ret = 0;
 out:
 	tdp_mmu_cache_free(&mmu, &cache);
@@ -172,7 +166,6 @@ int mmu_selftest(void)
 		       (long long)(before - pool_free_count()));
 		return -EIO;
 	}
-	pr_info("selftest: MMU self-test passed (4K and 2M faults, walks, "
-		"MMIO SPTE, zap, invariants, no page leaked)");
+	pr_info("selftest: MMU self-test passed (4K and 2M faults, walks, MMIO SPTE, zap, invariants, no page leaked)");
 	return 0;
 }

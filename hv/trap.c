@@ -62,11 +62,10 @@ static const char *const exc_names[32] = {
 static void print_addr(const char *what, u64 addr)
 {
 	if (addr >= image_base && addr < image_base + image_size)
-		pr_err("  %s 0x%016llx (tdpvisor.elf+0x%llx)", what,
-		       (unsigned long long)addr,
-		       (unsigned long long)(addr - image_base));
+		pr_err("  %s 0x%016llx (tdpvisor.elf+0x%llx)", what, addr,
+		       (addr - image_base));
 	else
-		pr_err("  %s 0x%016llx", what, (unsigned long long)addr);
+		pr_err("  %s 0x%016llx", what, addr);
 }
 
 void dump_stack_trace(u64 rbp, u64 rsp)
@@ -97,9 +96,8 @@ void dump_stack_trace(u64 rbp, u64 rsp)
 
 static void dump_control_regs(void)
 {
-	pr_err("CR0=%016llx CR2=%016llx CR3=%016llx CR4=%016llx",
-	       (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
-	       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+	pr_err("CR0=%016llx CR2=%016llx CR3=%016llx CR4=%016llx", read_cr0(),
+	       read_cr2(), read_cr3(), read_cr4());
 }
 
 void trap_handler(struct trap_frame *tf)
@@ -108,30 +106,23 @@ void trap_handler(struct trap_frame *tf)
 					   : "external interrupt";
 
 	if (trap_depth++) {
-		pr_err("EXCEPTION: vector %llu while handling an exception; "
-		       "stopping",
-		       (unsigned long long)tf->vector);
+		pr_err("EXCEPTION: vector %llu while handling an exception; stopping",
+		       tf->vector);
 		power_off(TDP_STATUS_PANIC);
 	}
 	pr_err("EXCEPTION: %s (vector %llu), error code 0x%llx", name,
-	       (unsigned long long)tf->vector,
-	       (unsigned long long)tf->error_code);
+	       tf->vector, tf->error_code);
 	print_addr("RIP", tf->rip);
-	pr_err("CS=%04llx RFLAGS=%016llx RSP=%016llx SS=%04llx",
-	       (unsigned long long)tf->cs, (unsigned long long)tf->rflags,
-	       (unsigned long long)tf->rsp, (unsigned long long)tf->ss);
-	pr_err("RAX=%016llx RBX=%016llx RCX=%016llx RDX=%016llx",
-	       (unsigned long long)tf->rax, (unsigned long long)tf->rbx,
-	       (unsigned long long)tf->rcx, (unsigned long long)tf->rdx);
-	pr_err("RSI=%016llx RDI=%016llx RBP=%016llx R8 =%016llx",
-	       (unsigned long long)tf->rsi, (unsigned long long)tf->rdi,
-	       (unsigned long long)tf->rbp, (unsigned long long)tf->r8);
-	pr_err("R9 =%016llx R10=%016llx R11=%016llx R12=%016llx",
-	       (unsigned long long)tf->r9, (unsigned long long)tf->r10,
-	       (unsigned long long)tf->r11, (unsigned long long)tf->r12);
-	pr_err("R13=%016llx R14=%016llx R15=%016llx",
-	       (unsigned long long)tf->r13, (unsigned long long)tf->r14,
-	       (unsigned long long)tf->r15);
+	pr_err("CS=%04llx RFLAGS=%016llx RSP=%016llx SS=%04llx", tf->cs,
+	       tf->rflags, tf->rsp, tf->ss);
+	pr_err("RAX=%016llx RBX=%016llx RCX=%016llx RDX=%016llx", tf->rax,
+	       tf->rbx, tf->rcx, tf->rdx);
+	pr_err("RSI=%016llx RDI=%016llx RBP=%016llx R8 =%016llx", tf->rsi,
+	       tf->rdi, tf->rbp, tf->r8);
+	pr_err("R9 =%016llx R10=%016llx R11=%016llx R12=%016llx", tf->r9,
+	       tf->r10, tf->r11, tf->r12);
+	pr_err("R13=%016llx R14=%016llx R15=%016llx", tf->r13, tf->r14,
+	       tf->r15);
 	dump_control_regs();
 	dump_stack_trace(tf->rbp, tf->rsp);
 	power_off(TDP_STATUS_PANIC);

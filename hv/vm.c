@@ -60,8 +60,7 @@ static void mmu_flush_tlb(void *opaque, hpa_t root_pa)
 	else
 		r = invept_all();
 	if (r)
-		panic("INVEPT failed (root 0x%llx)",
-		      (unsigned long long)root_pa);
+		panic("INVEPT failed (root 0x%llx)", root_pa);
 }
 
 static void mmu_cpu_relax(void *opaque)
@@ -170,8 +169,7 @@ void vm_warn(struct vm *vm, const char *fmt, ...)
 	va_end(ap);
 	pr_warn("vm %s: %s", vm->name, msg);
 	if (++vm->warns_printed == VM_WARN_BURST)
-		pr_warn("vm %s: %u warnings printed; further ones are "
-			"suppressed and counted in the summary",
+		pr_warn("vm %s: %u warnings printed; further ones are suppressed and counted in the summary",
 			vm->name, VM_WARN_BURST);
 }
 
@@ -197,10 +195,8 @@ bool vm_console_admit(struct vm *vm, u64 bytes)
 	vm->con_dropped += bytes;
 	if (!vm->con_limit_said) {
 		vm->con_limit_said = true;
-		pr_warn("vm %s: console output limit of %llu bytes reached; "
-			"further output from this guest is dropped and counted "
-			"in the summary",
-			vm->name, (unsigned long long)vm->con_limit);
+		pr_warn("vm %s: console output limit of %llu bytes reached; further output from this guest is dropped and counted in the summary",
+			vm->name, vm->con_limit);
 	}
 	return false;
 }
@@ -280,8 +276,7 @@ static int create_mmu(struct vm *vm)
 	cfg.initial_generation = vm->bi->cfg.mmio_gen_start;
 	if (vm->private_mem) {
 		if (bit >= cpu_phys_addr_bits()) {
-			pr_err("vm %s: shared_bit %u is not below the CPU's "
-			       "MAXPHYADDR (%u)",
+			pr_err("vm %s: shared_bit %u is not below the CPU's MAXPHYADDR (%u)",
 			       vm->name, bit, cpu_phys_addr_bits());
 			return -EINVAL;
 		}
@@ -309,10 +304,7 @@ static int create_mmu(struct vm *vm)
 		return r;
 	load_eptp(vm, false);
 	if (vm->private_mem)
-		pr_info("vm %s: private memory: shared bit %u; private GPAs "
-			"map "
-			"through the mirror root and the S-EPT, shared ones "
-			"(bit set) through the direct root",
+		pr_info("vm %s: private memory: shared bit %u; private GPAs map through the mirror root and the S-EPT, shared ones (bit set) through the direct root",
 			vm->name, bit);
 	tdp_mmu_cache_init(&vm->vcpu.mmu_cache, 0);
 	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
@@ -366,9 +358,7 @@ int vm_load(struct vm *vm, const struct guest_load_params *p)
 	}
 	pr_info("vm %s: %s image, %llu KiB at 0x%llx-0x%llx, entry 0x%x",
 		vm->name, guest_image_kind_name(res.kind),
-		(unsigned long long)(p->image_size >> 10),
-		(unsigned long long)res.load_start,
-		(unsigned long long)res.load_end, res.entry);
+		(p->image_size >> 10), res.load_start, res.load_end, res.entry);
 	return vmcs_setup(vm, res.entry, res.eax, res.ebx);
 }
 
@@ -455,12 +445,10 @@ static bool check_guest_state(struct vm *vm)
 		return true;
 	vmcs_dump();
 	vm_stop(vm, VM_ENTRY_FAILED,
-		"software VM-entry check failed before VM entry: %s%s%s "
-		"(CR0=0x%llx CR4=0x%llx EFER=0x%llx IA-32e=%d)",
+		"software VM-entry check failed before VM entry: %s%s%s (CR0=0x%llx CR4=0x%llx EFER=0x%llx IA-32e=%d)",
 		vmcheck_name(r), seg >= 0 ? " on " : "",
-		seg >= 0 ? vmcheck_seg_name(seg) : "",
-		(unsigned long long)s.cr0, (unsigned long long)s.cr4,
-		(unsigned long long)s.efer, s.ia32e_mode_guest);
+		seg >= 0 ? vmcheck_seg_name(seg) : "", s.cr0, s.cr4, s.efer,
+		s.ia32e_mode_guest);
 	return false;
 }
 
@@ -471,14 +459,12 @@ static void entry_failed(struct vm *vm, int how)
 	vmcs_dump();
 	if (how == 2)
 		vm_stop(vm, VM_ENTRY_FAILED,
-			"%s failed: VM-instruction error "
-			"%u (%s)",
+			"%s failed: VM-instruction error %u (%s)",
 			vm->vcpu.launched ? "VMRESUME" : "VMLAUNCH", err,
 			vmx_insn_error_name(err));
 	else
 		vm_stop(vm, VM_ENTRY_FAILED,
-			"%s failed: VMfailInvalid (no "
-			"current VMCS)",
+			"%s failed: VMfailInvalid (no current VMCS)",
 			vm->vcpu.launched ? "VMRESUME" : "VMLAUNCH");
 }
 
@@ -508,9 +494,8 @@ void vm_run(struct vm *vm)
 		/* Wall-clock backstop: exits that never let the timer run. */
 		if (host_limit && rdtsc() - vm->start_tsc > host_limit)
 			vm_stop(vm, VM_TIMEOUT,
-				"host-side time limit (4 x %llu "
-				"ms) reached",
-				(unsigned long long)vm->run_limit_ms);
+				"host-side time limit (4 x %llu ms) reached",
+				vm->run_limit_ms);
 	}
 	vm_console_flush(vm);
 }
@@ -527,7 +512,7 @@ static void print_exits(struct vm *vm)
 			line + n, sizeof(line) - n, "%s%s(%u)=%llu",
 			n ? " " : "",
 			i < EXIT_REASON_MAX ? exit_reason_name(i) : "unknown",
-			i, (unsigned long long)vm->stats.exits[i]);
+			i, vm->stats.exits[i]);
 		if (n > 120) {
 			pr_info("  exits: %s", line);
 			n = 0;
@@ -545,28 +530,18 @@ static void print_sept_summary(struct vm *vm)
 	tdp_mmu_get_sept_stats(&vm->mmu, &s);
 	for (int op = 0; op < SEPT_OP_NR; op++)
 		busy += s.busy[op];
-	pr_info("  private: faults private=%llu shared=%llu wrong-side=%llu; "
-		"map_gpa calls=%llu pages=%llu",
-		(unsigned long long)vm->stats.private_faults,
-		(unsigned long long)vm->stats.shared_faults,
-		(unsigned long long)vm->stats.wrong_side_faults,
-		(unsigned long long)vm->stats.conversions,
-		(unsigned long long)vm->stats.converted_pages);
-	pr_info("  s-ept ops: link=%llu set_leaf=%llu block=%llu track=%llu "
-		"remove=%llu free_table=%llu; injected busy=%llu, rule "
-		"violations=%llu, zeroed pages=%llu, mapped now=%llu",
-		(unsigned long long)s.ops[SEPT_OP_LINK],
-		(unsigned long long)s.ops[SEPT_OP_SET_LEAF],
-		(unsigned long long)s.ops[SEPT_OP_BLOCK],
-		(unsigned long long)s.ops[SEPT_OP_TRACK],
-		(unsigned long long)s.ops[SEPT_OP_REMOVE],
-		(unsigned long long)s.ops[SEPT_OP_FREE_TABLE],
-		(unsigned long long)busy, (unsigned long long)s.violations,
-		(unsigned long long)s.zeroed_pages,
-		(unsigned long long)s.mapped_pages);
+	pr_info("  private: faults private=%llu shared=%llu wrong-side=%llu; map_gpa calls=%llu pages=%llu",
+		vm->stats.private_faults, vm->stats.shared_faults,
+		vm->stats.wrong_side_faults, vm->stats.conversions,
+		vm->stats.converted_pages);
+	pr_info("  s-ept ops: link=%llu set_leaf=%llu block=%llu track=%llu remove=%llu free_table=%llu; injected busy=%llu, rule violations=%llu, zeroed pages=%llu, mapped now=%llu",
+		s.ops[SEPT_OP_LINK], s.ops[SEPT_OP_SET_LEAF],
+		s.ops[SEPT_OP_BLOCK], s.ops[SEPT_OP_TRACK],
+		s.ops[SEPT_OP_REMOVE], s.ops[SEPT_OP_FREE_TABLE], busy,
+		s.violations, s.zeroed_pages, s.mapped_pages);
 	if (s.violations)
 		panic("vm %s: the MMU broke %llu S-EPT rules", vm->name,
-		      (unsigned long long)s.violations);
+		      s.violations);
 	if (tdp_mmu_check_mirror(&vm->mmu))
 		panic("vm %s: mirror root and S-EPT disagree", vm->name);
 	pr_info("  mirror == S-EPT: ok");
@@ -582,39 +557,24 @@ void vm_print_summary(struct vm *vm)
 	pr_info("vm %s: summary: outcome %s (%s)", vm->name,
 		vm_outcome_name(vm->outcome), vm->stop_reason);
 	print_exits(vm);
-	pr_info("  ept: faults=%llu retries=%llu pages_4k=%lld pages_2m=%lld "
-		"pages_1g=%lld tlb_flushes=%llu",
-		(unsigned long long)vm->stats.ept_faults,
-		(unsigned long long)vm->stats.ept_retries,
+	pr_info("  ept: faults=%llu retries=%llu pages_4k=%lld pages_2m=%lld pages_1g=%lld tlb_flushes=%llu",
+		vm->stats.ept_faults, vm->stats.ept_retries,
 		(long long)st.pages[1], (long long)st.pages[2],
-		(long long)st.pages[3],
-		(unsigned long long)vm->mmu.tlb_flushes);
-	pr_info("  mmio: spte_installed=%llu emulated=%llu fast_hits=%llu "
-		"walks=%llu decode_cache_hits=%llu generation=%llu (MMIO SPTE "
-		"generation %llu)",
-		(unsigned long long)vm->stats.mmio_installed,
-		(unsigned long long)vm->stats.mmio_emulated,
-		(unsigned long long)vm->stats.mmio_fast_hits,
-		(unsigned long long)vm->stats.mmio_walks,
-		(unsigned long long)vm->vcpu.insn_cache.hits,
-		(unsigned long long)(tdp_memslot_generation(&vm->mmu) &
-				     ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS),
-		(unsigned long long)tdp_memslots_mmio_gen(
-			tdp_memslot_generation(&vm->mmu)));
-	pr_info("  hypercalls=%llu errors=%llu reports: %u pass, %u fail; "
-		"#GP injected=%llu #UD injected=%llu unhandled ports=%llu",
-		(unsigned long long)vm->stats.hypercalls,
-		(unsigned long long)vm->stats.hypercall_errors,
-		vm->reports_pass, vm->reports_fail,
-		(unsigned long long)vm->stats.msr_gp_injected,
-		(unsigned long long)vm->stats.ud_injected,
-		(unsigned long long)vm->stats.io_unhandled);
-	pr_info("  console: printed=%llu bytes dropped=%llu (limit %llu, 0 = "
-		"none); warnings printed=%u suppressed=%llu",
-		(unsigned long long)vm->con_bytes,
-		(unsigned long long)vm->con_dropped,
-		(unsigned long long)vm->con_limit, vm->warns_printed,
-		(unsigned long long)vm->warns_suppressed);
+		(long long)st.pages[3], vm->mmu.tlb_flushes);
+	pr_info("  mmio: spte_installed=%llu emulated=%llu fast_hits=%llu walks=%llu decode_cache_hits=%llu generation=%llu (MMIO SPTE generation %llu)",
+		vm->stats.mmio_installed, vm->stats.mmio_emulated,
+		vm->stats.mmio_fast_hits, vm->stats.mmio_walks,
+		vm->vcpu.insn_cache.hits,
+		(tdp_memslot_generation(&vm->mmu) &
+		 ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS),
+		tdp_memslots_mmio_gen(tdp_memslot_generation(&vm->mmu)));
+	pr_info("  hypercalls=%llu errors=%llu reports: %u pass, %u fail; #GP injected=%llu #UD injected=%llu unhandled ports=%llu",
+		vm->stats.hypercalls, vm->stats.hypercall_errors,
+		vm->reports_pass, vm->reports_fail, vm->stats.msr_gp_injected,
+		vm->stats.ud_injected, vm->stats.io_unhandled);
+	pr_info("  console: printed=%llu bytes dropped=%llu (limit %llu, 0 = none); warnings printed=%u suppressed=%llu",
+		vm->con_bytes, vm->con_dropped, vm->con_limit,
+		vm->warns_printed, vm->warns_suppressed);
 	if (vm->private_mem)
 		print_sept_summary(vm);
 	r = tdp_mmu_check_invariants(&vm->mmu, &chk);
@@ -622,8 +582,7 @@ void vm_print_summary(struct vm *vm)
 		/* This VM already stopped for a hypervisor bug (e.g. an EPT
 		 * misconfiguration on a non-MMIO SPTE): report, don't panic,
 		 * so the run goes on with the next guest. */
-		pr_err("  mmu invariants: %d errors (this VM stopped for the "
-		       "hypervisor error above)",
+		pr_err("  mmu invariants: %d errors (this VM stopped for the hypervisor error above)",
 		       chk.errors);
 		return;
 	}
@@ -631,7 +590,7 @@ void vm_print_summary(struct vm *vm)
 		panic("vm %s: TDP MMU invariants broken (%d errors)", vm->name,
 		      chk.errors);
 	pr_info("  mmu invariants: ok (%llu tables, %llu MMIO SPTEs)",
-		(unsigned long long)chk.tables, (unsigned long long)chk.mmio);
+		chk.tables, chk.mmio);
 }
 
 void vm_destroy(struct vm *vm)

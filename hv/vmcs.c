@@ -32,8 +32,7 @@ static int adjust(const char *what, u64 cap, u32 want, u32 required, u32 *out)
 
 	*out = (u32)vmx_adjust_controls(cap, want, &missing);
 	if (missing & required) {
-		pr_err("vmx: %s controls: required bits 0x%x not allowed by "
-		       "the CPU (allowed-1 0x%x)",
+		pr_err("vmx: %s controls: required bits 0x%x not allowed by the CPU (allowed-1 0x%x)",
 		       what, missing & required, (u32)(cap >> 32));
 		return -ENODEV;
 	}
@@ -157,8 +156,7 @@ static void apply_vmentry_knob(struct vm *vm)
 	case TEST_VMENTRY_GUEST_STATE:
 		/* SDM 27.3.1.4: RFLAGS bit 1 must be 1 (Bochs logs "VMENTER
 		 * FAIL: RFLAGS[1] cleared"): exit reason 33. */
-		pr_info("vm %s: test knob: clearing guest RFLAGS bit 1 so VM "
-			"entry fails",
+		pr_info("vm %s: test knob: clearing guest RFLAGS bit 1 so VM entry fails",
 			vm->name);
 		vmcs_writenat(VMCS_GUEST_RFLAGS, 0);
 		break;
@@ -166,13 +164,11 @@ static void apply_vmentry_knob(struct vm *vm)
 		/* SDM 27.2.1.1: reserved pin-based controls must keep their
 		 * allowed-0 setting: VMfailValid, VM-instruction error 7. */
 		if (!must_be_one) {
-			pr_warn("vm %s: test knob: the CPU has no must-be-1 "
-				"pin-based control to clear",
+			pr_warn("vm %s: test knob: the CPU has no must-be-1 pin-based control to clear",
 				vm->name);
 			break;
 		}
-		pr_info("vm %s: test knob: clearing must-be-1 pin-based "
-			"controls 0x%x so VM entry fails",
+		pr_info("vm %s: test knob: clearing must-be-1 pin-based controls 0x%x so VM entry fails",
 			vm->name, must_be_one);
 		vmcs_write32(VMCS_PIN_BASED_CTLS,
 			     vmcs_read32(VMCS_PIN_BASED_CTLS) & ~must_be_one);
@@ -249,7 +245,7 @@ int vmcs_setup(struct vm *vm, u32 entry, u32 eax, u32 ebx)
 		r = vmptrld_pa(pa);
 	if (r) {
 		pr_err("vm %s: VMCLEAR/VMPTRLD of the VMCS at 0x%llx failed",
-		       vm->name, (unsigned long long)pa);
+		       vm->name, pa);
 		return -EIO;
 	}
 	vm->vcpu.launched = 0;
@@ -286,8 +282,7 @@ const char *vmx_insn_error_name(u32 err)
 		[22] = "VMCALL with incorrect MSEG revision identifier",
 		[23] = "VMXOFF under dual-monitor treatment of SMIs and SMM",
 		[24] = "VMCALL with invalid SMM-monitor features",
-		[25] = "VM entry with invalid VM-execution control fields in "
-		       "executive VMCS",
+		[25] = "VM entry with invalid VM-execution control fields in executive VMCS",
 		[26] = "VM entry with events blocked by MOV SS",
 		[28] = "invalid operand to INVEPT/INVVPID",
 	};
@@ -388,17 +383,14 @@ void vmcs_dump(void)
 			continue;
 		}
 		if (dump_fields[i].field == VMCS_INSTRUCTION_ERROR && v)
-			pr_err("  %-28s %llu (%s)", dump_fields[i].name,
-			       (unsigned long long)v,
+			pr_err("  %-28s %llu (%s)", dump_fields[i].name, v,
 			       vmx_insn_error_name((u32)v));
 		else if (dump_fields[i].field == VMCS_EXIT_REASON)
-			pr_err("  %-28s 0x%llx (%s%s)", dump_fields[i].name,
-			       (unsigned long long)v,
+			pr_err("  %-28s 0x%llx (%s%s)", dump_fields[i].name, v,
 			       exit_reason_name((u32)v & 0xffff),
 			       v & EXIT_REASON_FAILED_ENTRY ? ", entry failed"
 							    : "");
 		else
-			pr_err("  %-28s 0x%llx", dump_fields[i].name,
-			       (unsigned long long)v);
+			pr_err("  %-28s 0x%llx", dump_fields[i].name, v);
 	}
 }

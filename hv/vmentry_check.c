@@ -8,22 +8,22 @@
 
 static const char *const check_names[VMCHK_NR_RESULTS] = {
 	[VMCHK_OK] = "ok",
-	[VMCHK_CR0_FIXED] = "CR0 must respect IA32_VMX_CR0_FIXED0/1 (PE and PG "
-			    "exempt: unrestricted guest)",
+	[VMCHK_CR0_FIXED] =
+		"CR0 must respect IA32_VMX_CR0_FIXED0/1 (PE and PG exempt: unrestricted guest)",
 	[VMCHK_CR4_FIXED] = "CR4 must respect IA32_VMX_CR4_FIXED0/1",
 	[VMCHK_CR0_PG_NO_PE] = "CR0.PG=1 requires CR0.PE=1",
 	[VMCHK_DR7_HIGH] = "DR7 bits 63:32 must be 0 (load debug controls)",
-	[VMCHK_IA32E_NO_PG_PAE] = "IA-32e mode guest requires CR0.PG=1 and "
-				  "CR4.PAE=1",
+	[VMCHK_IA32E_NO_PG_PAE] =
+		"IA-32e mode guest requires CR0.PG=1 and CR4.PAE=1",
 	[VMCHK_PCIDE_NO_IA32E] = "CR4.PCIDE=1 requires IA-32e mode guest",
 	[VMCHK_CR3_RESERVED] = "CR3 bits beyond MAXPHYADDR must be 0",
 	[VMCHK_SYSENTER_CANONICAL] = "SYSENTER_ESP/EIP must be canonical",
 	[VMCHK_PAT_INVALID] = "IA32_PAT entries must be valid memory types",
 	[VMCHK_EFER_RESERVED] = "IA32_EFER reserved bits must be 0",
-	[VMCHK_EFER_LMA_IA32E] = "IA32_EFER.LMA must equal the IA-32e mode "
-				 "guest control",
-	[VMCHK_EFER_LMA_LME] = "with CR0.PG=1, IA32_EFER.LMA must equal "
-			       "IA32_EFER.LME",
+	[VMCHK_EFER_LMA_IA32E] =
+		"IA32_EFER.LMA must equal the IA-32e mode guest control",
+	[VMCHK_EFER_LMA_LME] =
+		"with CR0.PG=1, IA32_EFER.LMA must equal IA32_EFER.LME",
 	[VMCHK_TR_TI] = "TR selector TI flag must be 0",
 	[VMCHK_LDTR_TI] = "usable LDTR selector TI flag must be 0",
 	[VMCHK_BASE_CANONICAL] = "TR/FS/GS/LDTR base must be canonical",
@@ -31,38 +31,38 @@ static const char *const check_names[VMCHK_NR_RESULTS] = {
 	[VMCHK_CS_TYPE] = "CS type must be 3 (unrestricted), 9, 11, 13 or 15",
 	[VMCHK_CS_DPL] = "CS DPL must match its type and SS.DPL",
 	[VMCHK_CS_L_D] = "IA-32e mode with CS.L=1 requires CS.D=0",
-	[VMCHK_SS_TYPE] = "usable SS must be a read/write data segment (type 3 "
-			  "or 7)",
+	[VMCHK_SS_TYPE] =
+		"usable SS must be a read/write data segment (type 3 or 7)",
 	[VMCHK_SS_DPL] = "SS.DPL must be 0 with CS type 3 or CR0.PE=0",
-	[VMCHK_DATA_TYPE] = "usable DS/ES/FS/GS must be accessed, and readable "
-			    "if code",
+	[VMCHK_DATA_TYPE] =
+		"usable DS/ES/FS/GS must be accessed, and readable if code",
 	[VMCHK_SEG_S] = "segment S flag wrong (code/data 1, TR/LDTR 0)",
 	[VMCHK_SEG_P] = "usable segment must be present",
-	[VMCHK_SEG_AR_RESERVED] = "segment access-rights reserved bits must "
-				  "be 0",
+	[VMCHK_SEG_AR_RESERVED] =
+		"segment access-rights reserved bits must be 0",
 	[VMCHK_SEG_G_LIMIT] = "segment limit and G flag disagree",
-	[VMCHK_TR_TYPE] = "TR type must be 11 (busy 64/32-bit TSS; 3 outside "
-			  "IA-32e)",
+	[VMCHK_TR_TYPE] =
+		"TR type must be 11 (busy 64/32-bit TSS; 3 outside IA-32e)",
 	[VMCHK_TR_UNUSABLE] = "TR must be usable",
 	[VMCHK_LDTR_TYPE] = "usable LDTR must be type 2",
 	[VMCHK_DTR_BASE] = "GDTR/IDTR base must be canonical",
 	[VMCHK_DTR_LIMIT] = "GDTR/IDTR limit bits 31:16 must be 0",
 	[VMCHK_RIP_HIGH] = "RIP bits 63:32 must be 0 outside 64-bit code",
 	[VMCHK_RIP_CANONICAL] = "RIP must be canonical in 64-bit code",
-	[VMCHK_RFLAGS_RESERVED] = "RFLAGS reserved bits must be 0, bit 1 "
-				  "must be 1",
-	[VMCHK_RFLAGS_VM] = "RFLAGS.VM must be 0 in IA-32e mode or with "
-			    "CR0.PE=0",
-	[VMCHK_RFLAGS_IF_INJECT] = "injecting an external interrupt requires "
-				   "RFLAGS.IF=1",
+	[VMCHK_RFLAGS_RESERVED] =
+		"RFLAGS reserved bits must be 0, bit 1 must be 1",
+	[VMCHK_RFLAGS_VM] =
+		"RFLAGS.VM must be 0 in IA-32e mode or with CR0.PE=0",
+	[VMCHK_RFLAGS_IF_INJECT] =
+		"injecting an external interrupt requires RFLAGS.IF=1",
 	[VMCHK_ACTIVITY] = "activity state must be 0-3",
 	[VMCHK_ACTIVITY_HLT_DPL] = "HLT activity state requires SS.DPL=0",
 	[VMCHK_INTR_RESERVED] = "interruptibility reserved bits must be 0",
-	[VMCHK_INTR_STI_MOVSS] = "blocking by STI and by MOV SS must not both "
-				 "be set",
+	[VMCHK_INTR_STI_MOVSS] =
+		"blocking by STI and by MOV SS must not both be set",
 	[VMCHK_INTR_STI_IF] = "blocking by STI requires RFLAGS.IF=1",
-	[VMCHK_PENDING_DBG] = "pending debug exceptions reserved bits must be "
-			      "0",
+	[VMCHK_PENDING_DBG] =
+		"pending debug exceptions reserved bits must be 0",
 	[VMCHK_LINK_POINTER] = "VMCS link pointer must be all ones",
 };
 

@@ -37,8 +37,8 @@ void vmcs_write_checked(u32 field, u64 val)
 		if (r == VMX_FAIL_VALID &&
 		    __vmcs_read(VMCS_INSTRUCTION_ERROR, &err))
 			err = 0;
-		panic("VMWRITE of 0x%llx to field 0x%04x failed: %s",
-		      (unsigned long long)val, field,
+		panic("VMWRITE of 0x%llx to field 0x%04x failed: %s", val,
+		      field,
 		      r == VMX_FAIL_INVALID ? "no current VMCS"
 					    : vmx_insn_error_name((u32)err));
 	}
@@ -69,12 +69,10 @@ int vmx_enable(const struct vmx_caps *caps)
 		wrmsr(MSR_IA32_FEATURE_CONTROL,
 		      fc | FEATURE_CONTROL_LOCKED |
 			      FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
-		pr_info("vmx: IA32_FEATURE_CONTROL locked with VMXON outside "
-			"SMX enabled (was 0x%llx)",
-			(unsigned long long)fc);
+		pr_info("vmx: IA32_FEATURE_CONTROL locked with VMXON outside SMX enabled (was 0x%llx)",
+			fc);
 	} else if (!(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
-		pr_err("vmx: IA32_FEATURE_CONTROL is locked with VMX off; "
-		       "enable VT-x in the firmware setup");
+		pr_err("vmx: IA32_FEATURE_CONTROL is locked with VMX off; enable VT-x in the firmware setup");
 		return -ENODEV;
 	}
 	cr0 = (read_cr0() | caps->cr0_fixed0) & caps->cr0_fixed1;
@@ -88,20 +86,16 @@ int vmx_enable(const struct vmx_caps *caps)
 	*(u32 *)vmxon_region = (u32)(caps->basic & VMX_BASIC_REVISION_MASK);
 	r = vmxon_pa((u64)(uintptr_t)vmxon_region);
 	if (r) {
-		pr_err("vmx: VMXON failed (%s)", r == VMX_FAIL_INVALID
-							 ? "VMfailInvalid: bad "
-							   "VMXON region or "
-							   "CR0/CR4"
-							 : "VMfailValid");
+		pr_err("vmx: VMXON failed (%s)",
+		       r == VMX_FAIL_INVALID
+			       ? "VMfailInvalid: bad VMXON region or CR0/CR4"
+			       : "VMfailValid");
 		pool_free_pages(vmxon_region, 1);
 		return -EIO;
 	}
 	vmx_on = true;
-	pr_info("vmx: VMXON done (region at 0x%llx, revision 0x%x), CR0=0x%llx "
-		"CR4=0x%llx",
-		(unsigned long long)(uintptr_t)vmxon_region,
-		*(u32 *)vmxon_region, (unsigned long long)cr0,
-		(unsigned long long)cr4);
+	pr_info("vmx: VMXON done (region at 0x%llx, revision 0x%x), CR0=0x%llx CR4=0x%llx",
+		(u64)(uintptr_t)vmxon_region, *(u32 *)vmxon_region, cr0, cr4);
 	return 0;
 }
 

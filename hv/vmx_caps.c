@@ -45,8 +45,7 @@ static const char *first_missing(const struct vmx_caps *c)
 		return "VMX (CPUID.1:ECX.VMX[bit 5] = 0)";
 	if ((c->feature_control & FEATURE_CONTROL_LOCKED) &&
 	    !(c->feature_control & FEATURE_CONTROL_VMXON_OUTSIDE_SMX))
-		return "VMX enabled in firmware (IA32_FEATURE_CONTROL is "
-		       "locked with VMXON outside SMX disabled)";
+		return "VMX enabled in firmware (IA32_FEATURE_CONTROL is locked with VMXON outside SMX disabled)";
 	if (!c->has_ept)
 		return "EPT (secondary processor-based control bit 1)";
 	if (!c->has_ug)
@@ -103,27 +102,14 @@ static void report_no_vmx(const struct vmx_caps *c)
 	pr_err("VMX: not usable: missing %s.", c->missing);
 	switch (k) {
 	case PLATFORM_QEMU_TCG:
-		pr_err("VMX: this is QEMU's TCG emulator, which never offers "
-		       "VMX. Run on a VT-x host with KVM and nested VMX: load "
-		       "kvm_intel with nested=1 (cat /sys/module/kvm_intel/"
-		       "parameters/nested must say Y) and start QEMU with "
-		       "-accel kvm -cpu host,+vmx; or use Bochs "
-		       "(RUN_WITH=bochs make run), which emulates VMX with "
-		       "EPT.");
+		pr_err("VMX: this is QEMU's TCG emulator, which never offers VMX. Run on a VT-x host with KVM and nested VMX: load kvm_intel with nested=1 (cat /sys/module/kvm_intel/parameters/nested must say Y) and start QEMU with -accel kvm -cpu host,+vmx; or use Bochs (RUN_WITH=bochs make run), which emulates VMX with EPT.");
 		break;
 	case PLATFORM_KVM:
 	case PLATFORM_OTHER_HV:
-		pr_err("VMX: this is a virtual machine whose hypervisor does "
-		       "not pass VMX through. On a KVM host: modprobe -r "
-		       "kvm_intel && modprobe kvm_intel nested=1, then start "
-		       "the VM with -cpu host,+vmx (or a CPU model with "
-		       "+vmx).");
+		pr_err("VMX: this is a virtual machine whose hypervisor does not pass VMX through. On a KVM host: modprobe -r kvm_intel && modprobe kvm_intel nested=1, then start the VM with -cpu host,+vmx (or a CPU model with +vmx).");
 		break;
 	default:
-		pr_err("VMX: on an Intel machine, enable 'Intel Virtualization "
-		       "Technology' (VT-x) in the firmware setup, save, and "
-		       "power-cycle; VT-x is required, and EPT with "
-		       "unrestricted guest (Westmere or later).");
+		pr_err("VMX: on an Intel machine, enable 'Intel Virtualization Technology' (VT-x) in the firmware setup, save, and power-cycle; VT-x is required, and EPT with unrestricted guest (Westmere or later).");
 		break;
 	}
 }
@@ -149,29 +135,23 @@ void vmx_caps_report(const struct vmx_caps *c)
 		return;
 	}
 	pr_info("VMX: IA32_FEATURE_CONTROL=0x%llx (%s, VMXON outside SMX %s)",
-		(unsigned long long)c->feature_control,
-		c->feature_control & FEATURE_CONTROL_LOCKED ? "locked"
-							    : "unlocked; "
-							      "tdpvisor will "
-							      "lock it",
-		c->feature_control & FEATURE_CONTROL_VMXON_OUTSIDE_SMX ? "enabl"
-									 "ed"
-								       : "disab"
-									 "led");
-	pr_info("VMX: IA32_VMX_BASIC=0x%016llx (revision 0x%llx, VMCS %llu "
-		"bytes, true controls %s)",
-		(unsigned long long)c->basic,
-		(unsigned long long)(c->basic & VMX_BASIC_REVISION_MASK),
-		(unsigned long long)VMX_BASIC_VMCS_SIZE(c->basic),
+		c->feature_control,
+		c->feature_control & FEATURE_CONTROL_LOCKED
+			? "locked"
+			: "unlocked; tdpvisor will lock it",
+		c->feature_control & FEATURE_CONTROL_VMXON_OUTSIDE_SMX
+			? "enabled"
+			: "disabled");
+	pr_info("VMX: IA32_VMX_BASIC=0x%016llx (revision 0x%llx, VMCS %llu bytes, true controls %s)",
+		c->basic, (c->basic & VMX_BASIC_REVISION_MASK),
+		VMX_BASIC_VMCS_SIZE(c->basic),
 		yesno(c->basic & VMX_BASIC_TRUE_CTLS));
 	pr_info("VMX: PROCBASED_CTLS2=0x%016llx EPT_VPID_CAP=0x%016llx",
-		(unsigned long long)c->procbased2,
-		(unsigned long long)c->ept_vpid);
+		c->procbased2, c->ept_vpid);
 	pr_info("VMX: EPT=%s unrestricted-guest=%s VPID=%s PML=%s #VE=%s",
 		yesno(c->has_ept), yesno(c->has_ug), yesno(c->has_vpid),
 		yesno(c->has_pml), yesno(c->has_ve));
-	pr_info("VMX: EPT 4-level=%s WB=%s 2M=%s 1G=%s A/D=%s "
-		"INVEPT-single=%s",
+	pr_info("VMX: EPT 4-level=%s WB=%s 2M=%s 1G=%s A/D=%s INVEPT-single=%s",
 		yesno(c->ept_walk4), yesno(c->ept_wb), yesno(c->ept_2m),
 		yesno(c->ept_1g), yesno(c->ept_ad), yesno(c->invept_single));
 	if (c->usable)

@@ -54,18 +54,17 @@ static const struct {
 	[X86_DECODE_BAD_ARGS] = { -EINVAL, "bad decoder arguments" },
 	[X86_DECODE_TRUNCATED] = { -EFAULT, "instruction truncated" },
 	[X86_DECODE_TOO_LONG] = { -E2BIG, "instruction longer than 15 bytes" },
-	[X86_DECODE_REX_PLACEMENT] = { -EINVAL, "REX prefix not immediately "
-						"before the opcode" },
-	[X86_DECODE_LOCK] = { -EINVAL, "LOCK prefix on a non-lockable "
-				       "instruction" },
-	[X86_DECODE_REG_OPERAND] = { -EINVAL, "register operand (ModRM.mod=3) "
-					      "cannot access MMIO" },
-	[X86_DECODE_BAD_MODRM_REG] = { -EINVAL, "undefined ModRM.reg opcode "
-						"extension" },
+	[X86_DECODE_REX_PLACEMENT] = { -EINVAL,
+				       "REX prefix not immediately before the opcode" },
+	[X86_DECODE_LOCK] = { -EINVAL,
+			      "LOCK prefix on a non-lockable instruction" },
+	[X86_DECODE_REG_OPERAND] = { -EINVAL,
+				     "register operand (ModRM.mod=3) cannot access MMIO" },
+	[X86_DECODE_BAD_MODRM_REG] = { -EINVAL,
+				       "undefined ModRM.reg opcode extension" },
 	[X86_DECODE_UNSUPPORTED_OPCODE] = { -EOPNOTSUPP, "unsupported opcode" },
-	[X86_DECODE_UNSUPPORTED_PREFIX] = { -EOPNOTSUPP, "REP/REPNE prefix not "
-							 "supported on this "
-							 "instruction" },
+	[X86_DECODE_UNSUPPORTED_PREFIX] = { -EOPNOTSUPP,
+					    "REP/REPNE prefix not supported on this instruction" },
 };
 
 static int fail_at(struct decode_ctx *c, enum x86_decode_reason reason, u8 pos)

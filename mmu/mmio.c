@@ -92,8 +92,7 @@ u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu)
 	u64 zapped = 0;
 	u32 i;
 
-	for_each_direct_root(mmu, i, root)
-	{
+	for_each_direct_root (mmu, i, root) {
 		ctx.root = root;
 		for_each_tdp_pte (iter, mmu, root->spt, 0, TDP_MAX_GFN) {
 			if (!is_mmio_spte(iter.old_spte))
@@ -162,9 +161,7 @@ int tdp_mmio_config_check(u64 value, u64 mask, u64 gen_mask)
 		why = "the marker has bits outside its mask";
 	if (!why)
 		return 0;
-	pr_err("MMIO SPTE encoding refused (value 0x%llx, mask 0x%llx, "
-	       "generation mask 0x%llx): %s",
-	       (unsigned long long)value, (unsigned long long)mask,
-	       (unsigned long long)gen_mask, why);
+	pr_err("MMIO SPTE encoding refused (value 0x%llx, mask 0x%llx, generation mask 0x%llx): %s",
+	       value, mask, gen_mask, why);
 	return -EINVAL;
 }

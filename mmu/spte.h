@@ -106,16 +106,15 @@ static_assert(!(FROZEN_SPTE & SPTE_EPT_RWX_MASK), "frozen has no RWX");
 static_assert(!(FROZEN_SPTE & SPTE_PFN_MASK), "frozen has no PFN");
 static_assert((FROZEN_SPTE & SHADOW_NONPRESENT_VALUE), "frozen keeps bit 63");
 static_assert(FROZEN_SPTE != SHADOW_NONPRESENT_VALUE, "frozen is distinct");
-static_assert((FROZEN_SPTE & SPTE_MMIO_MASK) != SPTE_MMIO_VALUE, "frozen != "
-								 "MMIO");
+static_assert((FROZEN_SPTE & SPTE_MMIO_MASK) != SPTE_MMIO_VALUE,
+	      "frozen != MMIO");
 static_assert((SHADOW_NONPRESENT_VALUE & SPTE_MMIO_MASK) != SPTE_MMIO_VALUE,
 	      "non-present != MMIO");
 static_assert(!(SPTE_MMIO_VALUE & ~SPTE_MMIO_MASK), "MMIO value within mask");
-static_assert(!(MMIO_SPTE_GEN_LOW_MASK & MMIO_SPTE_GEN_HIGH_MASK), "gen "
-								   "halves");
-static_assert(!(SPTE_MMU_PRESENT_MASK & MMIO_SPTE_GEN_MASK), "bit 11 is never "
-							     "a generation "
-							     "bit");
+static_assert(!(MMIO_SPTE_GEN_LOW_MASK & MMIO_SPTE_GEN_HIGH_MASK),
+	      "gen halves");
+static_assert(!(SPTE_MMU_PRESENT_MASK & MMIO_SPTE_GEN_MASK),
+	      "bit 11 is never a generation bit");
 static_assert(!(MMIO_SPTE_GEN_MASK & SPTE_MMIO_MASK), "gen vs MMIO mask");
 static_assert(!(MMIO_SPTE_GEN_MASK & MMIO_SPTE_GPA_MASK), "gen vs GPA");
 static_assert(!(MMIO_SPTE_GPA_MASK & SPTE_MMIO_MASK), "GPA vs MMIO mask");
@@ -346,9 +345,8 @@ static_assert(!((SEPT_ENTRY_BLOCKED | SEPT_ENTRY_EPOCH_MASK |
 static_assert(!(SEPT_ENTRY_BLOCKED &
 		(SEPT_ENTRY_EPOCH_MASK | SEPT_ENTRY_SAVED_RWX_MASK)),
 	      "blocked flag");
-static_assert(!(SEPT_ENTRY_EPOCH_MASK & SEPT_ENTRY_SAVED_RWX_MASK), "epoch vs "
-								    "saved "
-								    "XWR");
+static_assert(!(SEPT_ENTRY_EPOCH_MASK & SEPT_ENTRY_SAVED_RWX_MASK),
+	      "epoch vs saved XWR");
 static_assert(__builtin_popcountll(SEPT_ENTRY_EPOCH_MASK) ==
 		      SEPT_ENTRY_EPOCH_BITS,
 	      "epoch width");

@@ -30,15 +30,14 @@ static void tdp_check_leaf_side(struct tdp_checker *c,
 	gfn_t s = c->mmu->shared_gfn;
 
 	CHECK(c, c->mirror ? raw < s : (raw & s) && raw < 2 * s,
-	      "%s leaf at gfn 0x%llx", c->mirror ? "private" : "shared",
-	      (unsigned long long)raw);
+	      "%s leaf at gfn 0x%llx", c->mirror ? "private" : "shared", raw);
 	CHECK(c, !c->mirror || level <= TDP_PRIVATE_MAX_LEVEL,
 	      "private leaf at level %d", level);
 	CHECK(c,
 	      tdp_gfn_range_private(slot, gfn, tdp_pages_per_level(level),
 				    c->mirror),
-	      "leaf gfn 0x%llx level %d in the %s root, attribute differs",
-	      (unsigned long long)raw, level, c->mirror ? "mirror" : "direct");
+	      "leaf gfn 0x%llx level %d in the %s root, attribute differs", raw,
+	      level, c->mirror ? "mirror" : "direct");
 }
 
 static void tdp_check_leaf_slot(struct tdp_checker *c, u64 spte, gfn_t raw,
@@ -49,21 +48,17 @@ static void tdp_check_leaf_slot(struct tdp_checker *c, u64 spte, gfn_t raw,
 	u64 pages = tdp_pages_per_level(level);
 
 	if (CHECK(c, slot && gfn + pages <= tdp_memslot_end(slot),
-		  "leaf gfn 0x%llx level %d outside any memslot",
-		  (unsigned long long)gfn, level))
+		  "leaf gfn 0x%llx level %d outside any memslot", gfn, level))
 		return;
 	CHECK(c, spte_to_pfn(spte) == tdp_memslot_gfn_to_pfn(slot, gfn),
-	      "leaf gfn 0x%llx maps pfn 0x%llx, memslot says 0x%llx",
-	      (unsigned long long)gfn, (unsigned long long)spte_to_pfn(spte),
-	      (unsigned long long)tdp_memslot_gfn_to_pfn(slot, gfn));
+	      "leaf gfn 0x%llx maps pfn 0x%llx, memslot says 0x%llx", gfn,
+	      spte_to_pfn(spte), tdp_memslot_gfn_to_pfn(slot, gfn));
 	if (slot->flags & TDP_MEMSLOT_READONLY)
 		CHECK(c, !(spte & (SPTE_EPT_WRITABLE | SPTE_HOST_WRITABLE)),
-		      "writable leaf 0x%llx in read-only slot",
-		      (unsigned long long)spte);
+		      "writable leaf 0x%llx in read-only slot", spte);
 	if (level > TDP_LEVEL_4K && (slot->flags & TDP_MEMSLOT_LOG_DIRTY))
 		CHECK(c, !is_writable_pte(spte),
-		      "writable huge leaf at gfn 0x%llx while logging",
-		      (unsigned long long)gfn);
+		      "writable huge leaf at gfn 0x%llx while logging", gfn);
 	if (c->mmu->shared_gfn)
 		tdp_check_leaf_side(c, slot, raw, gfn, level);
 }
@@ -75,20 +70,17 @@ static void tdp_check_leaf(struct tdp_checker *c, u64 spte, gfn_t gfn,
 
 	CHECK(c, level <= TDP_MAX_HUGE_LEVEL, "leaf at level %d", level);
 	CHECK(c, (level > TDP_LEVEL_4K) == is_large_pte(spte),
-	      "bit 7 wrong on level-%d leaf 0x%llx", level,
-	      (unsigned long long)spte);
+	      "bit 7 wrong on level-%d leaf 0x%llx", level, spte);
 	CHECK(c, !(spte_to_pfn(spte) & (pages - 1)),
-	      "misaligned pfn in level-%d leaf 0x%llx", level,
-	      (unsigned long long)spte);
+	      "misaligned pfn in level-%d leaf 0x%llx", level, spte);
 	CHECK(c,
 	      (spte & SPTE_EPT_MEMTYPE_MASK) == SPTE_EPT_MEMTYPE_WB &&
 		      (spte & SPTE_EPT_READABLE),
-	      "leaf 0x%llx not WB+R", (unsigned long long)spte);
+	      "leaf 0x%llx not WB+R", spte);
 	CHECK(c, !is_writable_pte(spte) || is_mmu_writable_spte(spte),
-	      "W without MMU-writable: 0x%llx", (unsigned long long)spte);
+	      "W without MMU-writable: 0x%llx", spte);
 	CHECK(c, !is_mmu_writable_spte(spte) || (spte & SPTE_HOST_WRITABLE),
-	      "MMU-writable without host-writable: 0x%llx",
-	      (unsigned long long)spte);
+	      "MMU-writable without host-writable: 0x%llx", spte);
 	c->out->leaves[level]++;
 	tdp_check_leaf_slot(c, spte, gfn, level);
 }
@@ -104,18 +96,16 @@ static void tdp_check_nonleaf(struct tdp_checker *c, u64 spte, gfn_t gfn,
 	child = *c->mmu->ops->page_private(c->mmu->opaque,
 					   spte_to_child_pa(spte));
 	if (CHECK(c, child && child->pa == spte_to_child_pa(spte),
-		  "non-leaf 0x%llx -> unknown page", (unsigned long long)spte))
+		  "non-leaf 0x%llx -> unknown page", spte))
 		return;
 	if (CHECK(c,
 		  child->state == TDP_SP_LIVE && child->level == level - 1 &&
 			  child->gfn == gfn,
-		  "non-leaf gfn 0x%llx level %d -> page state %d level %d gfn "
-		  "0x%llx",
-		  (unsigned long long)gfn, level, child->state, child->level,
-		  (unsigned long long)child->gfn))
+		  "non-leaf gfn 0x%llx level %d -> page state %d level %d gfn 0x%llx",
+		  gfn, level, child->state, child->level, child->gfn))
 		return;
 	if (CHECK(c, child->check_epoch != c->epoch,
-		  "table 0x%llx linked twice", (unsigned long long)child->pa))
+		  "table 0x%llx linked twice", child->pa))
 		return;
 	tdp_check_table(c, child);
 }
@@ -132,11 +122,10 @@ static void tdp_check_table(struct tdp_checker *c, struct tdp_mmu_page *sp)
 		spte = tdp_read_spte(&sp->spt[i]);
 		gfn = sp->gfn + (u64)i * tdp_pages_per_level(sp->level);
 		CHECK(c, !is_frozen_spte(spte), "frozen SPTE at gfn 0x%llx",
-		      (unsigned long long)gfn);
+		      gfn);
 		if (is_shadow_present_pte(spte)) {
 			CHECK(c, !is_mmio_spte(spte) && !is_frozen_spte(spte),
-			      "present and MMIO/frozen: 0x%llx",
-			      (unsigned long long)spte);
+			      "present and MMIO/frozen: 0x%llx", spte);
 			if (is_last_spte(spte, sp->level))
 				tdp_check_leaf(c, spte, gfn, sp->level);
 			else
@@ -147,15 +136,13 @@ static void tdp_check_table(struct tdp_checker *c, struct tdp_mmu_page *sp)
 			CHECK(c,
 			      sp->level == TDP_LEVEL_4K &&
 				      get_mmio_spte_gfn(spte) == gfn,
-			      "MMIO SPTE 0x%llx at gfn 0x%llx level %d",
-			      (unsigned long long)spte, (unsigned long long)gfn,
-			      sp->level);
+			      "MMIO SPTE 0x%llx at gfn 0x%llx level %d", spte,
+			      gfn, sp->level);
 		} else {
 			CHECK(c,
 			      spte == SHADOW_NONPRESENT_VALUE ||
 				      is_frozen_spte(spte),
-			      "bad non-present SPTE 0x%llx",
-			      (unsigned long long)spte);
+			      "bad non-present SPTE 0x%llx", spte);
 		}
 	}
 }
@@ -170,16 +157,14 @@ static void tdp_check_counts(struct tdp_checker *c)
 	for (l = TDP_LEVEL_4K; l <= TDP_MAX_HUGE_LEVEL; l++)
 		CHECK(c, st.pages[l] == (s64)c->out->leaves[l],
 		      "stats pages[%d] = %lld, recount %llu", l,
-		      (long long)st.pages[l],
-		      (unsigned long long)c->out->leaves[l]);
+		      (long long)st.pages[l], c->out->leaves[l]);
 	c->out->deferred = mmu->nr_deferred;
 	CHECK(c,
 	      mmu->nr_tables ==
 		      (s64)(c->out->tables + c->out->deferred) + mmu->nr_cached,
-	      "tables allocated %lld != reachable %llu + deferred %llu + "
-	      "cached %lld",
-	      (long long)mmu->nr_tables, (unsigned long long)c->out->tables,
-	      (unsigned long long)c->out->deferred, (long long)mmu->nr_cached);
+	      "tables allocated %lld != reachable %llu + deferred %llu + cached %lld",
+	      (long long)mmu->nr_tables, c->out->tables, c->out->deferred,
+	      (long long)mmu->nr_cached);
 }
 
 /**
@@ -210,8 +195,7 @@ int tdp_mmu_check_invariants(struct tdp_mmu *mmu, struct tdp_mmu_check *out)
 	tdp_mmu_write_lock(mmu);
 	c.slots = mmu->slots;
 	c.epoch = ++mmu->check_epoch;
-	for_each_root(mmu, i, root)
-	{
+	for_each_root (mmu, i, root) {
 		if (CHECK(&c,
 			  root->state == TDP_SP_LIVE &&
 				  root->level == TDP_ROOT_LEVEL,
@@ -269,12 +253,10 @@ void tdp_mmu_dump_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 	u64 sptes[TDP_ROOT_LEVEL + 1];
 	int l, leaf = tdp_mmu_get_walk(mmu, root, gpa, sptes);
 
-	pr_err("EPT walk for gpa 0x%llx (root 0x%llx, generation 0x%llx):",
-	       (unsigned long long)gpa, (unsigned long long)root->pa,
-	       (unsigned long long)tdp_memslot_generation(mmu));
+	pr_err("EPT walk for gpa 0x%llx (root 0x%llx, generation 0x%llx):", gpa,
+	       root->pa, tdp_memslot_generation(mmu));
 	for (l = TDP_ROOT_LEVEL; l >= leaf; l--)
-		pr_err("------ spte 0x%llx level %d.",
-		       (unsigned long long)sptes[l], l);
+		pr_err("------ spte 0x%llx level %d.", sptes[l], l);
 }
 
 /**

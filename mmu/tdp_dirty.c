@@ -79,8 +79,7 @@ static bool __tdp_walk_leaves(struct tdp_mmu *mmu, struct tdp_leaf_walk *w)
 	int n, k;
 	u32 i;
 
-	for_each_direct_root(mmu, i, root)
-	{
+	for_each_direct_root (mmu, i, root) {
 		ctx.root = root;
 		n = tdp_root_ranges(mmu, root, w->start, w->end, rg);
 		for (k = 0; k < n; k++)
@@ -377,8 +376,7 @@ bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn)
 	if (gfn >= tdp_gfn_limit(mmu))
 		return false;
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_direct_root(mmu, i, root)
-	{
+	for_each_direct_root (mmu, i, root) {
 		n = tdp_root_ranges(mmu, root, gfn, gfn + 1, rg);
 		for (k = 0; k < n; k++)
 			for_each_tdp_pte (iter, mmu, root->spt, rg[k][0],

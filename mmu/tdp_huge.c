@@ -55,8 +55,7 @@ int tdp_mmu_split_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 	if (!tdp_gfn_range_clamp(mmu, start, &end))
 		return 0;
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_direct_root(mmu, i, root)
-	{
+	for_each_direct_root (mmu, i, root) {
 		ctx.root = root;
 		n = tdp_root_ranges(mmu, root, start, end, rg);
 		for (k = 0; k < n && !r; k++)
@@ -159,8 +158,7 @@ u64 tdp_mmu_recover_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end)
 	if (!tdp_gfn_range_clamp(mmu, start, &end))
 		return 0;
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_direct_root(mmu, i, root)
-	{
+	for_each_direct_root (mmu, i, root) {
 		ctx.root = root;
 		nr = tdp_root_ranges(mmu, root, start, end, rg);
 		for (k = 0; k < nr; k++)

@@ -32,27 +32,22 @@ static void tdp_mcheck_entry(struct tdp_mcheck *c, u64 m, u64 e, gfn_t gfn,
 
 	if (is_frozen_spte(m) || is_sept_blocked(e)) {
 		MDIFF(c,
-		      "gfn 0x%llx level %d: mirror 0x%llx, S-EPT 0x%llx "
-		      "(frozen or blocked at rest)",
-		      (unsigned long long)gfn, level, (unsigned long long)m,
-		      (unsigned long long)e);
+		      "gfn 0x%llx level %d: mirror 0x%llx, S-EPT 0x%llx (frozen or blocked at rest)",
+		      gfn, level, m, e);
 		return;
 	}
 	if (!is_shadow_present_pte(m)) {
 		if (e)
 			MDIFF(c,
-			      "gfn 0x%llx level %d: only the S-EPT maps it "
-			      "(0x%llx)",
-			      (unsigned long long)gfn, level,
-			      (unsigned long long)e);
+			      "gfn 0x%llx level %d: only the S-EPT maps it (0x%llx)",
+			      gfn, level, e);
 		return;
 	}
 	if (!is_last_spte(m, level)) {
 		if (!is_sept_table(e, level)) {
 			MDIFF(c,
 			      "gfn 0x%llx level %d: mirror table, S-EPT 0x%llx",
-			      (unsigned long long)gfn, level,
-			      (unsigned long long)e);
+			      gfn, level, e);
 			return;
 		}
 		tdp_mcheck_table(c,
@@ -64,21 +59,16 @@ static void tdp_mcheck_entry(struct tdp_mcheck *c, u64 m, u64 e, gfn_t gfn,
 	want = make_sept_leaf(spte_to_pfn(m), level, spte_access(m));
 	if ((e & ~(SPTE_ACCESSED_MASK | SPTE_DIRTY_MASK)) != want) {
 		MDIFF(c,
-		      "gfn 0x%llx level %d: mirror leaf 0x%llx (pfn 0x%llx XWR "
-		      "%llu), S-EPT 0x%llx (pfn 0x%llx XWR %llu)",
-		      (unsigned long long)gfn, level, (unsigned long long)m,
-		      (unsigned long long)spte_to_pfn(m),
-		      (unsigned long long)spte_access(m), (unsigned long long)e,
-		      (unsigned long long)spte_to_pfn(e),
-		      (unsigned long long)spte_access(e));
+		      "gfn 0x%llx level %d: mirror leaf 0x%llx (pfn 0x%llx XWR %llu), S-EPT 0x%llx (pfn 0x%llx XWR %llu)",
+		      gfn, level, m, spte_to_pfn(m), spte_access(m), e,
+		      spte_to_pfn(e), spte_access(e));
 		return;
 	}
 	c->frames += tdp_pages_per_level(level);
 	if (!sept_frame_mapped(s, spte_to_pfn(m)))
 		MDIFF(c,
 		      "gfn 0x%llx: frame 0x%llx not marked mapped by the S-EPT",
-		      (unsigned long long)gfn,
-		      (unsigned long long)spte_to_pfn(m));
+		      gfn, spte_to_pfn(m));
 }
 
 static void tdp_mcheck_table(struct tdp_mcheck *c, const u64 *spt,
@@ -98,7 +88,9 @@ static struct tdp_mmu_page *tdp_mirror_root(struct tdp_mmu *mmu)
 	struct tdp_mmu_page *root;
 	u32 i;
 
-	for_each_root(mmu, i, root) if (tdp_is_mirror(root)) return root;
+	for_each_root (mmu, i, root)
+		if (tdp_is_mirror(root))
+			return root;
 	return NULL;
 }
 
@@ -109,7 +101,7 @@ static void tdp_mcheck_empty(struct tdp_mcheck *c, const u64 *ept)
 	for (i = 0; i < SPTE_ENT_PER_PAGE; i++)
 		if (ept[i]) {
 			MDIFF(c, "no mirror root, S-EPT root entry %d = 0x%llx",
-			      i, (unsigned long long)ept[i]);
+			      i, ept[i]);
 			return;
 		}
 }
@@ -150,11 +142,9 @@ int tdp_mmu_check_mirror(struct tdp_mmu *mmu)
 	if (!c.bad && st.mapped_pages != c.frames)
 		MDIFF(&c,
 		      "S-EPT owns %llu mapped frames, mirror leaves map %llu",
-		      (unsigned long long)st.mapped_pages,
-		      (unsigned long long)c.frames);
+		      st.mapped_pages, c.frames);
 	if (!c.bad && st.violations)
-		MDIFF(&c, "S-EPT saw %llu rule violations",
-		      (unsigned long long)st.violations);
+		MDIFF(&c, "S-EPT saw %llu rule violations", st.violations);
 	if (!c.bad && !tdp_hw_check(mmu, &idx))
 		MDIFF(&c, "hardware view entry %u differs from its source",
 		      idx);

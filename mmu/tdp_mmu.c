@@ -428,7 +428,8 @@ void tdp_mmu_destroy(struct tdp_mmu *mmu)
 	u32 i;
 
 	tdp_mmu_write_lock(mmu);
-	for_each_root(mmu, i, root) tdp_mmu_free_root_locked(mmu, root);
+	for_each_root (mmu, i, root)
+		tdp_mmu_free_root_locked(mmu, root);
 	tdp_mmu_write_unlock(mmu);
 	tdp_memslots_destroy(mmu);
 	tdp_mmu_reclaim(mmu);

@@ -170,9 +170,11 @@ void tdp_hw_set_direct(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 int tdp_hw_init(struct tdp_mmu *mmu);
 void tdp_hw_destroy(struct tdp_mmu *mmu);
 
-#define for_each_direct_root(mmu, i, root)                    \
-	for_each_root(mmu, i, root) if (tdp_is_mirror(root)); \
-	else
+#define for_each_direct_root(mmu, i, root) \
+	for_each_root (mmu, i, root)       \
+		if (tdp_is_mirror(root))   \
+			;                  \
+		else
 
 #define for_each_valid_root(mmu, i, root)                                  \
 	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)                          \

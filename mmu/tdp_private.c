@@ -213,8 +213,7 @@ static int tdp_convert_zap(struct tdp_mmu *mmu, gfn_t start, gfn_t end,
 	int n, k, r = 0;
 	u32 i;
 
-	for_each_root(mmu, i, root)
-	{
+	for_each_root (mmu, i, root) {
 		if (tdp_is_mirror(root) != mirror)
 			continue;
 		ctx.root = root;

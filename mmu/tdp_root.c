@@ -45,11 +45,12 @@ static struct tdp_mmu_page *tdp_find_valid_root(struct tdp_mmu *mmu,
 	struct tdp_mmu_page *root;
 	u32 i;
 
-	for_each_valid_root(mmu, i, root) if (root->role == role)
-	{
-		__atomic_fetch_add(&root->root_refcount, 1, __ATOMIC_RELAXED);
-		return root;
-	}
+	for_each_valid_root (mmu, i, root)
+		if (root->role == role) {
+			__atomic_fetch_add(&root->root_refcount, 1,
+					   __ATOMIC_RELAXED);
+			return root;
+		}
 	return NULL;
 }
 
@@ -177,8 +178,7 @@ void tdp_mmu_invalidate_roots(struct tdp_mmu *mmu)
 	u32 i;
 
 	tdp_mmu_write_lock(mmu);
-	for_each_valid_root(mmu, i, root)
-	{
+	for_each_valid_root (mmu, i, root) {
 		if (tdp_is_mirror(root))
 			continue;
 		if (mmu->hw_direct == root)

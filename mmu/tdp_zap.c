@@ -88,8 +88,7 @@ static u64 tdp_mmu_zap_range_locked(struct tdp_mmu *mmu, gfn_t start, gfn_t end,
 	int n, k;
 	u32 i;
 
-	for_each_root(mmu, i, root)
-	{
+	for_each_root (mmu, i, root) {
 		/*
 		 * Pin the root across yields inside the walk.  A root whose
 		 * count already hit zero belongs to the tdp_mmu_put_root()

@@ -252,12 +252,9 @@ asm(".text\n"
     "  push $\\n\n"
     "  jmp trap_common\n"
     ".endm\n"
-    "vec_entry 0,0\n vec_entry 1,0\n vec_entry 2,0\n vec_entry 3,0\n vec_entry "
-    "4,0\n vec_entry 5,0\n"
-    "vec_entry 6,0\n vec_entry 7,0\n vec_entry 8,1\n vec_entry 9,0\n vec_entry "
-    "10,1\n vec_entry 11,1\n"
-    "vec_entry 12,1\n vec_entry 13,1\n vec_entry 14,1\n vec_entry 15,0\n "
-    "vec_entry 16,0\n vec_entry 17,1\n"
+    "vec_entry 0,0\n vec_entry 1,0\n vec_entry 2,0\n vec_entry 3,0\n vec_entry 4,0\n vec_entry 5,0\n"
+    "vec_entry 6,0\n vec_entry 7,0\n vec_entry 8,1\n vec_entry 9,0\n vec_entry 10,1\n vec_entry 11,1\n"
+    "vec_entry 12,1\n vec_entry 13,1\n vec_entry 14,1\n vec_entry 15,0\n vec_entry 16,0\n vec_entry 17,1\n"
     "vec_entry 18,0\n vec_entry 19,0\n vec_entry 20,0\n vec_entry 21,1\n");
 
 #define VEC_ENTRY(n) extern char trap_entry_##n[]

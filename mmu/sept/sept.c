@@ -123,7 +123,7 @@ static enum sept_error sept_done(struct sept *s, enum sept_op op,
 		s->stats.violations++;
 		if (s->cfg.strict)
 			pr_err("sept: %s(gfn 0x%llx, level %d): %s",
-			       sept_op_name(op), (unsigned long long)gfn, level,
+			       sept_op_name(op), gfn, level,
 			       sept_error_name(err));
 	}
 	return err;
@@ -415,10 +415,8 @@ enum sept_error sept_remove_range(struct sept *s, pfn_t base, u64 npages)
 		s->stats.errors[err]++;
 		s->stats.violations++;
 		if (s->cfg.strict)
-			pr_err("sept: remove_range(pfn 0x%llx, %llu): %s",
-			       (unsigned long long)base,
-			       (unsigned long long)npages,
-			       sept_error_name(err));
+			pr_err("sept: remove_range(pfn 0x%llx, %llu): %s", base,
+			       npages, sept_error_name(err));
 	}
 	sept_unlock(s);
 	if (map)

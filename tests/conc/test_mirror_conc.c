@@ -358,23 +358,13 @@ static void check_final(struct conc *c)
 	assert_int_equal(tdp_mmu_check_mirror(&c->mmu), 0);
 	assert_int_equal(tdp_mmu_check_invariants(&c->mmu, &chk), 0);
 	tdp_mmu_get_sept_stats(&c->mmu, &st);
-	printf("final: %llu tables, leaves 4K %llu 2M %llu; S-EPT: %llu "
-	       "mapped, %llu tables, %llu zeroed, violations %llu\n",
-	       (unsigned long long)chk.tables,
-	       (unsigned long long)chk.leaves[1],
-	       (unsigned long long)chk.leaves[2],
-	       (unsigned long long)st.mapped_pages,
-	       (unsigned long long)st.table_pages,
-	       (unsigned long long)st.zeroed_pages,
-	       (unsigned long long)st.violations);
-	printf("S-EPT busy injected: link %llu set %llu block %llu track %llu "
-	       "remove %llu free %llu\n",
-	       (unsigned long long)st.busy[SEPT_OP_LINK],
-	       (unsigned long long)st.busy[SEPT_OP_SET_LEAF],
-	       (unsigned long long)st.busy[SEPT_OP_BLOCK],
-	       (unsigned long long)st.busy[SEPT_OP_TRACK],
-	       (unsigned long long)st.busy[SEPT_OP_REMOVE],
-	       (unsigned long long)st.busy[SEPT_OP_FREE_TABLE]);
+	printf("final: %llu tables, leaves 4K %llu 2M %llu; S-EPT: %llu mapped, %llu tables, %llu zeroed, violations %llu\n",
+	       chk.tables, chk.leaves[1], chk.leaves[2], st.mapped_pages,
+	       st.table_pages, st.zeroed_pages, st.violations);
+	printf("S-EPT busy injected: link %llu set %llu block %llu track %llu remove %llu free %llu\n",
+	       st.busy[SEPT_OP_LINK], st.busy[SEPT_OP_SET_LEAF],
+	       st.busy[SEPT_OP_BLOCK], st.busy[SEPT_OP_TRACK],
+	       st.busy[SEPT_OP_REMOVE], st.busy[SEPT_OP_FREE_TABLE]);
 	assert_int_equal(st.violations, 0);
 	assert_true(st.busy[SEPT_OP_SET_LEAF] > 0);
 }
@@ -430,21 +420,14 @@ static void conc_private(void **state)
 	for (i = 0; i < NR_CPUS; i++)
 		pthread_join(cpus[i], NULL);
 	if (c->errors)
-		fail_msg("%llu errors, first: %s",
-			 (unsigned long long)c->errors, c->err);
-	printf("faults %llu x %d, retries %llu, -EPERM %llu, conversions "
-	       "%llu\n",
-	       (unsigned long long)c->faults_per_thread, NR_FAULTERS,
-	       (unsigned long long)c->retries, (unsigned long long)c->perm,
-	       (unsigned long long)c->converts);
+		fail_msg("%llu errors, first: %s", c->errors, c->err);
+	printf("faults %llu x %d, retries %llu, -EPERM %llu, conversions %llu\n",
+	       c->faults_per_thread, NR_FAULTERS, c->retries, c->perm,
+	       c->converts);
 	check_final(c);
-	printf("CPU walks %llu (%llu from a cached entry, %llu mapped), "
-	       "%llu table probes, %llu pages freed while a walker could read "
-	       "them\n",
-	       (unsigned long long)c->cpu_walks,
-	       (unsigned long long)c->cpu_hits,
-	       (unsigned long long)c->cpu_mapped, (unsigned long long)c->probes,
-	       (unsigned long long)mmu_fake_walked_frees(&c->fake));
+	printf("CPU walks %llu (%llu from a cached entry, %llu mapped), %llu table probes, %llu pages freed while a walker could read them\n",
+	       c->cpu_walks, c->cpu_hits, c->cpu_mapped, c->probes,
+	       mmu_fake_walked_frees(&c->fake));
 	assert_int_equal(mmu_fake_walked_frees(&c->fake), 0);
 	assert_int_equal(c->fake.double_frees, 0);
 	tdp_mmu_put_root(&c->mmu, c->mirror);

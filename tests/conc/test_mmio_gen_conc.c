@@ -58,7 +58,7 @@ static void gc_error(struct gc *c, const char *msg, gfn_t gfn, long v)
 {
 	if (__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED) == 0)
 		snprintf(c->err, sizeof(c->err), "%s: gfn 0x%llx (%ld)", msg,
-			 (unsigned long long)gfn, v);
+			 gfn, v);
 }
 
 static int fault(struct gc *c, struct tdp_mmu_cache *cache, gfn_t gfn,
@@ -233,15 +233,11 @@ static void gen_conc(void **state)
 	pthread_join(ctl, NULL);
 	for (i = 0; i < NR_VCPUS; i++)
 		pthread_join(th[i], NULL);
-	printf("%llu rounds, %llu verdicts, %llu emulated as MMIO, %llu stale "
-	       "MMIO SPTEs sent to the fault path, generation 0x%llx\n",
-	       (unsigned long long)c->rounds, (unsigned long long)c->judged,
-	       (unsigned long long)c->mmio_emulated,
-	       (unsigned long long)c->stale,
-	       (unsigned long long)tdp_memslot_generation(&c->mmu));
+	printf("%llu rounds, %llu verdicts, %llu emulated as MMIO, %llu stale MMIO SPTEs sent to the fault path, generation 0x%llx\n",
+	       c->rounds, c->judged, c->mmio_emulated, c->stale,
+	       tdp_memslot_generation(&c->mmu));
 	if (c->errors)
-		fail_msg("%llu errors, first: %s",
-			 (unsigned long long)c->errors, c->err);
+		fail_msg("%llu errors, first: %s", c->errors, c->err);
 	assert_int_equal(tdp_mmu_check_invariants(&c->mmu, &chk), 0);
 	mmu_fake_vm_destroy(&c->fake, &c->mmu, c->root);
 	assert_int_equal(c->fake.double_frees, 0);

@@ -306,12 +306,9 @@ static void check_final(struct conc *c)
 		}
 	tdp_mmu_cache_free(&c->mmu, &cache);
 	assert_int_equal(tdp_mmu_check_invariants(&c->mmu, &chk), 0);
-	printf("final: %llu tables, leaves 4K %llu 2M %llu 1G %llu, %llu "
-	       "MMIO\n",
-	       (unsigned long long)chk.tables,
-	       (unsigned long long)chk.leaves[1],
-	       (unsigned long long)chk.leaves[2],
-	       (unsigned long long)chk.leaves[3], (unsigned long long)chk.mmio);
+	printf("final: %llu tables, leaves 4K %llu 2M %llu 1G %llu, %llu MMIO\n",
+	       chk.tables, chk.leaves[1], chk.leaves[2], chk.leaves[3],
+	       chk.mmio);
 }
 
 static void conc_faults(void **state)
@@ -358,25 +355,15 @@ static void conc_faults(void **state)
 	for (i = 0; i < NR_CPUS; i++)
 		pthread_join(cpus[i], NULL);
 	if (c->errors)
-		fail_msg("%llu errors, first: %s",
-			 (unsigned long long)c->errors, c->err);
+		fail_msg("%llu errors, first: %s", c->errors, c->err);
 	check_final(c);
 	tdp_mmu_get_stats(&c->mmu, &st);
-	printf("faults %llu, retries %llu, lost cmpxchg %llu, frozen %llu, "
-	       "splits %llu, recovered %llu, tables freed %llu, TLB flushes "
-	       "%llu\n",
-	       (unsigned long long)st.faults, (unsigned long long)c->retries,
-	       (unsigned long long)st.cmpxchg_failed,
-	       (unsigned long long)st.frozen_retries,
-	       (unsigned long long)st.splits, (unsigned long long)st.recovered,
-	       (unsigned long long)st.tables_freed,
-	       (unsigned long long)c->mmu.tlb_flushes);
-	printf("CPU walks %llu (%llu from a cached entry, %llu mapped), "
-	       "%llu pages freed while a walker could read them\n",
-	       (unsigned long long)c->cpu_walks,
-	       (unsigned long long)c->cpu_hits,
-	       (unsigned long long)c->cpu_mapped,
-	       (unsigned long long)mmu_fake_walked_frees(&c->fake));
+	printf("faults %llu, retries %llu, lost cmpxchg %llu, frozen %llu, splits %llu, recovered %llu, tables freed %llu, TLB flushes %llu\n",
+	       st.faults, c->retries, st.cmpxchg_failed, st.frozen_retries,
+	       st.splits, st.recovered, st.tables_freed, c->mmu.tlb_flushes);
+	printf("CPU walks %llu (%llu from a cached entry, %llu mapped), %llu pages freed while a walker could read them\n",
+	       c->cpu_walks, c->cpu_hits, c->cpu_mapped,
+	       mmu_fake_walked_frees(&c->fake));
 	assert_int_equal(mmu_fake_walked_frees(&c->fake), 0);
 	assert_int_equal(c->fake.double_frees, 0);
 	assert_int_equal(c->fake.bad_frees, 0);

@@ -169,8 +169,7 @@ static bool cmp_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
 		spte = iter.old_spte;
 		if (is_frozen_spte(spte) || is_mmio_spte(spte))
 			FAIL(s, "mirror gfn 0x%llx: spte 0x%llx at rest",
-			     (unsigned long long)iter.gfn,
-			     (unsigned long long)spte);
+			     iter.gfn, spte);
 		if (!is_shadow_present_pte(spte) ||
 		    !is_last_spte(spte, iter.level))
 			continue;
@@ -178,17 +177,14 @@ static bool cmp_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
 		    spte_to_pfn(spte) != s->priv[iter.gfn].pfn ||
 		    spte_access(spte) != TDP_ACC_ALL)
 			FAIL(s,
-			     "mirror gfn 0x%llx: level %d spte 0x%llx, model "
-			     "kind %d pfn 0x%llx",
-			     (unsigned long long)iter.gfn, iter.level,
-			     (unsigned long long)spte, s->priv[iter.gfn].kind,
-			     (unsigned long long)s->priv[iter.gfn].pfn);
+			     "mirror gfn 0x%llx: level %d spte 0x%llx, model kind %d pfn 0x%llx",
+			     iter.gfn, iter.level, spte, s->priv[iter.gfn].kind,
+			     s->priv[iter.gfn].pfn);
 		covered++;
 	}
 	if (covered != expected)
 		FAIL(s, "private 0x%llx-0x%llx: mirror maps %llu, model %llu",
-		     (unsigned long long)start, (unsigned long long)end,
-		     (unsigned long long)covered, (unsigned long long)expected);
+		     start, end, covered, expected);
 	for (g = start; g < end && end - start <= 0x1000; g++) {
 		e = sept_read_entry(s->mmu.sept, g, 1);
 		if (s->priv[g].kind == M_LEAF
@@ -197,11 +193,8 @@ static bool cmp_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
 						     TDP_ACC_ALL)
 			    : e != 0)
 			FAIL(s,
-			     "S-EPT gfn 0x%llx: 0x%llx, model kind %d pfn "
-			     "0x%llx",
-			     (unsigned long long)g, (unsigned long long)e,
-			     s->priv[g].kind,
-			     (unsigned long long)s->priv[g].pfn);
+			     "S-EPT gfn 0x%llx: 0x%llx, model kind %d pfn 0x%llx",
+			     g, e, s->priv[g].kind, s->priv[g].pfn);
 	}
 	return true;
 }
@@ -227,10 +220,8 @@ static bool cmp_shared(struct mirror_opseq *s, gfn_t start, gfn_t end)
 			    e->gen != get_mmio_spte_gen(spte) ||
 			    get_mmio_spte_gfn(spte) != iter.gfn)
 				FAIL(s,
-				     "shared gfn 0x%llx: MMIO spte 0x%llx, "
-				     "model kind %d gen 0x%x",
-				     (unsigned long long)base,
-				     (unsigned long long)spte, e->kind, e->gen);
+				     "shared gfn 0x%llx: MMIO spte 0x%llx, model kind %d gen 0x%x",
+				     base, spte, e->kind, e->gen);
 			covered++;
 			continue;
 		}
@@ -248,22 +239,16 @@ static bool cmp_shared(struct mirror_opseq *s, gfn_t start, gfn_t end)
 			    e->a != is_accessed_spte(spte) ||
 			    e->d != is_dirty_spte(spte))
 				FAIL(s,
-				     "shared gfn 0x%llx: level %d spte 0x%llx; "
-				     "model kind %d level %d pfn 0x%llx w%d "
-				     "a%d d%d",
-				     (unsigned long long)g, iter.level,
-				     (unsigned long long)spte, e->kind,
-				     e->level, (unsigned long long)e->pfn, e->w,
-				     e->a, e->d);
+				     "shared gfn 0x%llx: level %d spte 0x%llx; model kind %d level %d pfn 0x%llx w%d a%d d%d",
+				     g, iter.level, spte, e->kind, e->level,
+				     e->pfn, e->w, e->a, e->d);
 			covered++;
 		}
 	}
 	if (covered != expected)
 		FAIL(s,
-		     "shared 0x%llx-0x%llx: direct root covers %llu, model "
-		     "%llu",
-		     (unsigned long long)start, (unsigned long long)end,
-		     (unsigned long long)covered, (unsigned long long)expected);
+		     "shared 0x%llx-0x%llx: direct root covers %llu, model %llu",
+		     start, end, covered, expected);
 	return true;
 }
 
@@ -281,10 +266,8 @@ static bool cmp_hw_gfn(struct mirror_opseq *s, u64 eptp, gfn_t g)
 		       spte_access(leaf) != TDP_ACC_ALL)
 		    : r != -EFAULT)
 		FAIL(s,
-		     "CPU walk of private gfn 0x%llx: %d level %d entry "
-		     "0x%llx; model kind %d pfn 0x%llx",
-		     (unsigned long long)g, r, level, (unsigned long long)leaf,
-		     p->kind, (unsigned long long)p->pfn);
+		     "CPU walk of private gfn 0x%llx: %d level %d entry 0x%llx; model kind %d pfn 0x%llx",
+		     g, r, level, leaf, p->kind, p->pfn);
 	r = mmu_fake_hw_walk(&s->fake, eptp, (g | s->s) << PAGE_SHIFT, &leaf,
 			     &level);
 	if (e->kind == M_MMIO ? r != -EIO
@@ -294,10 +277,8 @@ static bool cmp_hw_gfn(struct mirror_opseq *s, u64 eptp, gfn_t g)
 		       spte_to_pfn(leaf) + (g - ROUND(g, level)) != e->pfn ||
 		       is_writable_pte(leaf) != e->w))
 		FAIL(s,
-		     "CPU walk of shared gfn 0x%llx: %d level %d entry 0x%llx; "
-		     "model kind %d level %d pfn 0x%llx",
-		     (unsigned long long)g, r, level, (unsigned long long)leaf,
-		     e->kind, e->level, (unsigned long long)e->pfn);
+		     "CPU walk of shared gfn 0x%llx: %d level %d entry 0x%llx; model kind %d level %d pfn 0x%llx",
+		     g, r, level, leaf, e->kind, e->level, e->pfn);
 	return true;
 }
 
@@ -427,26 +408,21 @@ static bool op_fault_private(struct mirror_opseq *s, struct opseq_src *src)
 	if (si >= 0 && mo_shared(s, si, g))
 		want = -EPERM;
 	if (r != want)
-		FAIL(s, "private fault gfn 0x%llx: %d, model %d",
-		     (unsigned long long)g, r, want);
+		FAIL(s, "private fault gfn 0x%llx: %d, model %d", g, r, want);
 	if (r)
 		return cmp_range(s, g, g + 1);
 	if (si < 0) {
 		if (f.result != TDP_FAULT_MMIO || f.mmio_cached)
 			FAIL(s,
-			     "private fault gfn 0x%llx outside slots: result "
-			     "%d cached %d",
-			     (unsigned long long)g, f.result, f.mmio_cached);
+			     "private fault gfn 0x%llx outside slots: result %d cached %d",
+			     g, f.result, f.mmio_cached);
 		return cmp_range(s, g, g + 1);
 	}
 	res = s->priv[g].kind == M_LEAF ? TDP_FAULT_SPURIOUS : TDP_FAULT_MAPPED;
 	if ((int)f.result != res || f.level != 1 || f.pfn != mo_pfn(s, si, g))
 		FAIL(s,
-		     "private fault gfn 0x%llx: result %d level %d pfn 0x%llx, "
-		     "model %d pfn 0x%llx",
-		     (unsigned long long)g, f.result, f.level,
-		     (unsigned long long)f.pfn, res,
-		     (unsigned long long)mo_pfn(s, si, g));
+		     "private fault gfn 0x%llx: result %d level %d pfn 0x%llx, model %d pfn 0x%llx",
+		     g, f.result, f.level, f.pfn, res, mo_pfn(s, si, g));
 	s->priv[g].kind = M_LEAF;
 	s->priv[g].level = 1;
 	s->priv[g].pfn = mo_pfn(s, si, g);
@@ -472,16 +448,14 @@ static bool op_fault_shared(struct mirror_opseq *s, struct opseq_src *src)
 	if (si >= 0 && !mo_shared(s, si, g))
 		want = -EPERM;
 	if (r != want)
-		FAIL(s, "shared fault gfn 0x%llx: %d, model %d",
-		     (unsigned long long)g, r, want);
+		FAIL(s, "shared fault gfn 0x%llx: %d, model %d", g, r, want);
 	if (r)
 		return cmp_range(s, g, g + 1);
 	if (si < 0) {
 		if (f.result != TDP_FAULT_MMIO || !f.mmio_cached)
 			FAIL(s,
-			     "shared fault gfn 0x%llx outside slots: result %d "
-			     "cached %d",
-			     (unsigned long long)g, f.result, f.mmio_cached);
+			     "shared fault gfn 0x%llx outside slots: result %d cached %d",
+			     g, f.result, f.mmio_cached);
 		e->kind = M_MMIO;
 		e->gen = (u32)(s->gen & MMIO_GEN_MASK);
 		return cmp_range(s, g, g + 1);
@@ -505,10 +479,8 @@ static bool op_fault_shared(struct mirror_opseq *s, struct opseq_src *src)
 	if ((int)f.result != res || f.level != goal ||
 	    f.pfn != mo_pfn(s, si, g))
 		FAIL(s,
-		     "shared fault gfn 0x%llx: result %d level %d pfn 0x%llx, "
-		     "model %d level %d",
-		     (unsigned long long)g, f.result, f.level,
-		     (unsigned long long)f.pfn, res, goal);
+		     "shared fault gfn 0x%llx: result %d level %d pfn 0x%llx, model %d level %d",
+		     g, f.result, f.level, f.pfn, res, goal);
 	goal = MAX(goal, old);
 	return cmp_range(s, ROUND(g, goal), ROUND(g, goal) + PAGES(goal));
 }
@@ -532,8 +504,7 @@ static bool op_access(struct mirror_opseq *s, struct opseq_src *src)
 		want = 0;
 	if (r != want)
 		FAIL(s, "%s access gfn 0x%llx: %d, model %d",
-		     shared ? "shared" : "private", (unsigned long long)g, r,
-		     want);
+		     shared ? "shared" : "private", g, r, want);
 	if (!want && shared)
 		mo_block_attr(s, g, 1, (acc & TDP_ACC_W) ? 1 : -1);
 	return cmp_range(s, ROUND(g, 2), ROUND(g, 2) + PAGES(2));
@@ -602,8 +573,7 @@ static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
 					    to_private);
 			if (r != want)
 				FAIL(s, "convert 0x%llx-0x%llx: %d, model %d",
-				     (unsigned long long)start,
-				     (unsigned long long)end, r, want);
+				     start, end, r, want);
 			return true;
 		}
 	} else {
@@ -618,8 +588,7 @@ static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
 	}
 	r = tdp_mmu_convert(&s->mmu, start, end - start, to_private);
 	if (r)
-		FAIL(s, "convert 0x%llx-0x%llx: %d", (unsigned long long)start,
-		     (unsigned long long)end, r);
+		FAIL(s, "convert 0x%llx-0x%llx: %d", start, end, r);
 	for (g = start; g < end; g++) {
 		si = mo_lookup(s, g);
 		if (!to_private && s->priv[g].kind == M_LEAF) {
@@ -627,10 +596,8 @@ static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
 			s->zero_checks++;
 			if (mmu_fake_guest_read(&s->fake, s->priv[g].pfn))
 				FAIL(s,
-				     "gfn 0x%llx converted to shared: pfn "
-				     "0x%llx not zeroed",
-				     (unsigned long long)g,
-				     (unsigned long long)s->priv[g].pfn);
+				     "gfn 0x%llx converted to shared: pfn 0x%llx not zeroed",
+				     g, s->priv[g].pfn);
 		}
 		s->slots[si].shared[g - s->slots[si].base] = !to_private;
 	}
@@ -673,9 +640,8 @@ static bool op_young(struct mirror_opseq *s, struct opseq_src *src)
 	if (mo_raw_shared(s, &rs, &re))
 		want += mo_young(s, rs, re);
 	if (n != want)
-		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu",
-		     (unsigned long long)start, (unsigned long long)end,
-		     (unsigned long long)n, (unsigned long long)want);
+		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu", start, end, n,
+		     want);
 	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
 }
 
@@ -753,9 +719,8 @@ static bool op_recover(struct mirror_opseq *s, struct opseq_src *src)
 	if (mo_raw_shared(s, &rs, &re))
 		want += mo_recover(s, rs, re);
 	if (n != want)
-		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu",
-		     (unsigned long long)start, (unsigned long long)end,
-		     (unsigned long long)n, (unsigned long long)want);
+		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu", start, end,
+		     n, want);
 	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
 }
 
@@ -821,7 +786,7 @@ static bool op_slot_delete(struct mirror_opseq *s, struct opseq_src *src)
 		    mmu_fake_guest_read(&s->fake, s->priv[g].pfn))
 			FAIL(s,
 			     "slot %d deleted: private pfn 0x%llx not zeroed",
-			     id, (unsigned long long)s->priv[g].pfn);
+			     id, s->priv[g].pfn);
 	mo_zap_private(s, base, end);
 	mo_zap_shared(s, base, end);
 	free(ms->shared);
@@ -849,8 +814,8 @@ static bool op_slot_move(struct mirror_opseq *s, struct opseq_src *src)
 	else if (mo_overlaps(s, nb, ms->npages, id))
 		want = -EEXIST;
 	if (r != want)
-		FAIL(s, "move slot %d to 0x%llx: %d, model %d", id,
-		     (unsigned long long)nb, r, want);
+		FAIL(s, "move slot %d to 0x%llx: %d, model %d", id, nb, r,
+		     want);
 	if (want || nb == old)
 		return true;
 	mo_zap_private(s, old, old + ms->npages);
@@ -885,8 +850,7 @@ static bool op_zap_mmio(struct mirror_opseq *s, struct opseq_src *src)
 	(void)src;
 	s->last_op = "zap all mmio";
 	if (n != want)
-		FAIL(s, "zap_all_mmio: %llu, model %llu", (unsigned long long)n,
-		     (unsigned long long)want);
+		FAIL(s, "zap_all_mmio: %llu, model %llu", n, want);
 	return true;
 }
 
@@ -977,20 +941,18 @@ bool mopseq_fini(struct mirror_opseq *s)
 	free(s->shr);
 	if (st.violations)
 		snprintf(s->err, sizeof(s->err), "%llu S-EPT rule violations",
-			 (unsigned long long)st.violations);
+			 st.violations);
 	if (walked)
-		snprintf(s->err, sizeof(s->err),
-			 "%llu pages freed while the CPU walker could read "
-			 "them",
-			 (unsigned long long)walked);
+		snprintf(
+			s->err, sizeof(s->err),
+			"%llu pages freed while the CPU walker could read them",
+			walked);
 	if (s->fake.double_frees || s->fake.bad_frees)
 		snprintf(s->err, sizeof(s->err), "%llu double / %llu bad frees",
-			 (unsigned long long)s->fake.double_frees,
-			 (unsigned long long)s->fake.bad_frees);
+			 s->fake.double_frees, s->fake.bad_frees);
 	live = mmu_fake_destroy(&s->fake);
 	if (live)
-		snprintf(s->err, sizeof(s->err), "%llu pages leaked",
-			 (unsigned long long)live);
+		snprintf(s->err, sizeof(s->err), "%llu pages leaked", live);
 	return !st.violations && !s->fake.double_frees && !s->fake.bad_frees &&
 	       !walked && !live;
 }

@@ -223,8 +223,7 @@ static void fake_free_page(void *opaque, void *va)
 		    __atomic_load_n(&f->flush_gen, __ATOMIC_ACQUIRE) + 1 &&
 	    f->walked_frees++ < 8)
 		fprintf(stderr,
-			"mmu_fake: page %p freed, read by a walker since the "
-			"last flush\n",
+			"mmu_fake: page %p freed, read by a walker since the last flush\n",
 			va);
 	d->allocated = 0;
 	d->next_free = 0;

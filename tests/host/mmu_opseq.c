@@ -252,11 +252,9 @@ static bool compare_leaf(struct mmu_opseq *s, u64 spte, gfn_t base, int l,
 		    e->a != is_accessed_spte(spte) ||
 		    e->d != is_dirty_spte(spte))
 			FAIL(s,
-			     "gfn 0x%llx: table level %d spte 0x%llx; model "
-			     "kind %d level %d pfn 0x%llx w%d a%d d%d",
-			     (unsigned long long)g, l, (unsigned long long)spte,
-			     e->kind, e->level, (unsigned long long)e->pfn,
-			     e->w, e->a, e->d);
+			     "gfn 0x%llx: table level %d spte 0x%llx; model kind %d level %d pfn 0x%llx w%d a%d d%d",
+			     g, l, spte, e->kind, e->level, e->pfn, e->w, e->a,
+			     e->d);
 		(*covered)++;
 	}
 	return true;
@@ -280,10 +278,8 @@ static bool compare_range(struct mmu_opseq *s, gfn_t start, gfn_t end)
 			    e->gen != get_mmio_spte_gen(spte) ||
 			    get_mmio_spte_gfn(spte) != iter.gfn)
 				FAIL(s,
-				     "gfn 0x%llx: table MMIO spte 0x%llx, "
-				     "model kind %d gen 0x%x",
-				     (unsigned long long)iter.gfn,
-				     (unsigned long long)spte, e->kind, e->gen);
+				     "gfn 0x%llx: table MMIO spte 0x%llx, model kind %d gen 0x%x",
+				     iter.gfn, spte, e->kind, e->gen);
 			covered++;
 			continue;
 		}
@@ -307,16 +303,12 @@ static bool compare_range(struct mmu_opseq *s, gfn_t start, gfn_t end)
 			if (!is_shadow_present_pte(sp[l]) &&
 			    !is_mmio_spte(sp[l]))
 				FAIL(s,
-				     "gfn 0x%llx: model kind %d level %d, "
-				     "table has nothing (level %d spte 0x%llx)",
-				     (unsigned long long)g, s->m[g].kind,
-				     s->m[g].level, l,
-				     (unsigned long long)sp[l]);
+				     "gfn 0x%llx: model kind %d level %d, table has nothing (level %d spte 0x%llx)",
+				     g, s->m[g].kind, s->m[g].level, l, sp[l]);
 		}
 		FAIL(s,
 		     "range 0x%llx-0x%llx: tables cover %llu gfns, model %llu",
-		     (unsigned long long)start, (unsigned long long)end,
-		     (unsigned long long)covered, (unsigned long long)expected);
+		     start, end, covered, expected);
 	}
 	return true;
 }
@@ -412,20 +404,16 @@ static bool op_fault(struct mmu_opseq *s, struct opseq_src *src)
 	s->last_op = "fault";
 	r = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
 	if (r)
-		FAIL(s, "fault gfn 0x%llx acc %llu: %d",
-		     (unsigned long long)gfn, (unsigned long long)acc, r);
+		FAIL(s, "fault gfn 0x%llx acc %llu: %d", gfn, acc, r);
 	model_fault(s, gfn, acc, &exp, &lvl);
 	if (f.result != exp.result)
-		FAIL(s, "fault gfn 0x%llx acc %llu: result %d, model %d",
-		     (unsigned long long)gfn, (unsigned long long)acc, f.result,
-		     exp.result);
+		FAIL(s, "fault gfn 0x%llx acc %llu: result %d, model %d", gfn,
+		     acc, f.result, exp.result);
 	if (f.result <= TDP_FAULT_SPURIOUS &&
 	    (f.level != exp.level || f.pfn != exp.pfn))
 		FAIL(s,
 		     "fault gfn 0x%llx: level %d pfn 0x%llx, model %d 0x%llx",
-		     (unsigned long long)gfn, f.level,
-		     (unsigned long long)f.pfn, exp.level,
-		     (unsigned long long)exp.pfn);
+		     gfn, f.level, f.pfn, exp.level, exp.pfn);
 	return compare_range(s, ROUND(gfn, lvl), ROUND(gfn, lvl) + PAGES(lvl));
 }
 
@@ -445,8 +433,7 @@ static bool op_access(struct mmu_opseq *s, struct opseq_src *src)
 	else
 		exp = 0;
 	if (r != exp)
-		FAIL(s, "access gfn 0x%llx: %d, model %d",
-		     (unsigned long long)gfn, r, exp);
+		FAIL(s, "access gfn 0x%llx: %d, model %d", gfn, r, exp);
 	if (!exp)
 		model_block_attr(s, gfn, -1, 1, (acc & TDP_ACC_W) ? 1 : -1);
 	return exp ? true
@@ -499,9 +486,8 @@ static bool op_young(struct mmu_opseq *s, struct opseq_src *src)
 		g = ROUND(g, s->m[g].level) + PAGES(s->m[g].level) - 1;
 	}
 	if (n != exp)
-		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu",
-		     (unsigned long long)start, (unsigned long long)end,
-		     (unsigned long long)n, (unsigned long long)exp);
+		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu", start, end, n,
+		     exp);
 	return compare_range(s, ROUND(start, 3),
 			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
 }
@@ -604,9 +590,8 @@ static bool op_recover(struct mmu_opseq *s, struct opseq_src *src)
 	n = tdp_mmu_recover_huge_pages(&s->mmu, start, end);
 	exp = model_recover(s, start, end);
 	if (n != exp)
-		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu",
-		     (unsigned long long)start, (unsigned long long)end,
-		     (unsigned long long)n, (unsigned long long)exp);
+		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu", start, end,
+		     n, exp);
 	return compare_range(s, ROUND(start, 3),
 			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
 }
@@ -855,8 +840,7 @@ static bool op_dirty_log(struct mmu_opseq *s, struct opseq_src *src)
 			;
 		snprintf(s->err, sizeof(s->err),
 			 "dirty log slot %d word %llu: 0x%llx, model 0x%llx",
-			 id, (unsigned long long)i, (unsigned long long)got[i],
-			 (unsigned long long)want[i]);
+			 id, i, got[i], want[i]);
 		free(got);
 		free(want);
 		return false;
@@ -895,8 +879,7 @@ static bool op_zap_mmio(struct mmu_opseq *s, struct opseq_src *src)
 	(void)src;
 	s->last_op = "zap all mmio";
 	if (n != exp)
-		FAIL(s, "zap_all_mmio: %llu, model %llu", (unsigned long long)n,
-		     (unsigned long long)exp);
+		FAIL(s, "zap_all_mmio: %llu, model %llu", n, exp);
 	return true;
 }
 
@@ -927,13 +910,8 @@ static bool beyond_ops(struct mmu_opseq *s, gfn_t t, u64 n)
 	if (v[0] || v[1] || v[2] || v[3] || r[0] || r[1] != -EINVAL ||
 	    r[2] != -EINVAL)
 		FAIL(s,
-		     "range 0x%llx+0x%llx beyond the width: zap %llu young "
-		     "%llu recover %llu test_young %llu split %d access %d "
-		     "fault %d",
-		     (unsigned long long)t, (unsigned long long)n,
-		     (unsigned long long)v[0], (unsigned long long)v[1],
-		     (unsigned long long)v[2], (unsigned long long)v[3], r[0],
-		     r[1], r[2]);
+		     "range 0x%llx+0x%llx beyond the width: zap %llu young %llu recover %llu test_young %llu split %d access %d fault %d",
+		     t, n, v[0], v[1], v[2], v[3], r[0], r[1], r[2]);
 	if (low >= OPSEQ_UNIVERSE)
 		return true;
 	/* A wrapped walk would begin at @low: compare around it. */
@@ -964,11 +942,8 @@ static bool top_slot(struct mmu_opseq *s, struct opseq_src *src)
 	    r[3] != -EFAULT || r[4] || r[5] ||
 	    tdp_mmu_sim_access(&s->mmu, s->root, f.gpa, TDP_ACC_R) != -EFAULT)
 		FAIL(s,
-		     "top slot gfn 0x%llx: add %d fault %d pfn 0x%llx access "
-		     "%d zap %llu access %d fault %d delete %d",
-		     (unsigned long long)g, r[0], r[1],
-		     (unsigned long long)f.pfn, r[2], (unsigned long long)z,
-		     r[3], r[4], r[5]);
+		     "top slot gfn 0x%llx: add %d fault %d pfn 0x%llx access %d zap %llu access %d fault %d delete %d",
+		     g, r[0], r[1], f.pfn, r[2], z, r[3], r[4], r[5]);
 	return compare_range(s, 0, TOP_PAGES);
 }
 
@@ -1057,15 +1032,13 @@ bool opseq_fini(struct mmu_opseq *s)
 	free(s->m);
 	if (s->fake.double_frees || s->fake.bad_frees) {
 		snprintf(s->err, sizeof(s->err), "%llu double / %llu bad frees",
-			 (unsigned long long)s->fake.double_frees,
-			 (unsigned long long)s->fake.bad_frees);
+			 s->fake.double_frees, s->fake.bad_frees);
 		mmu_fake_destroy(&s->fake);
 		return false;
 	}
 	live = mmu_fake_destroy(&s->fake);
 	if (live) {
-		snprintf(s->err, sizeof(s->err), "%llu pages leaked",
-			 (unsigned long long)live);
+		snprintf(s->err, sizeof(s->err), "%llu pages leaked", live);
 		return false;
 	}
 	return true;

@@ -95,11 +95,11 @@ static void test_sizes_and_numbers(void **state)
 	assert_int_equal(cfg.guest_mem, 4ULL << 20);
 	assert_int_equal(parse(&cfg, "guest_mem = 8MB", &err), 0);
 	assert_int_equal(cfg.guest_mem, 8ULL << 20);
-	assert_int_equal(parse(&cfg,
-			       "serial = mmio\nserial_mmio_base = "
-			       "0xFE032000\nserial_mmio_stride = 4",
-			       &err),
-			 0);
+	assert_int_equal(
+		parse(&cfg,
+		      "serial = mmio\nserial_mmio_base = 0xFE032000\nserial_mmio_stride = 4",
+		      &err),
+		0);
 	assert_int_equal(cfg.serial_mmio_base, 0xfe032000ULL);
 	assert_int_equal(cfg.serial_mmio_stride, 4);
 	assert_int_equal(config_check(&cfg, 0, &err), 0);
@@ -110,30 +110,24 @@ static void test_sizes_and_numbers(void **state)
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error("log_level = loud", "tdpvisor.cfg:1: key 'log_level': bad "
-					 "value 'loud' "
-					 "(accepted: error, warn, info, "
-					 "debug)");
-	expect_error("# c\n\nserail = com1",
-		     "tdpvisor.cfg:3: unknown key 'serail' (accepted keys: "
-		     "serial, serial_baud, serial_mmio_base, "
-		     "serial_mmio_stride, log_level, guest_mem, hv_mem, guest, "
-		     "guest_cmdline, guest_module, run_limit_ms, "
-		     "private_memory, shared_bit, sept_busy_percent, "
-		     "mmio_gen_start, test_exception, test_bad_spte_gpa, "
-		     "test_vmentry_fail, console_limit, vmentry_check)");
-	expect_error("serial com1", "tdpvisor.cfg:1: expected 'key = value', "
-				    "got 'serial com1'");
+	expect_error(
+		"log_level = loud",
+		"tdpvisor.cfg:1: key 'log_level': bad value 'loud' (accepted: error, warn, info, debug)");
+	expect_error(
+		"# c\n\nserail = com1",
+		"tdpvisor.cfg:3: unknown key 'serail' (accepted keys: serial, serial_baud, serial_mmio_base, serial_mmio_stride, log_level, guest_mem, hv_mem, guest, guest_cmdline, guest_module, run_limit_ms, private_memory, shared_bit, sept_busy_percent, mmio_gen_start, test_exception, test_bad_spte_gpa, test_vmentry_fail, console_limit, vmentry_check)");
+	expect_error(
+		"serial com1",
+		"tdpvisor.cfg:1: expected 'key = value', got 'serial com1'");
 	expect_error(" = 4", "tdpvisor.cfg:1: missing key before '='");
-	expect_error("serial = com1\nserial = com2", "tdpvisor.cfg:2: key "
-						     "'serial' given twice");
-	expect_error("serial = com5", "tdpvisor.cfg:1: key 'serial': bad value "
-				      "'com5' "
-				      "(accepted: auto, com1, com2, com3, "
-				      "com4, mmio)");
-	expect_error("test_exception = pf", "tdpvisor.cfg:1: key "
-					    "'test_exception': bad value 'pf' "
-					    "(accepted: none, ud, gp, de, bp)");
+	expect_error("serial = com1\nserial = com2",
+		     "tdpvisor.cfg:2: key 'serial' given twice");
+	expect_error(
+		"serial = com5",
+		"tdpvisor.cfg:1: key 'serial': bad value 'com5' (accepted: auto, com1, com2, com3, com4, mmio)");
+	expect_error(
+		"test_exception = pf",
+		"tdpvisor.cfg:1: key 'test_exception': bad value 'pf' (accepted: none, ud, gp, de, bp)");
 }
 
 static void test_number_errors(void **state)
@@ -158,34 +152,24 @@ static void test_number_errors(void **state)
 	for (size_t i = 0; i < sizeof(bad_mem) / sizeof(bad_mem[0]); i++) {
 		assert_int_equal(parse(&cfg, bad_mem[i], &err), -EINVAL);
 		assert_non_null(strstr(err.msg, "key 'guest_mem': bad value"));
-		assert_non_null(strstr(err.msg, "accepted: a size from 2M "
-						"to 64G"));
+		assert_non_null(
+			strstr(err.msg, "accepted: a size from 2M to 64G"));
 	}
-	expect_error("serial_baud = 7", "tdpvisor.cfg:1: key 'serial_baud': "
-					"bad value '7' "
-					"(accepted: an integer that divides "
-					"115200 (e.g. 9600, "
-					"38400, 57600, 115200))");
-	expect_error("serial_baud = 230400", "tdpvisor.cfg:1: key "
-					     "'serial_baud': bad value "
-					     "'230400' "
-					     "(accepted: an integer that "
-					     "divides 115200 (e.g. 9600, "
-					     "38400, 57600, 115200))");
-	expect_error("serial_mmio_stride = 3", "tdpvisor.cfg:1: key "
-					       "'serial_mmio_stride': bad "
-					       "value '3' "
-					       "(accepted: 1, 2 or 4 (bytes "
-					       "between UART registers))");
-	expect_error("serial_mmio_base = 0", "tdpvisor.cfg:1: key "
-					     "'serial_mmio_base': bad value "
-					     "'0' "
-					     "(accepted: a non-zero physical "
-					     "address, e.g. 0xfe032000)");
-	expect_error("hv_mem = 3M", "tdpvisor.cfg:1: key 'hv_mem': bad value "
-				    "'3M' (accepted: "
-				    "a size from 4M to 4G in whole MiB (suffix "
-				    "K, M or G))");
+	expect_error(
+		"serial_baud = 7",
+		"tdpvisor.cfg:1: key 'serial_baud': bad value '7' (accepted: an integer that divides 115200 (e.g. 9600, 38400, 57600, 115200))");
+	expect_error(
+		"serial_baud = 230400",
+		"tdpvisor.cfg:1: key 'serial_baud': bad value '230400' (accepted: an integer that divides 115200 (e.g. 9600, 38400, 57600, 115200))");
+	expect_error(
+		"serial_mmio_stride = 3",
+		"tdpvisor.cfg:1: key 'serial_mmio_stride': bad value '3' (accepted: 1, 2 or 4 (bytes between UART registers))");
+	expect_error(
+		"serial_mmio_base = 0",
+		"tdpvisor.cfg:1: key 'serial_mmio_base': bad value '0' (accepted: a non-zero physical address, e.g. 0xfe032000)");
+	expect_error(
+		"hv_mem = 3M",
+		"tdpvisor.cfg:1: key 'hv_mem': bad value '3M' (accepted: a size from 4M to 4G in whole MiB (suffix K, M or G))");
 }
 
 static void test_string_errors(void **state)
@@ -193,12 +177,9 @@ static void test_string_errors(void **state)
 	char text[300];
 
 	(void)state;
-	expect_error("guest = ", "tdpvisor.cfg:1: key 'guest': bad value '' "
-				 "(accepted: a "
-				 "comma-separated list of built-in guest names "
-				 "('tests' = "
-				 "all test guests) or ESP paths such as "
-				 "\\guests\\kernel.elf (1-127 characters))");
+	expect_error(
+		"guest = ",
+		"tdpvisor.cfg:1: key 'guest': bad value '' (accepted: a comma-separated list of built-in guest names ('tests' = all test guests) or ESP paths such as \\guests\\kernel.elf (1-127 characters))");
 	memset(text, 'a', sizeof(text));
 	memcpy(text, "guest = ", 8);
 	text[8 + 128] = '\0';
@@ -207,15 +188,14 @@ static void test_string_errors(void **state)
 
 	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "key 'guest': bad value"));
-	expect_error("guest_cmdline = a\tb", "tdpvisor.cfg:1: key "
-					     "'guest_cmdline': value has a "
-					     "control "
-					     "or non-ASCII byte at column 2");
+	expect_error(
+		"guest_cmdline = a\tb",
+		"tdpvisor.cfg:1: key 'guest_cmdline': value has a control or non-ASCII byte at column 2");
 	text[8 + 128] = 'a';
 	text[sizeof(text) - 1] = '\0';
 	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
-	assert_string_equal(err.msg, "tdpvisor.cfg:1: line longer than 256 "
-				     "characters");
+	assert_string_equal(err.msg,
+			    "tdpvisor.cfg:1: line longer than 256 characters");
 }
 
 static void test_nul_byte(void **state)
@@ -229,8 +209,9 @@ static void test_nul_byte(void **state)
 	assert_int_equal(config_parse_file(&cfg, "x.cfg", text,
 					   sizeof(text) - 1, &err),
 			 -EINVAL);
-	assert_string_equal(err.msg, "x.cfg:2: NUL byte at column 4 "
-				     "(is this a text file?)");
+	assert_string_equal(
+		err.msg,
+		"x.cfg:2: NUL byte at column 4 (is this a text file?)");
 }
 
 static void test_options(void **state)
@@ -240,31 +221,31 @@ static void test_options(void **state)
 
 	(void)state;
 	config_defaults(&cfg);
-	assert_int_equal(config_parse_options(&cfg,
-					      "\\EFI\\BOOT\\BOOTX64.EFI "
-					      "log_level=warn  guest=cpuid",
-					      &err),
-			 0);
+	assert_int_equal(
+		config_parse_options(
+			&cfg,
+			"\\EFI\\BOOT\\BOOTX64.EFI log_level=warn  guest=cpuid",
+			&err),
+		0);
 	assert_int_equal(cfg.log_level, LOG_WARN);
 	assert_string_equal(cfg.guest, "cpuid");
 	/* Options may repeat a key the file set (they override it). */
-	assert_int_equal(config_parse_options(&cfg,
-					      "a.efi log_level=debug "
-					      "log_level=error",
-					      &err),
+	assert_int_equal(config_parse_options(
+				 &cfg, "a.efi log_level=debug log_level=error",
+				 &err),
 			 0);
 	assert_int_equal(cfg.log_level, LOG_ERR);
 	assert_int_equal(config_parse_options(&cfg, "", &err), 0);
 	assert_int_equal(config_parse_options(&cfg, "a.efi log_level=x", &err),
 			 -EINVAL);
-	assert_string_equal(err.msg, "load options: key 'log_level': bad value "
-				     "'x' (accepted: error, warn, info, "
-				     "debug)");
+	assert_string_equal(
+		err.msg,
+		"load options: key 'log_level': bad value 'x' (accepted: error, warn, info, debug)");
 	assert_int_equal(config_parse_options(&cfg, "a.efi guest=cpuid stray",
 					      &err),
 			 -EINVAL);
-	assert_string_equal(err.msg, "load options: expected key=value, got "
-				     "'stray'");
+	assert_string_equal(err.msg,
+			    "load options: expected key=value, got 'stray'");
 }
 
 static void test_knobs(void **state)
@@ -273,29 +254,23 @@ static void test_knobs(void **state)
 	struct config_error err;
 
 	(void)state;
-	assert_int_equal(parse(&cfg,
-			       "run_limit_ms = 0\nmmio_gen_start = "
-			       "524287\ntest_vmentry_fail = control",
-			       &err),
-			 0);
+	assert_int_equal(
+		parse(&cfg,
+		      "run_limit_ms = 0\nmmio_gen_start = 524287\ntest_vmentry_fail = control",
+		      &err),
+		0);
 	assert_int_equal(cfg.run_limit_ms, 0);
 	assert_int_equal(cfg.mmio_gen_start, 524287);
 	assert_int_equal(cfg.test_vmentry_fail, TEST_VMENTRY_CONTROL);
-	expect_error("mmio_gen_start = 524288",
-		     "tdpvisor.cfg:1: key 'mmio_gen_start': bad value '524288' "
-		     "(accepted: a memslot generation from 0 to 524287 (19 "
-		     "bits), e.g. 524280 to cross the wrap)");
-	expect_error("run_limit_ms = 3600001", "tdpvisor.cfg:1: key "
-					       "'run_limit_ms': bad value "
-					       "'3600001' "
-					       "(accepted: 0 (no limit) or "
-					       "milliseconds of guest run time "
-					       "up to 3600000)");
-	expect_error("test_vmentry_fail = maybe", "tdpvisor.cfg:1: key "
-						  "'test_vmentry_fail': bad "
-						  "value "
-						  "'maybe' (accepted: none, "
-						  "guest_state, control)");
+	expect_error(
+		"mmio_gen_start = 524288",
+		"tdpvisor.cfg:1: key 'mmio_gen_start': bad value '524288' (accepted: a memslot generation from 0 to 524287 (19 bits), e.g. 524280 to cross the wrap)");
+	expect_error(
+		"run_limit_ms = 3600001",
+		"tdpvisor.cfg:1: key 'run_limit_ms': bad value '3600001' (accepted: 0 (no limit) or milliseconds of guest run time up to 3600000)");
+	expect_error(
+		"test_vmentry_fail = maybe",
+		"tdpvisor.cfg:1: key 'test_vmentry_fail': bad value 'maybe' (accepted: none, guest_state, control)");
 }
 
 /* Flood control and the software VM-entry checks. */
@@ -316,16 +291,12 @@ static void test_console_and_check_keys(void **state)
 	assert_int_equal(cfg.vmentry_check, VMENTRY_CHECK_ALWAYS);
 	assert_int_equal(parse(&cfg, "console_limit = 0", &err), 0);
 	assert_int_equal(cfg.console_limit, 0);
-	expect_error("console_limit = 2G", "tdpvisor.cfg:1: key "
-					   "'console_limit': bad value '2G' "
-					   "(accepted: 0 (no limit) or the "
-					   "console output each guest "
-					   "may print, up to 1G (suffix K, M "
-					   "or G), e.g. 256K)");
-	expect_error("vmentry_check = never", "tdpvisor.cfg:1: key "
-					      "'vmentry_check': bad value "
-					      "'never' "
-					      "(accepted: emul, always)");
+	expect_error(
+		"console_limit = 2G",
+		"tdpvisor.cfg:1: key 'console_limit': bad value '2G' (accepted: 0 (no limit) or the console output each guest may print, up to 1G (suffix K, M or G), e.g. 256K)");
+	expect_error(
+		"vmentry_check = never",
+		"tdpvisor.cfg:1: key 'vmentry_check': bad value 'never' (accepted: emul, always)");
 }
 
 static void test_private_keys(void **state)
@@ -345,24 +316,18 @@ static void test_private_keys(void **state)
 	assert_int_equal(config_check(&cfg, 0, &err), 0);
 	assert_int_equal(parse(&cfg, "shared_bit = 12", &err), 0);
 	assert_int_equal(config_check(&cfg, 0, &err), -EINVAL);
-	assert_string_equal(err.msg, "configuration: shared_bit = 12: the "
-				     "shared bit must be a GPA bit from 13 to "
-				     "47 (or 0 for MAXPHYADDR - 1)");
-	expect_error("shared_bit = 48", "tdpvisor.cfg:1: key 'shared_bit': bad "
-					"value '48' "
-					"(accepted: 0 (automatic: MAXPHYADDR - "
-					"1) or a GPA bit "
-					"from 13 to 47)");
-	expect_error("sept_busy_percent = 51", "tdpvisor.cfg:1: key "
-					       "'sept_busy_percent': bad value "
-					       "'51' "
-					       "(accepted: an integer from 0 "
-					       "to 50 (percent of S-EPT "
-					       "operations that fail with "
-					       "-EBUSY))");
-	expect_error("private_memory = 1", "tdpvisor.cfg:1: key "
-					   "'private_memory': bad value '1' "
-					   "(accepted: no, yes)");
+	assert_string_equal(
+		err.msg,
+		"configuration: shared_bit = 12: the shared bit must be a GPA bit from 13 to 47 (or 0 for MAXPHYADDR - 1)");
+	expect_error(
+		"shared_bit = 48",
+		"tdpvisor.cfg:1: key 'shared_bit': bad value '48' (accepted: 0 (automatic: MAXPHYADDR - 1) or a GPA bit from 13 to 47)");
+	expect_error(
+		"sept_busy_percent = 51",
+		"tdpvisor.cfg:1: key 'sept_busy_percent': bad value '51' (accepted: an integer from 0 to 50 (percent of S-EPT operations that fail with -EBUSY))");
+	expect_error(
+		"private_memory = 1",
+		"tdpvisor.cfg:1: key 'private_memory': bad value '1' (accepted: no, yes)");
 }
 
 /* Every name in `guest` is checked when the file is read: an unknown one
@@ -378,22 +343,22 @@ static void test_guest_list(void **state)
 	assert_int_equal(parse(&cfg, "guest = \\guests\\k.elf,mmio", &err), 0);
 	assert_string_equal(cfg.guest, "\\guests\\k.elf,mmio");
 	assert_int_equal(parse(&cfg, "guest = demo,cpuid,nope", &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "tdpvisor.cfg:1: key 'guest': unknown "
-					"guest 'nope' (built-in guests: demo, "
-					"cpuid, "));
+	assert_non_null(strstr(
+		err.msg,
+		"tdpvisor.cfg:1: key 'guest': unknown guest 'nope' (built-in guests: demo, cpuid, "));
 	assert_int_equal(parse(&cfg, "guest = ,,", &err), -EINVAL);
-	assert_string_equal(err.msg, "tdpvisor.cfg:1: key 'guest': entry 1 of "
-				     "',,' is empty (separate guest names "
-				     "with single commas)");
+	assert_string_equal(
+		err.msg,
+		"tdpvisor.cfg:1: key 'guest': entry 1 of ',,' is empty (separate guest names with single commas)");
 	assert_int_equal(parse(&cfg, "guest = demo,,cpuid", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "entry 2 of 'demo,,cpuid' is empty"));
 	assert_int_equal(parse(&cfg, "guest = demo,", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "entry 2 of 'demo,' is empty"));
-	assert_int_equal(parse(&cfg,
-			       "guest = a.elf,b.elf,c.elf,d.elf,e.elf,f.elf,"
-			       "g.elf,h.elf,i.elf",
-			       &err),
-			 -EINVAL);
+	assert_int_equal(
+		parse(&cfg,
+		      "guest = a.elf,b.elf,c.elf,d.elf,e.elf,f.elf,g.elf,h.elf,i.elf",
+		      &err),
+		-EINVAL);
 	assert_non_null(strstr(err.msg, "more than 8 ESP paths"));
 	/* Names are exact: the table's names, not a prefix or other case. */
 	assert_int_equal(parse(&cfg, "guest = dem", &err), -EINVAL);
@@ -402,8 +367,8 @@ static void test_guest_list(void **state)
 	config_defaults(&cfg);
 	assert_int_equal(config_parse_options(&cfg, "a.efi guest=nope", &err),
 			 -EINVAL);
-	assert_non_null(strstr(err.msg, "load options: key 'guest': unknown "
-					"guest 'nope'"));
+	assert_non_null(strstr(
+		err.msg, "load options: key 'guest': unknown guest 'nope'"));
 }
 
 /* A value quoted on one side only is refused, not kept with its quote. */
@@ -416,9 +381,9 @@ static void test_unbalanced_quotes(void **state)
 	assert_int_equal(parse(&cfg, "guest = \"demo\"", &err), 0);
 	assert_string_equal(cfg.guest, "demo");
 	assert_int_equal(parse(&cfg, "guest = \"demo", &err), -EINVAL);
-	assert_string_equal(err.msg, "tdpvisor.cfg:1: key 'guest': unbalanced "
-				     "double quote in value '\"demo' (quote "
-				     "the whole value or none of it)");
+	assert_string_equal(
+		err.msg,
+		"tdpvisor.cfg:1: key 'guest': unbalanced double quote in value '\"demo' (quote the whole value or none of it)");
 	assert_int_equal(parse(&cfg, "guest_cmdline = a b\"", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "unbalanced double quote"));
 	assert_int_equal(parse(&cfg, "log_level = \"", &err), -EINVAL);
@@ -439,10 +404,9 @@ static void test_shared_bit_cpu_limit(void **state)
 	assert_int_equal(config_check(&cfg, 0, &err), 0);
 	assert_int_equal(config_check(&cfg, 46, &err), 0);
 	assert_int_equal(config_check(&cfg, 40, &err), -EINVAL);
-	assert_string_equal(err.msg, "configuration: key 'shared_bit': 40 is "
-				     "not below this CPU's guest-physical "
-				     "width (MAXPHYADDR 40 bits); use a bit "
-				     "from 13 to 39, or 0 for 39");
+	assert_string_equal(
+		err.msg,
+		"configuration: key 'shared_bit': 40 is not below this CPU's guest-physical width (MAXPHYADDR 40 bits); use a bit from 13 to 39, or 0 for 39");
 	assert_int_equal(parse(&cfg, "shared_bit = 39", &err), 0);
 	assert_int_equal(config_check(&cfg, 40, &err), 0);
 	/* MAXPHYADDR 52: GPAs are at most 48 bits wide here. */
@@ -470,8 +434,8 @@ static void test_format_every_key(void **state)
 		nl = strchr(p, '\n');
 		assert_true((size_t)(nl ? nl - p : (long)strlen(p)) <= 96);
 	}
-	while (fgets(line, sizeof(line), f) && strcmp(line, "## "
-							    "Configuration\n"))
+	while (fgets(line, sizeof(line), f) &&
+	       strcmp(line, "## Configuration\n"))
 		;
 	while (fgets(line, sizeof(line), f) && strncmp(line, "## ", 3)) {
 		char want[80], *hit;
@@ -507,14 +471,14 @@ static void test_cross_checks(void **state)
 	(void)state;
 	assert_int_equal(parse(&cfg, "serial = mmio", &err), 0);
 	assert_int_equal(config_check(&cfg, 0, &err), -EINVAL);
-	assert_string_equal(err.msg, "configuration: serial = mmio needs "
-				     "serial_mmio_base (the UART's physical "
-				     "address)");
+	assert_string_equal(
+		err.msg,
+		"configuration: serial = mmio needs serial_mmio_base (the UART's physical address)");
 	assert_int_equal(parse(&cfg, "serial_mmio_base = 0x1000", &err), 0);
 	assert_int_equal(config_check(&cfg, 0, &err), -EINVAL);
-	assert_string_equal(err.msg, "configuration: serial_mmio_base is set "
-				     "but serial = auto; set serial = mmio to "
-				     "use it");
+	assert_string_equal(
+		err.msg,
+		"configuration: serial_mmio_base is set but serial = auto; set serial = mmio to use it");
 }
 
 /*
@@ -527,8 +491,8 @@ static void test_malformed_random(void **state)
 	static const char base[] = "serial = com1\nserial_baud = 38400\n"
 				   "log_level = debug\nguest_mem = 128M\n"
 				   "guest = \\a\\b.elf\n# comment\n";
-	static const char alphabet[] = "=#\"\n\r\t 0123456789xXkKmMgG"
-				       "abcdefghijklmnopqrstuvwxyz_\\/.\xff";
+	static const char alphabet[] =
+		"=#\"\n\r\t 0123456789xXkKmMgGabcdefghijklmnopqrstuvwxyz_\\/.\xff";
 	unsigned int seed = 12345, accepted = 0, rejected = 0;
 	char buf[sizeof(base) + 16];
 	struct tdp_config cfg;

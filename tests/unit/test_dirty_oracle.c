@@ -162,15 +162,10 @@ static void dx_harvest(struct dx *x, int s)
 
 		x->over += (u64)__builtin_popcountll(bm[i] & ~x->written[s][i]);
 		if (lost)
-			fail_msg("%s: slot %d page %llu written since the last "
-				 "harvest, missing from this one (harvest "
-				 "word %llu: 0x%llx, written 0x%llx)",
-				 x->what, s,
-				 (unsigned long long)(i * 64 +
-						      __builtin_ctzll(lost)),
-				 (unsigned long long)i,
-				 (unsigned long long)bm[i],
-				 (unsigned long long)x->written[s][i]);
+			fail_msg(
+				"%s: slot %d page %llu written since the last harvest, missing from this one (harvest word %llu: 0x%llx, written 0x%llx)",
+				x->what, s, (i * 64 + __builtin_ctzll(lost)), i,
+				bm[i], x->written[s][i]);
 		x->checked += (u64)__builtin_popcountll(x->written[s][i]);
 	}
 	memset(x->written[s], 0, sizeof(x->written[s]));
@@ -353,8 +348,7 @@ static void run_random(enum tdp_dirty_mode mode, u64 seed, u64 steps)
 
 	dx_init(&x, mode, seed & 1);
 	snprintf(x.what, sizeof(x.what), "%s mode, seed %llu",
-		 mode == TDP_DIRTY_DBIT ? "D-bit" : "write-protect",
-		 (unsigned long long)seed);
+		 mode == TDP_DIRTY_DBIT ? "D-bit" : "write-protect", seed);
 	/* Some huge leaves before logging starts. */
 	for (i = 0; i < 64; i++)
 		dx_access(&x, (int)(i & 1), rnd(&v) % SLOT_PAGES, i & 2);
@@ -364,10 +358,8 @@ static void run_random(enum tdp_dirty_mode mode, u64 seed, u64 steps)
 		random_step(&x, rnd(&v));
 	dx_harvest(&x, 0);
 	dx_harvest(&x, 1);
-	printf("%s: %llu harvests, %llu written pages checked, %llu "
-	       "reported beyond the written\n",
-	       x.what, (unsigned long long)x.harvests,
-	       (unsigned long long)x.checked, (unsigned long long)x.over);
+	printf("%s: %llu harvests, %llu written pages checked, %llu reported beyond the written\n",
+	       x.what, x.harvests, x.checked, x.over);
 	dx_fini(&x);
 }
 

@@ -291,8 +291,7 @@ static void test_insn_ea(void **state)
 			 0);
 	assert_int_equal(mmio_insn_ea(&in, &g, 0), 0xfe000008);
 	/* RIP-relative: mov eax, [rip+0x100] (8b 05 00 01 00 00) */
-	assert_int_equal(x86_decode_insn((const u8 *)"\x8b\x05\x00\x01\x00"
-						     "\x00",
+	assert_int_equal(x86_decode_insn((const u8 *)"\x8b\x05\x00\x01\x00\x00",
 					 6, X86_MODE_64, &in),
 			 0);
 	assert_int_equal(mmio_insn_ea(&in, &g, 0x401006), 0x401106);

@@ -294,8 +294,7 @@ static void assert_ram_byte_range(u64 gpa, u64 len, u8 v)
 	for (u64 i = 0; i < len; i++)
 		if (ram[gpa + i] != v)
 			fail_msg("RAM at 0x%llx is 0x%02x, expected 0x%02x",
-				 (unsigned long long)(gpa + i), ram[gpa + i],
-				 v);
+				 (gpa + i), ram[gpa + i], v);
 }
 
 /* The multiboot information block, memory map and command line. */
@@ -398,9 +397,8 @@ static void test_elf32_module(void **state)
 	assert_int_equal(rd32(ram, GUEST_MODS_GPA + 4), 0x104000 + sizeof(mod));
 	assert_int_equal(rd32(ram, GUEST_MODS_GPA + 8), GUEST_MODNAME_GPA);
 	assert_int_equal(rd32(ram, GUEST_MODS_GPA + 12), 0);
-	assert_string_equal((const char *)ram + GUEST_MODNAME_GPA, "initrd.img "
-								   "root=/dev/"
-								   "ram0");
+	assert_string_equal((const char *)ram + GUEST_MODNAME_GPA,
+			    "initrd.img root=/dev/ram0");
 	check_mbi(RAM_SIZE, NULL, true);
 }
 
@@ -655,8 +653,8 @@ static void test_kind_names(void **state)
 			    "multiboot ELF64");
 	assert_string_equal(guest_image_kind_name(GUEST_IMAGE_MULTIBOOT_AOUT),
 			    "multiboot a.out-kludge");
-	assert_string_equal(guest_image_kind_name(GUEST_IMAGE_FLAT), "flat "
-								     "binary");
+	assert_string_equal(guest_image_kind_name(GUEST_IMAGE_FLAT),
+			    "flat binary");
 	assert_string_equal(guest_image_kind_name((enum guest_image_kind)99),
 			    "?");
 }
@@ -696,9 +694,9 @@ static void test_header_errors(void **state)
 	mbh(&im, AOUT_MBH_OFF)->bss_end_addr = 0x84000;
 	mbh(&im, AOUT_MBH_OFF)->entry_addr = 0x80080;
 	fix_checksum(&im, AOUT_MBH_OFF);
-	expect_fail(&im, -E2BIG,
-		    "multiboot a.out-kludge load range: load address "
-		    "0x80000+0x4000 is outside guest RAM");
+	expect_fail(
+		&im, -E2BIG,
+		"multiboot a.out-kludge load range: load address 0x80000+0x4000 is outside guest RAM");
 	{
 		struct guest_load_params ap = params(&im);
 		struct guest_load_result ar;
@@ -986,14 +984,14 @@ static void test_elf_errors(void **state)
 	/* filesz > memsz. */
 	build_elf32(&im);
 	p32(&im, 1)->p_filesz = 0x1a11;
-	expect_fail(&im, -ENOEXEC,
-		    "program header 1: file size 0x1a11 "
-		    "exceeds memory size 0x1a10");
+	expect_fail(
+		&im, -ENOEXEC,
+		"program header 1: file size 0x1a11 exceeds memory size 0x1a10");
 	build_elf64(&im);
 	p64(&im, 0)->p_filesz = 0x1001;
-	expect_fail(&im, -ENOEXEC,
-		    "program header 0: file size 0x1001 "
-		    "exceeds memory size 0x1000");
+	expect_fail(
+		&im, -ENOEXEC,
+		"program header 0: file size 0x1001 exceeds memory size 0x1000");
 
 	/* Segment file bytes outside the image. */
 	build_elf32(&im);
@@ -1052,8 +1050,7 @@ static void test_elf_errors(void **state)
 	build_elf64(&im);
 	e64(&im)->e_entry = 0xffffffff80100040ULL;
 	expect_fail(&im, -ENOEXEC,
-		    "ELF64 entry 0xffffffff80100040 is above "
-		    "4 GiB");
+		    "ELF64 entry 0xffffffff80100040 is above 4 GiB");
 	build_elf64(&im);
 	e64(&im)->e_entry = 0x100000000ULL + E64_ENTRY; /* not truncated */
 	expect_fail(&im, -ENOEXEC, "above 4 GiB");
@@ -1061,9 +1058,9 @@ static void test_elf_errors(void **state)
 	/* Entry point outside the loaded image. */
 	build_elf32(&im);
 	e32(&im)->e_entry = 0x103a10;
-	expect_fail(&im, -ENOEXEC,
-		    "entry point 0x103a10 is outside the "
-		    "loaded image [0x100000, 0x103a10)");
+	expect_fail(
+		&im, -ENOEXEC,
+		"entry point 0x103a10 is outside the loaded image [0x100000, 0x103a10)");
 	build_elf32(&im);
 	e32(&im)->e_entry = 0xc0100020; /* the vaddr, not the paddr */
 	expect_fail(&im, -ENOEXEC, "entry point 0xc0100020 is outside");
@@ -1204,11 +1201,10 @@ static void test_random_mutation(void **state)
 			assert_true(res.load_start < res.load_end);
 			if (res.entry < res.load_start ||
 			    res.entry >= res.load_end)
-				fail_msg("iter %d: entry 0x%x outside "
-					 "[0x%llx, 0x%llx)",
-					 iter, res.entry,
-					 (unsigned long long)res.load_start,
-					 (unsigned long long)res.load_end);
+				fail_msg(
+					"iter %d: entry 0x%x outside [0x%llx, 0x%llx)",
+					iter, res.entry, res.load_start,
+					res.load_end);
 			assert_int_equal(res.eax, MULTIBOOT_BOOTLOADER_MAGIC);
 			assert_int_equal(res.ebx, GUEST_MBI_GPA);
 			if (p.module) {
@@ -1226,9 +1222,9 @@ static void test_random_mutation(void **state)
 			assert_true(strlen(res.error) < sizeof(res.error));
 		}
 	}
-	print_message("random mutation: ok elf32/aout/elf64 %u/%u/%u, "
-		      "failed %u/%u/%u\n",
-		      ok[0], ok[1], ok[2], failed[0], failed[1], failed[2]);
+	print_message(
+		"random mutation: ok elf32/aout/elf64 %u/%u/%u, failed %u/%u/%u\n",
+		ok[0], ok[1], ok[2], failed[0], failed[1], failed[2]);
 	for (int i = 0; i < 3; i++) {
 		assert_true(ok[i] > 1000);
 		assert_true(failed[i] > 1000);

@@ -101,9 +101,9 @@ static void check_after_failure(struct px *x, int r, const char *what)
 	int mir = tdp_mmu_check_mirror(&x->mmu);
 
 	if (!r)
-		fail_msg("%s returned 0 while the S-EPT refused the removal "
-			 "(invariants %d, mirror check %d)",
-			 what, inv, mir);
+		fail_msg(
+			"%s returned 0 while the S-EPT refused the removal (invariants %d, mirror check %d)",
+			what, inv, mir);
 	assert_int_equal(r, -EBUSY);
 	assert_int_equal(inv, 0);
 	assert_int_equal(mir, 0);

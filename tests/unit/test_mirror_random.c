@@ -45,43 +45,32 @@ static void random_sequences(void **state)
 	int run, k;
 
 	(void)state;
-	printf("mirror random: seed %llu (MIRROR_RANDOM_SEED=%llu to "
-	       "reproduce), %llu ops, busy %u ppm\n",
-	       (unsigned long long)seed, (unsigned long long)seed,
-	       (unsigned long long)total, busy);
+	printf("mirror random: seed %llu (MIRROR_RANDOM_SEED=%llu to reproduce), %llu ops, busy %u ppm\n",
+	       seed, seed, total, busy);
 	for (run = 0; run < RUNS; run++) {
 		u64 i, n = total / RUNS + (run < (int)(total % RUNS));
 
 		opseq_src_rng(&src, seed * 1000003ULL + (u64)run);
 		assert_int_equal(mopseq_init(s, &src, busy), 0);
-		printf("  run %d: shared_bit %u (hw split level %d) max_level "
-		       "%d gen 0x%llx yield_every %u\n",
+		printf("  run %d: shared_bit %u (hw split level %d) max_level %d gen 0x%llx yield_every %u\n",
 		       run, s->cfg.shared_bit, s->mmu.hw_level,
-		       s->cfg.max_level,
-		       (unsigned long long)s->cfg.initial_generation,
+		       s->cfg.max_level, s->cfg.initial_generation,
 		       s->cfg.yield_every);
 		for (i = 0; i < n; i++)
 			if (!mopseq_step(s, &src))
 				fail_msg("seed %llu run %d op %llu (%s): %s",
-					 (unsigned long long)seed, run,
-					 (unsigned long long)i, s->last_op,
-					 s->err);
+					 seed, run, i, s->last_op, s->err);
 		if (!mopseq_check_all(s))
-			fail_msg("seed %llu run %d final check: %s",
-				 (unsigned long long)seed, run, s->err);
+			fail_msg("seed %llu run %d final check: %s", seed, run,
+				 s->err);
 		tdp_mmu_get_sept_stats(&s->mmu, &st);
 		printf("    S-EPT ops:");
 		for (k = 0; k < SEPT_OP_NR; k++)
 			printf(" %s %llu (busy %llu)", sept_op_name(k),
-			       (unsigned long long)st.ops[k],
-			       (unsigned long long)st.busy[k]);
-		printf("\n    zeroed %llu, fault retries %llu, zero checks "
-		       "%llu, CPU walks %llu, violations %llu\n",
-		       (unsigned long long)st.zeroed_pages,
-		       (unsigned long long)s->retries,
-		       (unsigned long long)s->zero_checks,
-		       (unsigned long long)s->hw_walks,
-		       (unsigned long long)st.violations);
+			       st.ops[k], st.busy[k]);
+		printf("\n    zeroed %llu, fault retries %llu, zero checks %llu, CPU walks %llu, violations %llu\n",
+		       st.zeroed_pages, s->retries, s->zero_checks, s->hw_walks,
+		       st.violations);
 		assert_int_equal(st.violations, 0);
 		if (busy)
 			for (k = 0; k < SEPT_OP_NR; k++)
@@ -89,11 +78,10 @@ static void random_sequences(void **state)
 					assert_true(st.busy[k] > 0);
 		done += s->nops;
 		if (!mopseq_fini(s))
-			fail_msg("seed %llu run %d teardown: %s",
-				 (unsigned long long)seed, run, s->err);
+			fail_msg("seed %llu run %d teardown: %s", seed, run,
+				 s->err);
 	}
-	printf("mirror random: %llu operations checked\n",
-	       (unsigned long long)done);
+	printf("mirror random: %llu operations checked\n", done);
 	assert_true(done >= total);
 	free(s);
 }

@@ -160,15 +160,14 @@ static void finish(struct gx *x)
 static void report_window(const struct gx *x, const char *what)
 {
 	if (x->judged_current)
-		fail_msg("%s: stale MMIO SPTE 0x%llx (gen %llu) judged current "
-			 "at generation 0x%llx before the MMIO zap",
-			 what, (unsigned long long)x->stale_spte,
-			 (unsigned long long)get_mmio_spte_gen(x->stale_spte),
-			 (unsigned long long)x->gen_seen);
+		fail_msg(
+			"%s: stale MMIO SPTE 0x%llx (gen %llu) judged current at generation 0x%llx before the MMIO zap",
+			what, x->stale_spte, get_mmio_spte_gen(x->stale_spte),
+			x->gen_seen);
 	if (!(x->gen_seen & TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS))
-		fail_msg("%s: generation 0x%llx published without "
-			 "update-in-progress before the MMIO zap",
-			 what, (unsigned long long)x->gen_seen);
+		fail_msg(
+			"%s: generation 0x%llx published without update-in-progress before the MMIO zap",
+			what, x->gen_seen);
 }
 
 /* Jump back to the generation the stale SPTE was made under. */

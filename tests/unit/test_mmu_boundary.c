@@ -29,8 +29,7 @@
 		long long __g = (long long)(got), __w = (long long)(want);    \
 		if (__g != __w)                                               \
 			fail_msg("%s: got %lld (0x%llx), want %lld (0x%llx)", \
-				 (what), __g, (unsigned long long)__g, __w,   \
-				 (unsigned long long)__w);                    \
+				 (what), __g, __g, __w, __w);                 \
 	} while (0)
 
 struct bx {

@@ -31,39 +31,32 @@ static void random_sequences(void **state)
 	int run;
 
 	(void)state;
-	printf("mmu random: seed %llu (MMU_RANDOM_SEED=%llu to reproduce), "
-	       "%llu ops\n",
-	       (unsigned long long)seed, (unsigned long long)seed,
-	       (unsigned long long)total);
+	printf("mmu random: seed %llu (MMU_RANDOM_SEED=%llu to reproduce), %llu ops\n",
+	       seed, seed, total);
 	for (run = 0; run < RUNS; run++) {
 		u64 i, n = total / RUNS + (run < (int)(total % RUNS));
 
 		opseq_src_rng(&src, seed * 1000003ULL + (u64)run);
 		assert_int_equal(opseq_init(s, &src), 0);
-		printf("  run %d: max_level %d dirty_mode %d eager_split %d "
-		       "gen 0x%llx yield_every %u\n",
+		printf("  run %d: max_level %d dirty_mode %d eager_split %d gen 0x%llx yield_every %u\n",
 		       run, s->cfg.max_level, s->cfg.dirty_mode,
-		       s->cfg.eager_split,
-		       (unsigned long long)s->cfg.initial_generation,
+		       s->cfg.eager_split, s->cfg.initial_generation,
 		       s->cfg.yield_every);
 		for (i = 0; i < n; i++) {
 			if (!opseq_step(s, &src)) {
 				fail_msg("seed %llu run %d op %llu (%s): %s",
-					 (unsigned long long)seed, run,
-					 (unsigned long long)i, s->last_op,
-					 s->err);
+					 seed, run, i, s->last_op, s->err);
 			}
 		}
 		if (!opseq_check_all(s))
-			fail_msg("seed %llu run %d final check: %s",
-				 (unsigned long long)seed, run, s->err);
+			fail_msg("seed %llu run %d final check: %s", seed, run,
+				 s->err);
 		done += s->nops;
 		if (!opseq_fini(s))
-			fail_msg("seed %llu run %d teardown: %s",
-				 (unsigned long long)seed, run, s->err);
+			fail_msg("seed %llu run %d teardown: %s", seed, run,
+				 s->err);
 	}
-	printf("mmu random: %llu operations checked against the model\n",
-	       (unsigned long long)done);
+	printf("mmu random: %llu operations checked against the model\n", done);
 	assert_true(done >= total);
 	free(s);
 }

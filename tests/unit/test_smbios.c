@@ -55,10 +55,11 @@ static void test_entry_points(void **state)
 	assert_int_equal(addr, 0xef000);
 	assert_int_equal(size, 0x80);
 	assert_int_equal(smbios_entry_table(ep2, 0x10, &addr, &size), -EINVAL);
-	assert_int_equal(smbios_entry_table((const uint8_t *)"_XX_____________"
-							     "_______________",
-					    0x1f, &addr, &size),
-			 -EINVAL);
+	assert_int_equal(
+		smbios_entry_table(
+			(const uint8_t *)"_XX____________________________",
+			0x1f, &addr, &size),
+		-EINVAL);
 }
 
 /* Type 0 (vendor = string 2), type 1 (manufacturer 1, product 2), end. */

@@ -95,17 +95,12 @@ static void test_mmio_property(void **state)
 			    get_mmio_spte_gpa(spte) != gpas[i] ||
 			    (spte & SPTE_EPT_RWX_MASK) != SPTE_MMIO_VALUE ||
 			    (spte >> 63))
-				fail_msg("gen 0x%llx gpa 0x%llx: spte 0x%llx "
-					 "decodes to gen 0x%llx gpa 0x%llx "
-					 "present %d",
-					 (unsigned long long)gen,
-					 (unsigned long long)gpas[i],
-					 (unsigned long long)spte,
-					 (unsigned long long)get_mmio_spte_gen(
-						 spte),
-					 (unsigned long long)get_mmio_spte_gpa(
-						 spte),
-					 is_shadow_present_pte(spte));
+				fail_msg(
+					"gen 0x%llx gpa 0x%llx: spte 0x%llx decodes to gen 0x%llx gpa 0x%llx present %d",
+					gen, gpas[i], spte,
+					get_mmio_spte_gen(spte),
+					get_mmio_spte_gpa(spte),
+					is_shadow_present_pte(spte));
 			n++;
 		}
 	}

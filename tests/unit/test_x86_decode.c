@@ -861,9 +861,9 @@ static void test_describe_error(void **state)
 	ret = x86_decode_insn(sys, sizeof(sys), M64, &insn);
 	assert_int_equal(ret, -EOPNOTSUPP);
 	n = x86_insn_describe_error(&insn, ret, buf, sizeof(buf));
-	assert_string_equal(buf, "x86 decode failed: unsupported opcode "
-				 "(-EOPNOTSUPP) at byte 1; 64-bit mode, "
-				 "opcode 0f 05, bytes [0f 05 90] (3 fetched)");
+	assert_string_equal(
+		buf,
+		"x86 decode failed: unsupported opcode (-EOPNOTSUPP) at byte 1; 64-bit mode, opcode 0f 05, bytes [0f 05 90] (3 fetched)");
 	assert_int_equal(n, (int)strlen(buf));
 
 	ret = x86_decode_insn(trunc, sizeof(trunc), M32, &insn);
@@ -871,15 +871,15 @@ static void test_describe_error(void **state)
 	ret = x86_decode_insn(trunc, sizeof(trunc), M64, &insn);
 	assert_int_equal(ret, -EFAULT);
 	n = x86_insn_describe_error(&insn, ret, buf, sizeof(buf));
-	assert_string_equal(buf, "x86 decode failed: instruction truncated "
-				 "(-EFAULT) at byte 2; 64-bit mode, opcode 8b, "
-				 "bytes [48 8b] (2 fetched)");
+	assert_string_equal(
+		buf,
+		"x86 decode failed: instruction truncated (-EFAULT) at byte 2; 64-bit mode, opcode 8b, bytes [48 8b] (2 fetched)");
 	assert_int_equal(n, (int)strlen(buf));
 	ret = x86_decode_insn(NULL, 0, M16, &insn);
 	x86_insn_describe_error(&insn, ret, buf, sizeof(buf));
-	assert_string_equal(buf, "x86 decode failed: instruction truncated "
-				 "(-EFAULT) at byte 0; 16-bit mode, "
-				 "bytes [] (0 fetched)");
+	assert_string_equal(
+		buf,
+		"x86 decode failed: instruction truncated (-EFAULT) at byte 0; 16-bit mode, bytes [] (0 fetched)");
 	ret = x86_decode_insn(trunc, sizeof(trunc), M64, &insn);
 
 	/* Truncated output stays terminated; the full length is returned. */
@@ -893,9 +893,9 @@ static void test_describe_error(void **state)
 	assert_string_equal(buf, "x86 decode failed: no instruction");
 	assert_string_equal(x86_decode_reason_str(X86_DECODE_REASON_COUNT),
 			    "unknown reason");
-	assert_string_equal(x86_decode_reason_str(X86_DECODE_REG_OPERAND),
-			    "register operand (ModRM.mod=3) cannot access "
-			    "MMIO");
+	assert_string_equal(
+		x86_decode_reason_str(X86_DECODE_REG_OPERAND),
+		"register operand (ModRM.mod=3) cannot access MMIO");
 }
 
 int main(void)
