@@ -41,16 +41,34 @@ IMG_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	-T linker.ld -L$(EFI_LIB)
 NASMFLAGS  := -f elf64 -g -F dwarf -Iinclude/ -I$(BUILD)/gen/
 
-# Per-directory source lists.  mmu/ and lib/ (except lib/string.c) and the
-# portable parts of boot/, hv/ and drivers/ are also built for the host.
-BOOT_SRCS    := $(wildcard boot/*.c)
-HV_SRCS      := $(wildcard hv/*.c)
-HV_ASM       := $(wildcard hv/*.asm)
-DRIVERS_SRCS := $(wildcard drivers/*.c)
-MMU_SRCS     := $(wildcard mmu/*.c mmu/sept/*.c)
-LIB_SRCS     := $(wildcard lib/*.c)
+# Source folders.  The tree, not a file list, says what is portable:
+# every C file of a portable folder executes no privileged instruction and
+# is built twice, into the image and (whole folders) for the host tests.
+#   lib/ boot/ drivers/   libc-free helpers, the config parser, UART/ACPI/
+#                         SMBIOS/console-format logic
+#   mmu/ mmu/sept/        the TDP MMU and the simulated S-EPT backend
+#   hv/emul/ hv/dev/      x86 decoder, emulator and guest page walk; device
+#   hv/load/              models; guest loaders
+#   hv/vmx/check/         the SDM's VM-entry checks as a pure function
+# The image-only folders hold what needs the machine:
+#   boot/efi/             UEFI entry (the only code that sees <efi.h>)
+#   drivers/hw/           host console and power-off (port I/O, TSC, HLT)
+#   lib/libc/             the image's libc subset (the host has its own)
+#   hv/                   VM and vCPU objects, run loop, hypercalls, guests
+#   hv/vmx/               VMX glue: VMXON, VMCS, entry/exit, exit handlers
+PORTABLE_DIRS := lib boot drivers mmu mmu/sept hv/emul hv/dev hv/load \
+	hv/vmx/check
+IMAGE_DIRS    := boot/efi drivers/hw lib/libc hv hv/vmx
+PORTABLE_SRCS := $(sort $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS))))
+IMAGE_SRCS    := $(sort $(wildcard $(addsuffix /*.c,$(IMAGE_DIRS))))
+HV_ASM        := $(wildcard hv/*.asm hv/vmx/*.asm)
 
-IMG_SRCS := $(BOOT_SRCS) $(HV_SRCS) $(DRIVERS_SRCS) $(MMU_SRCS) $(LIB_SRCS)
+# A C file in a folder that is in neither list would silently not be built.
+UNLISTED := $(filter-out $(PORTABLE_SRCS) $(IMAGE_SRCS) hv/gen/%,\
+	$(shell find boot drivers hv lib mmu -name '*.c'))
+$(if $(UNLISTED),$(error $(UNLISTED): in no source folder of the Makefile (add its folder to PORTABLE_DIRS or IMAGE_DIRS)))
+
+IMG_SRCS := $(PORTABLE_SRCS) $(IMAGE_SRCS)
 IMG_OBJS := $(IMG_SRCS:%.c=$(BUILD)/img/%.o) $(HV_ASM:%.asm=$(BUILD)/img/%.o)
 
 # Built-in guests: each guest/NAME.c is one multiboot ELF32 kernel, linked
@@ -72,41 +90,41 @@ EXT_GUESTS := $(BUILD)/guest/ext/aout.bin $(BUILD)/guest/ext/flat.bin \
 	$(BUILD)/guest/ext/badsum.bin $(BUILD)/guest/ext/elf64.elf \
 	$(BUILD)/guest/ext/long64.elf
 
-# Only boot/efi_*.c may include <efi.h> (DESIGN.md §1).
-$(BUILD)/img/boot/efi_%.o: IMG_CFLAGS += $(IMG_EFI_CFLAGS)
+# Only boot/efi/ sees the GNU-EFI headers.
+$(BUILD)/img/boot/efi/%.o: IMG_CFLAGS += $(IMG_EFI_CFLAGS)
 
-# Dependency stamps: every compile waits for scripts/deps.sh (which installs
-# missing Debian packages as root), even under -j.
-$(BUILD)/.deps-%: scripts/deps.sh
-	@mkdir -p $(dir $@)
-	$(Q)scripts/deps.sh $* && touch $@
-# One apt-get at a time: the others wait for the build set.
-$(BUILD)/.deps-test $(BUILD)/.deps-run $(BUILD)/.deps-usb $(BUILD)/.deps-bench: \
-	$(BUILD)/.deps-build
+# Debian packages are installed in one place: the dependency step
+# (scripts/deps.sh STEP, as root through apt-get), which `make deps` and the
+# top-level targets run, each before it builds anything.  A plain build
+# installs nothing; without gnu-efi or nasm it says which step to run.
+.PHONY: have-build-deps
+have-build-deps:
+	@test -e $(EFI_CRT0) && command -v $(NASM) >/dev/null || { \
+	  echo "tdpvisor: gnu-efi or nasm is not installed: run 'make deps' (make run and make test install what they need)" >&2; exit 1; }
 
-$(BUILD)/img/%.o: %.c | $(BUILD)/.deps-build
+$(BUILD)/img/%.o: %.c | have-build-deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(IMG_CC) $(IMG_CFLAGS) -c $< -o $@
 
-$(BUILD)/img/%.o: %.asm | $(BUILD)/gen/asm_offsets.inc $(BUILD)/.deps-build
+$(BUILD)/img/%.o: %.asm | $(BUILD)/gen/asm_offsets.inc have-build-deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MT $@ $< -o $@
 
 # Struct offsets for NASM, generated from C (bhyve's genassym).
-$(BUILD)/gen/asm_offsets.inc: hv/gen/asm_offsets.c $(wildcard include/*.h hv/*.h) | $(BUILD)/.deps-build
+$(BUILD)/gen/asm_offsets.inc: hv/gen/asm_offsets.c $(wildcard include/*.h hv/*.h hv/vmx/*.h) | have-build-deps
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)$(IMG_CC) $(filter-out -MMD -MP -g,$(IMG_CFLAGS)) -S $< -o $@.s
 	$(Q)sed -n 's/.*@@OFFSET@@ \([A-Za-z_0-9]*\) \$$\{0,1\}\([0-9-]*\).*/%define \1 \2/p' $@.s > $@
 
-$(BUILD)/guest/%.o: guest/%.c Makefile | $(BUILD)/.deps-build
+$(BUILD)/guest/%.o: guest/%.c Makefile | have-build-deps
 	@mkdir -p $(dir $@)
 	@echo "  CC32    $<"
 	$(Q)$(IMG_CC) $(GUEST_CFLAGS) -c $< -o $@
 
-$(BUILD)/guest/lib/crt0.o: guest/lib/crt0.asm | $(BUILD)/.deps-build
+$(BUILD)/guest/lib/crt0.o: guest/lib/crt0.asm | have-build-deps
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	$(Q)$(NASM) -f elf32 $< -o $@
@@ -116,7 +134,7 @@ $(BUILD)/guest/%.elf: $(BUILD)/guest/%.o $(GUEST_LIB) guest/lib/guest.ld
 	$(Q)$(LD) -m elf_i386 -nostdlib --no-warn-rwx-segments -T guest/lib/guest.ld $(GUEST_LIB) $< -o $@
 
 # The guest ABI constants for NASM, from the one C header.
-$(BUILD)/gen/guest_abi.inc: include/guest_abi.h Makefile | $(BUILD)/.deps-build
+$(BUILD)/gen/guest_abi.inc: include/guest_abi.h Makefile | have-build-deps
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)$(IMG_CC) -E -dM $< | grep -E '^#define (HC_|MULTIBOOT_|DEBUG_EXIT|COM1|TESTDEV_)' | \
@@ -178,13 +196,6 @@ HOST_ASAN    := $(HOST_BASE) -O1 -fsanitize=address,undefined \
 HOST_TSAN    := $(HOST_BASE) -O1 -fsanitize=thread
 HOST_BENCH   := $(filter-out -DTDP_DEBUG,$(HOST_BASE)) -O2
 
-# Portable sources: everything that executes no privileged instruction.
-# Issues add their portable files here.
-PORTABLE_SRCS := $(MMU_SRCS) $(filter-out lib/string.c,$(LIB_SRCS)) \
-	boot/config.c drivers/console_fmt.c drivers/uart.c drivers/acpi.c \
-	drivers/smbios.c \
-	$(wildcard hv/x86_decode.c) hv/guest_load.c hv/emul.c hv/testdev.c \
-	hv/vmentry_check.c
 HOST_SUPPORT  := $(wildcard tests/host/*.c)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -193,7 +204,7 @@ FUZZERS    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 BENCHES    := $(patsubst bench/%.c,%,$(wildcard bench/bench_*.c))
 
 define host_variant # $(1)=variant name, $(2)=flags
-$(BUILD)/host/$(1)/%.o: %.c | $(BUILD)/.deps-test
+$(BUILD)/host/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$< [$(1)]"
 	$(Q)$(HOST_CC) $(2) -c $$< -o $$@
@@ -211,14 +222,14 @@ $(eval $(call host_variant,asan,$(HOST_ASAN)))
 $(eval $(call host_variant,tsan,$(HOST_TSAN)))
 $(eval $(call host_variant,bench,$(HOST_BENCH)))
 
-$(BUILD)/host/bench/bbin/%: $(BUILD)/host/bench/bench/%.o $(HOST_OBJS_bench) | $(BUILD)/.deps-test
+$(BUILD)/host/bench/bbin/%: $(BUILD)/host/bench/bench/%.o $(HOST_OBJS_bench)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTLD  $@"
 	$(Q)$(HOST_CC) $(HOST_BENCH) $^ -o $@ -lm
 
 FUZZ_FLAGS := $(filter-out -Werror -MMD -MP,$(HOST_BASE)) -O1 \
 	-fsanitize=fuzzer,address,undefined
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(HOST_SUPPORT) | $(BUILD)/.deps-test
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(HOST_SUPPORT)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
@@ -243,19 +254,29 @@ fuzz: $(FUZZ_BINS)
 deps:
 	$(Q)scripts/deps.sh all
 
-run: all | $(BUILD)/.deps-run
+run:
+	$(Q)scripts/deps.sh run
+	$(Q)$(MAKE) all
 	$(Q)scripts/run.sh $(BUILD)/tdpvisor.efi
 
-test: all host-bins | $(BUILD)/.deps-test
+test:
+	$(Q)scripts/deps.sh test
+	$(Q)$(MAKE) all host-bins
 	$(Q)scripts/test.sh
 
-sys-tests: all | $(BUILD)/.deps-test
+sys-tests:
+	$(Q)scripts/deps.sh test
+	$(Q)$(MAKE) all
 	$(Q)scripts/sys-tests.sh
 
-bench: $(BENCH_BINS) | $(BUILD)/.deps-bench
+bench:
+	$(Q)scripts/deps.sh bench
+	$(Q)$(MAKE) $(BENCH_BINS)
 	$(Q)scripts/bench.sh $(BUILD)
 
-usb: all | $(BUILD)/.deps-usb
+usb:
+	$(Q)scripts/deps.sh usb
+	$(Q)$(MAKE) all
 	$(Q)scripts/mkusb.sh $(BUILD)/tdpvisor-usb.img $(BUILD)/tdpvisor.efi
 
 FORMAT_SRCS = $(shell find boot hv drivers mmu lib include guest tests bench \

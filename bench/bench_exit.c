@@ -21,7 +21,7 @@
 
 #include "errno_codes.h"
 #include "guest_abi.h"
-#include "hv/emul.h"
+#include "hv/emul/emul.h"
 #include "mmu_fake.h"
 
 #define RAM_PAGES 16384ULL /* 64 MiB */

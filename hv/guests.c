@@ -12,7 +12,7 @@
 #include "boot_info.h"
 #include "builtin_guests.h"
 #include "fmt.h"
-#include "hv/guest_load.h"
+#include "hv/load/guest_load.h"
 #include "hv/guests.h"
 #include "hv/pool.h"
 #include "hv/vm.h"

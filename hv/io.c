@@ -8,9 +8,9 @@
  * Other ports read as all-ones and ignore writes (an absent device), and
  * are counted.  String and REP I/O is refused with a clear error.
  */
-#include "hv/emul.h"
+#include "hv/emul/emul.h"
 #include "hv/vm.h"
-#include "hv/vmx_ops.h"
+#include "hv/vmx/vmx_ops.h"
 #include "guest_abi.h"
 
 void vm_console_flush(struct vm *vm)

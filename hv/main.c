@@ -12,7 +12,7 @@
 #include "hv/pool.h"
 #include "hv/selftest.h"
 #include "hv/vm.h"
-#include "hv/vmx_caps.h"
+#include "hv/vmx/vmx_caps.h"
 #include "log.h"
 #include "status.h"
 #include "x86.h"

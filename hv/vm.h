@@ -9,9 +9,9 @@
 #ifndef TDP_HV_VM_H
 #define TDP_HV_VM_H
 
-#include "hv/emul.h"
-#include "hv/vmcs_defs.h"
-#include "hv/x86_decode.h"
+#include "hv/emul/emul.h"
+#include "hv/vmx/vmcs_defs.h"
+#include "hv/emul/x86_decode.h"
 #include "mmu/tdp_mmu.h"
 
 struct boot_info;

@@ -21,7 +21,7 @@
 
 #include "types.h"
 #include "errno_codes.h"
-#include "hv/x86_decode.h"
+#include "hv/emul/x86_decode.h"
 
 #define CHECK(cond)                                                      \
 	do {                                                             \

@@ -13,7 +13,7 @@
 
 #include "errno_codes.h"
 #include "guest_abi.h"
-#include "hv/emul.h"
+#include "hv/emul/emul.h"
 
 static void test_testdev_registers(void **state)
 {

@@ -20,7 +20,7 @@
 
 #include "errno_codes.h"
 #include "guest_abi.h"
-#include "hv/guest_load.h"
+#include "hv/load/guest_load.h"
 
 #define RAM_SIZE (8ULL << 20)
 #define IMG_MAX 0x4000

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "errno_codes.h"
-#include "hv/vmentry_check.h"
+#include "hv/vmx/check/vmentry_check.h"
 
 /* The state vmcs_setup() gives a multiboot guest, with Bochs' fixed bits. */
 static struct vmcheck_state good(void)

@@ -18,7 +18,7 @@
 
 #include "types.h"
 #include "errno_codes.h"
-#include "hv/x86_decode.h"
+#include "hv/emul/x86_decode.h"
 
 #define M16 X86_MODE_16
 #define M32 X86_MODE_32

@@ -3,7 +3,7 @@
  * Software VM-entry checks on guest state and the CR0/CR4/EFER
  * transitions (see hv/vmentry_check.h).  Portable.
  */
-#include "hv/vmentry_check.h"
+#include "hv/vmx/check/vmentry_check.h"
 #include "errno_codes.h"
 
 static const char *const check_names[VMCHK_NR_RESULTS] = {

@@ -4,7 +4,7 @@
  * and the exit-path benchmark: an MMIO access from its instruction bytes,
  * and port I/O dispatch.
  */
-#include "hv/emul.h"
+#include "hv/emul/emul.h"
 #include "guest_abi.h"
 #include "errno_codes.h"
 #include "string_util.h"

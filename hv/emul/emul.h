@@ -8,7 +8,7 @@
 #ifndef TDP_HV_EMUL_H
 #define TDP_HV_EMUL_H
 
-#include "hv/x86_decode.h"
+#include "hv/emul/x86_decode.h"
 
 struct testdev {
 	u64 regs[4];

@@ -5,7 +5,7 @@
  * so the first access installs an MMIO SPTE and later ones take
  * EPT-misconfig exits that hv/mmio.c emulates.  Portable.
  */
-#include "hv/emul.h"
+#include "hv/emul/emul.h"
 #include "guest_abi.h"
 #include "errno_codes.h"
 

@@ -9,9 +9,9 @@
  */
 #include "console.h"
 #include "hv/vm.h"
-#include "hv/vmentry_check.h"
-#include "hv/vmx_caps.h"
-#include "hv/vmx_ops.h"
+#include "hv/vmx/check/vmentry_check.h"
+#include "hv/vmx/vmx_caps.h"
+#include "hv/vmx/vmx_ops.h"
 #include "guest_abi.h"
 #include "string_util.h"
 #include "x86.h"

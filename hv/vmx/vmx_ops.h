@@ -8,7 +8,7 @@
 #ifndef TDP_HV_VMX_OPS_H
 #define TDP_HV_VMX_OPS_H
 
-#include "hv/vmcs_defs.h"
+#include "hv/vmx/vmcs_defs.h"
 #include "log.h"
 
 /* 0: success, -1: VMfailInvalid, -2: VMfailValid */

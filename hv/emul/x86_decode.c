@@ -19,7 +19,7 @@
 #include "compiler.h"
 #include "errno_codes.h"
 #include "string_util.h"
-#include "hv/x86_decode.h"
+#include "hv/emul/x86_decode.h"
 
 #define REX_B BIT(0)
 #define REX_X BIT(1)

@@ -24,7 +24,7 @@
  */
 #include "boot_info.h"
 #include "hv/vm.h"
-#include "hv/vmx_ops.h"
+#include "hv/vmx/vmx_ops.h"
 #include "errno_codes.h"
 #include "string_util.h"
 #include "x86.h"

@@ -6,7 +6,7 @@
  * carries the load addresses (the "a.out kludge"); otherwise the image
  * must be ELF and is loaded through its PT_LOAD program headers.
  */
-#include "hv/guest_load.h"
+#include "hv/load/guest_load.h"
 #include "errno_codes.h"
 #include "fmt.h"
 #include "guest_abi.h"

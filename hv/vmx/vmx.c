@@ -6,8 +6,8 @@
  */
 #include "hv/pool.h"
 #include "hv/vm.h"
-#include "hv/vmx_caps.h"
-#include "hv/vmx_ops.h"
+#include "hv/vmx/vmx_caps.h"
+#include "hv/vmx/vmx_ops.h"
 #include "errno_codes.h"
 #include "string_util.h"
 #include "x86.h"

@@ -7,7 +7,7 @@
  * and write-back memory type.  PML, #VE, 2M/1G pages and A/D bits are
  * reported and used when present.
  */
-#include "hv/vmx_caps.h"
+#include "hv/vmx/vmx_caps.h"
 #include "errno_codes.h"
 #include "log.h"
 #include "status.h"
