@@ -38,7 +38,7 @@ static const char *const bool_names[] = { "no", "yes", NULL };
 static const char *const vmentry_names[] = { "none", "guest_state", "control",
 					     NULL };
 static const char *const vmcheck_names[] = { "emul", "always", NULL };
-static const char *const exc_names[] = { "none", "ud", "gp", "de", "bp", NULL };
+static const char *const exc_names[] = CONFIG_EXCEPTION_NAMES;
 
 #define FIELD(f) \
 	offsetof(struct tdp_config, f), sizeof(((struct tdp_config *)0)->f)
@@ -119,11 +119,6 @@ const char *config_serial_name(u32 s)
 const char *config_log_level_name(u32 l)
 {
 	return enum_name(level_names, l);
-}
-
-const char *config_exception_name(u32 e)
-{
-	return enum_name(exc_names, e);
 }
 
 /* Where the error happened: "tdpvisor.cfg:12" or "load options". */

@@ -13,16 +13,6 @@
 #include "hv/vmx/vmx_ops.h"
 #include "guest_abi.h"
 
-void vm_console_flush(struct vm *vm)
-{
-	if (!vm->con_len)
-		return;
-	vm->con_line[vm->con_len] = '\0';
-	if (vm_console_admit(vm, vm->con_len + 1))
-		pr_info("[guest %s] %s", vm->name, vm->con_line);
-	vm->con_len = 0;
-}
-
 static void console_byte(struct vm *vm, u8 c)
 {
 	/* Past the limit: count the byte, skip the line buffer. */

@@ -35,10 +35,11 @@ static void quiesce_interrupts(void)
 /* test_exception: raise a host exception on purpose (system tests). */
 static void raise_test_exception(u32 kind)
 {
+	static const char *const names[] = CONFIG_EXCEPTION_NAMES;
+	const char *name = kind < ARRAY_SIZE(names) - 1 ? names[kind] : "?";
 	volatile u64 zero = 0, sink;
 
-	pr_info("test_exception=%s: raising it now",
-		config_exception_name(kind));
+	pr_info("test_exception=%s: raising it now", name);
 	switch (kind) {
 	case TEST_EXC_UD:
 		asm volatile("ud2");
@@ -56,8 +57,7 @@ static void raise_test_exception(u32 kind)
 		asm volatile("int3");
 		break;
 	}
-	pr_err("test_exception=%s: no exception was raised",
-	       config_exception_name(kind));
+	pr_err("test_exception=%s: no exception was raised", name);
 	power_off(TDP_STATUS_FAIL);
 }
 

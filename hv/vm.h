@@ -120,7 +120,7 @@ unsigned int vm_shared_bit(const struct boot_info *bi);
 struct guest_load_params;
 int __must_check vm_load(struct vm *vm, const struct guest_load_params *p);
 void vm_destroy(struct vm *vm);
-void vm_run(struct vm *vm);
+void vm_reload_roots(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_outcome why, const char *fmt, ...)
 	__printf(3, 4);
 const char *vm_outcome_name(enum vm_outcome o);
@@ -130,31 +130,43 @@ void *vm_gpa_to_hva(const struct vm *vm, gpa_t gpa, u64 len);
 void *vm_guest_buffer(struct vm *vm, gpa_t gpa, u64 len);
 void vm_warn(struct vm *vm, const char *fmt, ...) __printf(2, 3);
 bool vm_console_admit(struct vm *vm, u64 bytes);
+void vm_console_flush(struct vm *vm);
 
-/* exits.c */
+/* run.c */
+void vm_run(struct vm *vm);
+
+/* vmx/exits.c */
 void vm_handle_exit(struct vm *vm, u32 reason);
-const char *exit_reason_name(u32 reason);
+
+/* vmx/ept.c */
+void vm_handle_ept_violation(struct vm *vm);
+void vm_handle_ept_misconfig(struct vm *vm);
+
+/* vmx/vcpu.c */
+void vcpu_retire(u64 next_rip);
 void vcpu_advance_rip(struct vm *vm);
+void vcpu_inject_exception(u32 vector, bool has_error, u32 error);
 void vcpu_inject_gp(struct vm *vm);
+
+/* vmx/vmx_names.c */
+const char *exit_reason_name(u32 reason);
+const char *vmx_insn_error_name(u32 err);
 
 /* io.c */
 void vm_handle_io(struct vm *vm, u64 qual);
-void vm_console_flush(struct vm *vm);
 
 /* hypercall.c */
 void vm_handle_vmcall(struct vm *vm);
 
-/* vmcs.c */
+/* vmx/vmcs.c */
 int __must_check vmcs_setup(struct vm *vm, u32 entry, u32 eax, u32 ebx);
 void vmcs_dump(void);
-const char *vmx_insn_error_name(u32 err);
 
-/* vmx.c */
+/* vmx/vmx.c */
 int __must_check vmx_enable(const struct vmx_caps *caps);
 void vmx_disable(void);
-u64 vmx_adjust_controls(u64 cap_msr_value, u32 want, u32 *out);
 
-/* vmx_entry.asm: 0 on VM exit, 1 VMfailInvalid, 2 VMfailValid. */
+/* vmx/vmx_entry.asm: 0 on VM exit, 1 VMfailInvalid, 2 VMfailValid. */
 int vmx_enter(struct vcpu *vcpu);
 
 #endif /* TDP_HV_VM_H */

@@ -29,6 +29,11 @@ enum config_exception {
 	TEST_EXC_DE, /* divide by zero */
 	TEST_EXC_BP, /* int3 */
 };
+/* The test_exception values as the config file spells them, by enum. */
+#define CONFIG_EXCEPTION_NAMES                       \
+	{                                            \
+		"none", "ud", "gp", "de", "bp", NULL \
+	}
 
 enum config_vmentry_fail {
 	TEST_VMENTRY_OK = 0,
@@ -133,6 +138,5 @@ int config_format(const struct tdp_config *cfg, char *buf, size_t size,
 /* Names for printing: "com1", "debug", ... */
 const char *config_serial_name(u32 serial);
 const char *config_log_level_name(u32 level);
-const char *config_exception_name(u32 exc);
 
 #endif /* TDP_CONFIG_H */

@@ -102,15 +102,6 @@ static enum x86_cpu_mode guest_mode(void)
 				   ar & BIT(13), ar & BIT(14));
 }
 
-static void set_rip(u64 rip)
-{
-	u32 intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
-
-	vmcs_writenat(VMCS_GUEST_RIP, rip);
-	if (intr & 3)
-		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~3u);
-}
-
 static u64 seg_base(unsigned int seg)
 {
 	switch (seg) {
@@ -222,7 +213,7 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 				   vmcs_readnat(VMCS_GUEST_RFLAGS), sp, n,
 				   &e)) {
 	case MMIO_EMUL_DONE:
-		set_rip(rip + insn->len);
+		vcpu_retire(rip + insn->len);
 		break;
 	case MMIO_EMUL_REPEAT:
 		break; /* REP: re-execute for the next element */

@@ -159,3 +159,16 @@ void vmx_caps_report(const struct vmx_caps *c)
 	else
 		report_no_vmx(c);
 }
+
+/*
+ * A control MSR's low half is allowed-0 (bits that must be 1), its high
+ * half allowed-1 (bits that may be 1).  Returns the value to program and,
+ * in *missing, the wanted bits the CPU refuses.
+ */
+u64 vmx_adjust_controls(u64 cap, u32 want, u32 *missing)
+{
+	u32 must = (u32)cap, may = (u32)(cap >> 32);
+
+	*missing = want & ~may;
+	return (want & may) | must;
+}

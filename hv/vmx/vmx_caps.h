@@ -57,4 +57,11 @@ unsigned int cpu_phys_addr_bits(void);
 /* Prints the capability report, or the no-VMX diagnosis (DESIGN.md §2). */
 void vmx_caps_report(const struct vmx_caps *caps);
 
+/*
+ * Fits @want to a (TRUE_)capability MSR: the low half is allowed-0 (bits
+ * that must be 1), the high half allowed-1 (bits that may be 1).  Returns
+ * the value to program and, in *missing, the wanted bits the CPU refuses.
+ */
+u64 vmx_adjust_controls(u64 cap, u32 want, u32 *missing);
+
 #endif /* TDP_HV_VMX_CAPS_H */
