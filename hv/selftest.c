@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * In-firmware MMU self-test (DESIGN.md §2 step 5): runs on every boot, with
+ * In-firmware MMU self-test: runs on every boot, with
  * or without VMX, against the real page pool.  It maps a RAM memslot at 4K
  * and 2M through the fault path, checks each leaf with a walk, installs an
  * MMIO SPTE for a GPA with no memslot and checks it is not present, zaps,
  * and runs the invariant checker; the pool must get every page back.
- * Nothing here touches VMX: flushes go nowhere (no EPTP is loaded).
+ * Nothing here touches VMX: the MMU gets hv_mmu_ops with no VM, so a
+ * flush has nothing to do (no EPTP is loaded).
  */
 #include "hv/pool.h"
+#include "hv/vm.h"
 #include "hv/selftest.h"
 #include "mmu/tdp_mmu.h"
 #include "errno_codes.h"
@@ -16,52 +18,6 @@
 
 #define ST_SLOT_PAGES 1024 /* 4 MiB */
 #define ST_FAKE_PFN 0x40000ULL /* 1 GiB: never dereferenced by the MMU */
-
-static void *st_alloc(void *o)
-{
-	(void)o;
-	return pool_alloc_page();
-}
-static void st_free(void *o, void *va)
-{
-	(void)o;
-	pool_free_pages(va, 1);
-}
-static hpa_t st_va_to_pa(void *o, const void *va)
-{
-	(void)o;
-	return (hpa_t)(uintptr_t)va;
-}
-static void *st_pa_to_va(void *o, hpa_t pa)
-{
-	(void)o;
-	return (void *)(uintptr_t)pa;
-}
-static void **st_priv(void *o, hpa_t pa)
-{
-	(void)o;
-	return pool_page_private(pa);
-}
-static void st_flush(void *o, hpa_t root)
-{
-	(void)o;
-	(void)root;
-}
-static void st_relax(void *o)
-{
-	(void)o;
-	cpu_relax();
-}
-
-static const struct tdp_mmu_ops st_ops = {
-	.alloc_page = st_alloc,
-	.free_page = st_free,
-	.va_to_pa = st_va_to_pa,
-	.pa_to_va = st_pa_to_va,
-	.page_private = st_priv,
-	.flush_tlb = st_flush,
-	.cpu_relax = st_relax,
-};
 
 static int st_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 		    struct tdp_mmu_cache *c, gpa_t gpa, struct tdp_fault *f)
@@ -98,7 +54,7 @@ static int run_level(int max_level)
 
 	tdp_mmu_default_config(&cfg);
 	cfg.max_level = max_level;
-	r = tdp_mmu_init(&mmu, &st_ops, NULL, &cfg);
+	r = tdp_mmu_init(&mmu, &hv_mmu_ops, NULL, &cfg);
 	if (r)
 		return r;
 	tdp_mmu_cache_init(&cache, 0);

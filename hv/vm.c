@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM life cycle: create (RAM, memslots, TDP MMU, guest image, VMCS), run
- * (enter, dispatch exits, until the guest stops), summary, destroy.  The
- * TDP MMU reaches the machine through hv_mmu_ops: the identity-mapped page
+ * The VM object: create (RAM, memslots, TDP MMU, guest image, VMCS), the
+ * guest-memory accessors, stop and warn, the console, the summary, and
+ * destroy.  The run loop is in run.c.  The
+ * TDP MMU reaches the machine through hv_mmu_ops (mmu_platform.c): the page
  * pool and INVEPT.
  */
 #include "boot_info.h"
@@ -19,65 +20,6 @@
 #include "x86.h"
 
 static u16 next_vpid = 1;
-
-static void *mmu_alloc_page(void *opaque)
-{
-	(void)opaque;
-	return pool_alloc_page();
-}
-
-static void mmu_free_page(void *opaque, void *va)
-{
-	(void)opaque;
-	pool_free_pages(va, 1);
-}
-
-static hpa_t mmu_va_to_pa(void *opaque, const void *va)
-{
-	(void)opaque;
-	return (hpa_t)(uintptr_t)va; /* identity-mapped */
-}
-
-static void *mmu_pa_to_va(void *opaque, hpa_t pa)
-{
-	(void)opaque;
-	return (void *)(uintptr_t)pa;
-}
-
-static void **mmu_page_private(void *opaque, hpa_t pa)
-{
-	(void)opaque;
-	return pool_page_private(pa);
-}
-
-static void mmu_flush_tlb(void *opaque, hpa_t root_pa)
-{
-	struct vm *vm = opaque;
-	int r;
-
-	if (vm->root && root_pa == tdp_mmu_root_hpa(vm->root))
-		r = invept_single(vm->eptp);
-	else
-		r = invept_all();
-	if (r)
-		panic("INVEPT failed (root 0x%llx)", root_pa);
-}
-
-static void mmu_cpu_relax(void *opaque)
-{
-	(void)opaque;
-	cpu_relax();
-}
-
-static const struct tdp_mmu_ops hv_mmu_ops = {
-	.alloc_page = mmu_alloc_page,
-	.free_page = mmu_free_page,
-	.va_to_pa = mmu_va_to_pa,
-	.pa_to_va = mmu_pa_to_va,
-	.page_private = mmu_page_private,
-	.flush_tlb = mmu_flush_tlb,
-	.cpu_relax = mmu_cpu_relax,
-};
 
 bool vm_gpa_is_ram(const struct vm *vm, gpa_t gpa, u64 len)
 {

@@ -132,6 +132,10 @@ void vm_warn(struct vm *vm, const char *fmt, ...) __printf(2, 3);
 bool vm_console_admit(struct vm *vm, u64 bytes);
 void vm_console_flush(struct vm *vm);
 
+/* mmu_platform.c: pages from the pool, flushes by INVEPT; opaque is the
+ * VM, or NULL for an MMU no EPTP points at (the boot self-test). */
+extern const struct tdp_mmu_ops hv_mmu_ops;
+
 /* run.c */
 void vm_run(struct vm *vm);
 
