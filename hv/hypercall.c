@@ -21,6 +21,7 @@
 #include "guest_abi.h"
 #include "errno_codes.h"
 #include "string_util.h"
+#include "x86.h"
 
 #define HOTPLUG_MAX_BYTES (64ULL << 20)
 #define HUGE_2M (2ULL << 20)
@@ -313,19 +314,18 @@ static s64 hc_dispatch(struct vm *vm, const struct hc_args *a)
  */
 static unsigned int guest_cpl(void)
 {
-	if (!(vmcs_readnat(VMCS_GUEST_CR0) & BIT_ULL(0)))
+	if (!(vmcs_readnat(VMCS_GUEST_CR0) & X86_CR0_PE))
 		return 0;
-	if (vmcs_readnat(VMCS_GUEST_RFLAGS) & BIT_ULL(17))
+	if (vmcs_readnat(VMCS_GUEST_RFLAGS) & X86_RFLAGS_VM)
 		return 3;
-	return (vmcs_read32(VMCS_GUEST_SS_AR) >> 5) & 3;
+	return X86_AR_DPL(vmcs_read32(VMCS_GUEST_SS_AR));
 }
 
 void vm_handle_vmcall(struct vm *vm)
 {
 	u64 *r = vm->vcpu.regs.regs;
 	/* 64-bit code (EFER.LMA and CS.L): full registers; else 32 bits. */
-	bool long_mode = (vmcs_read64(VMCS_GUEST_EFER) & BIT_ULL(10)) &&
-			 (vmcs_read32(VMCS_GUEST_CS_AR) & BIT(13));
+	bool long_mode = vcpu_cpu_mode() == X86_MODE_64;
 	u64 m = long_mode ? ~0ULL : 0xffffffffULL;
 	struct hc_args a = { r[X86_GPR_RAX] & m, r[X86_GPR_RBX] & m,
 			     r[X86_GPR_RCX] & m, r[X86_GPR_RDX] & m,

@@ -151,6 +151,7 @@ void vcpu_retire(u64 next_rip);
 void vcpu_advance_rip(struct vm *vm);
 void vcpu_inject_exception(u32 vector, bool has_error, u32 error);
 void vcpu_inject_gp(struct vm *vm);
+enum x86_cpu_mode vcpu_cpu_mode(void);
 
 /* vmx/vmx_names.c */
 const char *exit_reason_name(u32 reason);

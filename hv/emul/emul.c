@@ -8,6 +8,7 @@
 #include "guest_abi.h"
 #include "errno_codes.h"
 #include "string_util.h"
+#include "x86_defs.h"
 
 enum mmio_emul_status mmio_perform(struct testdev *dev, struct x86_gprs *g,
 				   const struct x86_insn *insn, u64 rflags,
@@ -183,12 +184,7 @@ u64 mmio_insn_ea(const struct x86_insn *insn, const struct x86_gprs *g,
 	return ea & mask;
 }
 
-#define GW_P BIT_ULL(0)
-#define GW_PS BIT_ULL(7)
 #define GW_PFN GENMASK_ULL(51, 12)
-#define GW_CR0_PG BIT_ULL(31)
-#define GW_CR4_PSE BIT_ULL(4)
-#define GW_CR4_PAE BIT_ULL(5)
 
 static int gw_read(gwalk_read_fn read, void *ctx, gpa_t gpa, u32 size, u64 *e,
 		   gpa_t *bad)
@@ -199,7 +195,7 @@ static int gw_read(gwalk_read_fn read, void *ctx, gpa_t gpa, u32 size, u64 *e,
 		*bad = gpa;
 		return -EIO;
 	}
-	return (*e & GW_P) ? 0 : -EFAULT;
+	return (*e & X86_PTE_P) ? 0 : -EFAULT;
 }
 
 int gwalk_translate(const struct gwalk_regs *r, u64 la, gwalk_read_fn read,
@@ -208,18 +204,18 @@ int gwalk_translate(const struct gwalk_regs *r, u64 la, gwalk_read_fn read,
 	u64 e = 0, table;
 	int levels, err;
 
-	if (!(r->cr0 & GW_CR0_PG)) {
+	if (!(r->cr0 & X86_CR0_PG)) {
 		*gpa = r->lma ? la : (u32)la;
 		return 0;
 	}
-	if (!(r->cr4 & GW_CR4_PAE)) {
+	if (!(r->cr4 & X86_CR4_PAE)) {
 		la = (u32)la;
 		err = gw_read(read, ctx,
 			      (r->cr3 & 0xfffff000) + ((la >> 22) & 0x3ff) * 4,
 			      4, &e, bad);
 		if (err)
 			return err;
-		if ((e & GW_PS) && (r->cr4 & GW_CR4_PSE)) {
+		if ((e & X86_PTE_PS) && (r->cr4 & X86_CR4_PSE)) {
 			*gpa = (e & 0xffc00000) | (la & 0x3fffff);
 			return 0;
 		}
@@ -243,7 +239,8 @@ int gwalk_translate(const struct gwalk_regs *r, u64 la, gwalk_read_fn read,
 		err = gw_read(read, ctx, table + idx * 8, 8, &e, bad);
 		if (err)
 			return err;
-		if (l <= 3 && l >= 2 && (e & GW_PS) && !(l == 3 && !r->lma)) {
+		if (l <= 3 && l >= 2 && (e & X86_PTE_PS) &&
+		    !(l == 3 && !r->lma)) {
 			u64 mask = (1ULL << shift) - 1;
 
 			*gpa = ((e & GW_PFN) & ~mask) | (la & mask);

@@ -20,6 +20,7 @@
 #include "errno_codes.h"
 #include "string_util.h"
 #include "hv/emul/x86_decode.h"
+#include "x86_defs.h"
 
 #define REX_B BIT(0)
 #define REX_X BIT(1)
@@ -616,7 +617,7 @@ bool x86_insn_rep_exhausted(const struct x86_insn *insn,
 int x86_insn_string_step(const struct x86_insn *insn, struct x86_gprs *gprs,
 			 u64 rflags)
 {
-	const u64 rflags_df = BIT_ULL(10);
+	const u64 rflags_df = X86_RFLAGS_DF;
 	unsigned int as;
 	u64 *index, count;
 

@@ -30,7 +30,6 @@
 #include "x86.h"
 
 #define FAULT_RETRIES 1000
-#define EFER_LMA BIT_ULL(10)
 
 static int read_pte(void *ctx, gpa_t gpa, u32 size, u64 *val)
 {
@@ -49,7 +48,7 @@ static struct gwalk_regs guest_paging(void)
 		.cr0 = vmcs_readnat(VMCS_GUEST_CR0),
 		.cr3 = vmcs_readnat(VMCS_GUEST_CR3),
 		.cr4 = vmcs_readnat(VMCS_GUEST_CR4),
-		.lma = vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA,
+		.lma = vmcs_read64(VMCS_GUEST_EFER) & X86_EFER_LMA,
 	};
 
 	return r;
@@ -89,17 +88,6 @@ static size_t fetch_insn(void *ctx, u8 *buf, size_t max)
 		n += chunk;
 	}
 	return n;
-}
-
-static enum x86_cpu_mode guest_mode(void)
-{
-	u32 ar = vmcs_read32(VMCS_GUEST_CS_AR);
-
-	return x86_decode_cpu_mode(vmcs_readnat(VMCS_GUEST_CR0) & X86_CR0_PE,
-				   vmcs_readnat(VMCS_GUEST_RFLAGS) &
-					   BIT_ULL(17),
-				   vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA,
-				   ar & BIT(13), ar & BIT(14));
 }
 
 static u64 seg_base(unsigned int seg)
@@ -195,7 +183,7 @@ static void emulate_mmio(struct vm *vm, gpa_t gpa)
 	char msg[240];
 	int r;
 
-	r = mmio_decode_cached(&vm->vcpu.insn_cache, rip, guest_mode(),
+	r = mmio_decode_cached(&vm->vcpu.insn_cache, rip, vcpu_cpu_mode(),
 			       fetch_insn, vm, &insn);
 	if (r) {
 		x86_insn_describe_error(insn, r, msg, sizeof(msg));

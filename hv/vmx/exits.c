@@ -45,9 +45,10 @@ static void handle_cpuid(struct vm *vm)
 	case 1:
 		/* No nested VMX, no x2APIC/APIC, no XSAVE (no XSETBV
 		 * emulation); say that a hypervisor is present. */
-		c &= ~(X86_FEATURE_VMX_ECX | BIT(21) | BIT(26) | BIT(27));
+		c &= ~(X86_FEATURE_VMX_ECX | X86_FEATURE_X2APIC_ECX |
+		       X86_FEATURE_XSAVE_ECX | X86_FEATURE_OSXSAVE_ECX);
 		c |= X86_FEATURE_HYPERVISOR_ECX;
-		d &= ~BIT(9);
+		d &= ~X86_FEATURE_APIC_EDX;
 		break;
 	case 0x40000000:
 		a = 0x40000000;
@@ -108,7 +109,7 @@ static struct vmcheck_cregs read_cregs(void)
 		.efer = vmcs_read64(VMCS_GUEST_EFER),
 		.ia32e_mode_guest = vmcs_read32(VMCS_ENTRY_CTLS) &
 				    VM_ENTRY_IA32E_MODE,
-		.cs_l = vmcs_read32(VMCS_GUEST_CS_AR) & BIT(13),
+		.cs_l = vmcs_read32(VMCS_GUEST_CS_AR) & X86_AR_L,
 	};
 
 	return c;
@@ -145,7 +146,7 @@ static bool load_pdptes(struct vm *vm, const struct vmcheck_cregs *c)
 	const u64 *p;
 
 	if (!(c->cr0 & X86_CR0_PG) || !(c->cr4 & X86_CR4_PAE) ||
-	    (c->efer & VMCHK_EFER_LMA))
+	    (c->efer & X86_EFER_LMA))
 		return true;
 	p = vm_gpa_to_hva(vm, vmcs_readnat(VMCS_GUEST_CR3) & 0xffffffe0ULL,
 			  sizeof(pdpte));

@@ -7,6 +7,7 @@
  */
 #include "hv/vm.h"
 #include "hv/vmx/vmx_ops.h"
+#include "x86.h"
 
 /**
  * vcpu_retire() - the instruction at RIP completed; continue at @next_rip.
@@ -44,4 +45,16 @@ void vcpu_inject_gp(struct vm *vm)
 {
 	vcpu_inject_exception(13, true, 0);
 	vm->stats.msr_gp_injected++;
+}
+
+/* The mode the guest's code runs in, for the decoder (SDM "IA-32e Mode"). */
+enum x86_cpu_mode vcpu_cpu_mode(void)
+{
+	u32 ar = vmcs_read32(VMCS_GUEST_CS_AR);
+
+	return x86_decode_cpu_mode(vmcs_readnat(VMCS_GUEST_CR0) & X86_CR0_PE,
+				   vmcs_readnat(VMCS_GUEST_RFLAGS) &
+					   X86_RFLAGS_VM,
+				   vmcs_read64(VMCS_GUEST_EFER) & X86_EFER_LMA,
+				   ar & X86_AR_L, ar & X86_AR_DB);
 }

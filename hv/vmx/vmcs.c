@@ -198,15 +198,15 @@ static void setup_guest_state(struct vm *vm, u32 entry, u32 eax, u32 ebx)
 	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, 0);
 
 	/* Multiboot: CR0.PE=1, paging off (unrestricted guest allows it). */
-	vmcs_writenat(VMCS_GUEST_CR0, X86_CR0_PE | BIT_ULL(4) | X86_CR0_NE);
-	vmcs_writenat(VMCS_CR0_READ_SHADOW, X86_CR0_PE | BIT_ULL(4));
+	vmcs_writenat(VMCS_GUEST_CR0, X86_CR0_PE | X86_CR0_ET | X86_CR0_NE);
+	vmcs_writenat(VMCS_CR0_READ_SHADOW, X86_CR0_PE | X86_CR0_ET);
 	vmcs_writenat(VMCS_GUEST_CR3, 0);
 	vmcs_writenat(VMCS_GUEST_CR4, X86_CR4_VMXE);
 	vmcs_writenat(VMCS_CR4_READ_SHADOW, 0);
 	vmcs_writenat(VMCS_GUEST_DR7, 0x400);
 	vmcs_writenat(VMCS_GUEST_RSP, 0);
 	vmcs_writenat(VMCS_GUEST_RIP, entry);
-	vmcs_writenat(VMCS_GUEST_RFLAGS, BIT_ULL(1));
+	vmcs_writenat(VMCS_GUEST_RFLAGS, X86_RFLAGS_FIXED);
 	vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vmcs_write32(VMCS_GUEST_ACTIVITY_STATE, 0);

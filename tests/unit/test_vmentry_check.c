@@ -18,7 +18,7 @@ static struct vmcheck_state good(void)
 {
 	struct vmcheck_state s = { 0 };
 
-	s.cr0 = VMCHK_CR0_PE | BIT_ULL(4) | VMCHK_CR0_NE;
+	s.cr0 = X86_CR0_PE | BIT_ULL(4) | X86_CR0_NE;
 	s.cr4 = BIT_ULL(13);
 	s.dr7 = 0x400;
 	s.pat = 0x0007040600070406ULL;
@@ -60,9 +60,9 @@ static void test_good_state(void **state)
 	(void)state;
 	expect(&s, VMCHK_OK, -1);
 	/* 64-bit: PG, PAE, LME|LMA, IA-32e, CS.L, busy TSS */
-	s.cr0 |= VMCHK_CR0_PG;
-	s.cr4 |= VMCHK_CR4_PAE;
-	s.efer = VMCHK_EFER_LME | VMCHK_EFER_LMA;
+	s.cr0 |= X86_CR0_PG;
+	s.cr4 |= X86_CR4_PAE;
+	s.efer = X86_EFER_LME | X86_EFER_LMA;
 	s.ia32e_mode_guest = true;
 	s.seg[VMCHK_CS].ar = 0xa09b;
 	s.rip = 0xffffffff80001000ULL;
@@ -75,14 +75,14 @@ static void test_efer_cr0_states(void **state)
 	struct vmcheck_state s = good();
 
 	(void)state;
-	s.efer = VMCHK_EFER_LMA; /* WRMSR EFER.LMA taken as is */
+	s.efer = X86_EFER_LMA; /* WRMSR EFER.LMA taken as is */
 	expect(&s, VMCHK_EFER_LMA_IA32E, -1);
 	s = good();
-	s.cr0 |= VMCHK_CR0_PG;
-	s.cr4 |= VMCHK_CR4_PAE;
-	s.efer = VMCHK_EFER_LME; /* MOV CR0.PG without setting LMA */
+	s.cr0 |= X86_CR0_PG;
+	s.cr4 |= X86_CR4_PAE;
+	s.efer = X86_EFER_LME; /* MOV CR0.PG without setting LMA */
 	expect(&s, VMCHK_EFER_LMA_LME, -1);
-	s.efer |= VMCHK_EFER_LMA; /* LMA but no IA-32e control */
+	s.efer |= X86_EFER_LMA; /* LMA but no IA-32e control */
 	expect(&s, VMCHK_EFER_LMA_IA32E, -1);
 	s = good();
 	s.ia32e_mode_guest = true; /* IA-32e without paging */
@@ -103,10 +103,10 @@ static void test_each_check(void **state)
 		mod;                   \
 		expect(&s, want, seg); \
 	} while (0)
-	CASE(s.cr0 &= ~VMCHK_CR0_NE, VMCHK_CR0_FIXED, -1);
-	CASE(s.cr0 &= ~VMCHK_CR0_PE, VMCHK_OK, -1); /* unrestricted */
+	CASE(s.cr0 &= ~X86_CR0_NE, VMCHK_CR0_FIXED, -1);
+	CASE(s.cr0 &= ~X86_CR0_PE, VMCHK_OK, -1); /* unrestricted */
 	CASE(s.cr4 &= ~BIT_ULL(13), VMCHK_CR4_FIXED, -1);
-	CASE(s.cr0 = (s.cr0 | VMCHK_CR0_PG) & ~VMCHK_CR0_PE, VMCHK_CR0_PG_NO_PE,
+	CASE(s.cr0 = (s.cr0 | X86_CR0_PG) & ~X86_CR0_PE, VMCHK_CR0_PG_NO_PE,
 	     -1);
 	CASE(s.dr7 = 1ULL << 40, VMCHK_DR7_HIGH, -1);
 	CASE(s.cr3 = 1ULL << 45, VMCHK_CR3_RESERVED, -1);
@@ -133,7 +133,7 @@ static void test_each_check(void **state)
 	CASE(s.rflags = 0, VMCHK_RFLAGS_RESERVED, -1);
 	CASE(s.rflags |= BIT_ULL(15), VMCHK_RFLAGS_RESERVED, -1);
 	CASE(s.rflags |= BIT_ULL(17);
-	     s.cr0 &= ~VMCHK_CR0_PE, VMCHK_RFLAGS_VM, -1);
+	     s.cr0 &= ~X86_CR0_PE, VMCHK_RFLAGS_VM, -1);
 	CASE(s.entry_intr_info = BIT(31) | 32, VMCHK_RFLAGS_IF_INJECT, -1);
 	CASE(s.activity = 4, VMCHK_ACTIVITY, -1);
 	CASE(s.interruptibility = 3, VMCHK_INTR_STI_MOVSS, -1);
@@ -148,7 +148,7 @@ static void test_each_check(void **state)
 
 static struct vmcheck_cregs cregs(void)
 {
-	return (struct vmcheck_cregs){ .cr0 = VMCHK_CR0_PE | BIT_ULL(4) };
+	return (struct vmcheck_cregs){ .cr0 = X86_CR0_PE | BIT_ULL(4) };
 }
 
 static void test_efer_write(void **state)
@@ -157,37 +157,37 @@ static void test_efer_write(void **state)
 
 	(void)state;
 	assert_int_equal(vmcheck_efer_write(&c, BIT_ULL(3)), -EINVAL);
-	assert_int_equal(vmcheck_efer_write(&c, VMCHK_EFER_LMA), 0);
+	assert_int_equal(vmcheck_efer_write(&c, X86_EFER_LMA), 0);
 	assert_int_equal(c.efer, 0); /* LMA read-only */
-	assert_int_equal(vmcheck_efer_write(&c, VMCHK_EFER_LME), 0);
-	assert_int_equal(c.efer, VMCHK_EFER_LME);
-	c.cr0 |= VMCHK_CR0_PG;
+	assert_int_equal(vmcheck_efer_write(&c, X86_EFER_LME), 0);
+	assert_int_equal(c.efer, X86_EFER_LME);
+	c.cr0 |= X86_CR0_PG;
 	assert_int_equal(vmcheck_efer_write(&c, 0), -EINVAL);
-	assert_int_equal(c.efer, VMCHK_EFER_LME);
-	assert_int_equal(
-		vmcheck_efer_write(&c, VMCHK_EFER_LME | VMCHK_EFER_NXE), 0);
-	assert_int_equal(c.efer, VMCHK_EFER_LME | VMCHK_EFER_NXE);
+	assert_int_equal(c.efer, X86_EFER_LME);
+	assert_int_equal(vmcheck_efer_write(&c, X86_EFER_LME | X86_EFER_NXE),
+			 0);
+	assert_int_equal(c.efer, X86_EFER_LME | X86_EFER_NXE);
 }
 
 /* Linux's way into IA-32e mode, then out, with the #GP cases. */
 static void test_cr0_long_mode(void **state)
 {
 	struct vmcheck_cregs c = cregs();
-	u64 pg = VMCHK_CR0_PE | VMCHK_CR0_NE | VMCHK_CR0_PG;
+	u64 pg = X86_CR0_PE | X86_CR0_NE | X86_CR0_PG;
 	struct vmcheck_state s;
 	int seg;
 
 	(void)state;
 	assert_int_equal(vmcheck_cr0_write(&c, 1ULL << 32), -EINVAL);
-	assert_int_equal(vmcheck_cr0_write(&c, VMCHK_CR0_PG), -EINVAL);
-	assert_int_equal(vmcheck_cr0_write(&c, VMCHK_CR0_PE | VMCHK_CR0_NW),
+	assert_int_equal(vmcheck_cr0_write(&c, X86_CR0_PG), -EINVAL);
+	assert_int_equal(vmcheck_cr0_write(&c, X86_CR0_PE | X86_CR0_NW),
 			 -EINVAL);
-	c.efer = VMCHK_EFER_LME;
+	c.efer = X86_EFER_LME;
 	assert_int_equal(vmcheck_cr0_write(&c, pg), -EINVAL); /* no PAE */
-	assert_false(c.cr0 & VMCHK_CR0_PG);
-	assert_int_equal(vmcheck_cr4_write(&c, VMCHK_CR4_PAE), 0);
+	assert_false(c.cr0 & X86_CR0_PG);
+	assert_int_equal(vmcheck_cr4_write(&c, X86_CR4_PAE), 0);
 	assert_int_equal(vmcheck_cr0_write(&c, pg), 0);
-	assert_true(c.efer & VMCHK_EFER_LMA);
+	assert_true(c.efer & X86_EFER_LMA);
 	assert_true(c.ia32e_mode_guest);
 	/* the resulting state passes the checker */
 	s = good();
@@ -198,10 +198,10 @@ static void test_cr0_long_mode(void **state)
 	assert_int_equal(vmcheck_guest_state(&s, &seg), VMCHK_OK);
 	assert_int_equal(vmcheck_cr4_write(&c, 0), -EINVAL); /* PAE in LMA */
 	c.cs_l = true;
-	assert_int_equal(vmcheck_cr0_write(&c, VMCHK_CR0_PE), -EINVAL);
+	assert_int_equal(vmcheck_cr0_write(&c, X86_CR0_PE), -EINVAL);
 	c.cs_l = false;
-	assert_int_equal(vmcheck_cr0_write(&c, VMCHK_CR0_PE), 0);
-	assert_int_equal(c.efer, VMCHK_EFER_LME);
+	assert_int_equal(vmcheck_cr0_write(&c, X86_CR0_PE), 0);
+	assert_int_equal(c.efer, X86_EFER_LME);
 	assert_false(c.ia32e_mode_guest);
 }
 

@@ -87,12 +87,12 @@ static bool is_canonical(u64 v)
 	return (u64)((s64)(v << 16) >> 16) == v;
 }
 
-#define AR_TYPE(ar) ((ar)&15)
-#define AR_S(ar) (((ar) >> 4) & 1)
-#define AR_DPL(ar) (((ar) >> 5) & 3)
-#define AR_P(ar) (((ar) >> 7) & 1)
-#define AR_L(ar) (((ar) >> 13) & 1)
-#define AR_DB(ar) (((ar) >> 14) & 1)
+#define AR_TYPE(ar) X86_AR_TYPE(ar)
+#define AR_S(ar) (!!((ar)&X86_AR_S))
+#define AR_DPL(ar) X86_AR_DPL(ar)
+#define AR_P(ar) (!!((ar)&X86_AR_P))
+#define AR_L(ar) (!!((ar)&X86_AR_L))
+#define AR_DB(ar) (!!((ar)&X86_AR_DB))
 #define AR_G(ar) (((ar) >> 15) & 1)
 #define AR_RESERVED ((u32)(GENMASK_ULL(11, 8) | GENMASK_ULL(31, 17)))
 
@@ -107,23 +107,23 @@ static bool g_limit_ok(const struct vmcheck_seg *s)
 
 static enum vmcheck_result check_cregs(const struct vmcheck_state *s)
 {
-	u64 f0 = s->cr0_fixed0 & ~(VMCHK_CR0_PE | VMCHK_CR0_PG);
+	u64 f0 = s->cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 	u64 rsvd_cr3 = s->maxphyaddr < 64 ? ~0ULL << s->maxphyaddr : 0;
-	bool lma = s->efer & VMCHK_EFER_LMA;
+	bool lma = s->efer & X86_EFER_LMA;
 
 	if ((s->cr0 & f0) != f0 || (s->cr0 & ~s->cr0_fixed1))
 		return VMCHK_CR0_FIXED;
 	if ((s->cr4 & s->cr4_fixed0) != s->cr4_fixed0 ||
 	    (s->cr4 & ~s->cr4_fixed1))
 		return VMCHK_CR4_FIXED;
-	if ((s->cr0 & VMCHK_CR0_PG) && !(s->cr0 & VMCHK_CR0_PE))
+	if ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))
 		return VMCHK_CR0_PG_NO_PE;
 	if (s->load_debug_controls && (s->dr7 >> 32))
 		return VMCHK_DR7_HIGH;
 	if (s->ia32e_mode_guest &&
-	    (!(s->cr0 & VMCHK_CR0_PG) || !(s->cr4 & VMCHK_CR4_PAE)))
+	    (!(s->cr0 & X86_CR0_PG) || !(s->cr4 & X86_CR4_PAE)))
 		return VMCHK_IA32E_NO_PG_PAE;
-	if (!s->ia32e_mode_guest && (s->cr4 & VMCHK_CR4_PCIDE))
+	if (!s->ia32e_mode_guest && (s->cr4 & X86_CR4_PCIDE))
 		return VMCHK_PCIDE_NO_IA32E;
 	if (s->cr3 & rsvd_cr3)
 		return VMCHK_CR3_RESERVED;
@@ -139,7 +139,7 @@ static enum vmcheck_result check_cregs(const struct vmcheck_state *s)
 		return VMCHK_EFER_RESERVED;
 	if (lma != s->ia32e_mode_guest)
 		return VMCHK_EFER_LMA_IA32E;
-	if ((s->cr0 & VMCHK_CR0_PG) && lma != !!(s->efer & VMCHK_EFER_LME))
+	if ((s->cr0 & X86_CR0_PG) && lma != !!(s->efer & X86_EFER_LME))
 		return VMCHK_EFER_LMA_LME;
 	return VMCHK_OK;
 }
@@ -212,7 +212,7 @@ static enum vmcheck_result check_segs(const struct vmcheck_state *s, int *seg)
 		if (r)
 			return r;
 	}
-	if ((cs_type == 3 || !(s->cr0 & VMCHK_CR0_PE)) && AR_DPL(ss->ar))
+	if ((cs_type == 3 || !(s->cr0 & X86_CR0_PE)) && AR_DPL(ss->ar))
 		return VMCHK_SS_DPL;
 	for (int i = VMCHK_ES; i <= VMCHK_GS; i++) {
 		const struct vmcheck_seg *g = &s->seg[i];
@@ -260,8 +260,6 @@ static enum vmcheck_result check_segs(const struct vmcheck_state *s, int *seg)
 
 #define RFLAGS_RESERVED \
 	(GENMASK_ULL(63, 22) | BIT_ULL(15) | BIT_ULL(5) | BIT_ULL(3))
-#define RFLAGS_IF BIT_ULL(9)
-#define RFLAGS_VM BIT_ULL(17)
 #define INTR_STI BIT(0)
 #define INTR_MOVSS BIT(1)
 #define INTR_INFO_VALID BIT(31)
@@ -279,14 +277,14 @@ static enum vmcheck_result check_rest(const struct vmcheck_state *s)
 		return VMCHK_RIP_HIGH;
 	if (code64 && !is_canonical(s->rip))
 		return VMCHK_RIP_CANONICAL;
-	if ((s->rflags & RFLAGS_RESERVED) || !(s->rflags & BIT_ULL(1)))
+	if ((s->rflags & RFLAGS_RESERVED) || !(s->rflags & X86_RFLAGS_FIXED))
 		return VMCHK_RFLAGS_RESERVED;
-	if ((s->rflags & RFLAGS_VM) &&
-	    (s->ia32e_mode_guest || !(s->cr0 & VMCHK_CR0_PE)))
+	if ((s->rflags & X86_RFLAGS_VM) &&
+	    (s->ia32e_mode_guest || !(s->cr0 & X86_CR0_PE)))
 		return VMCHK_RFLAGS_VM;
 	if ((s->entry_intr_info & INTR_INFO_VALID) &&
 	    ((s->entry_intr_info >> 8) & 7) == INTR_TYPE_EXT &&
-	    !(s->rflags & RFLAGS_IF))
+	    !(s->rflags & X86_RFLAGS_IF))
 		return VMCHK_RFLAGS_IF_INJECT;
 	if (s->activity > 3)
 		return VMCHK_ACTIVITY;
@@ -297,7 +295,7 @@ static enum vmcheck_result check_rest(const struct vmcheck_state *s)
 	if ((s->interruptibility & (INTR_STI | INTR_MOVSS)) ==
 	    (INTR_STI | INTR_MOVSS))
 		return VMCHK_INTR_STI_MOVSS;
-	if ((s->interruptibility & INTR_STI) && !(s->rflags & RFLAGS_IF))
+	if ((s->interruptibility & INTR_STI) && !(s->rflags & X86_RFLAGS_IF))
 		return VMCHK_INTR_STI_IF;
 	if (s->pending_dbg &
 	    ~(GENMASK_ULL(3, 0) | BIT_ULL(12) | BIT_ULL(14) | BIT_ULL(16)))
@@ -326,8 +324,8 @@ int vmcheck_efer_write(struct vmcheck_cregs *c, u64 val)
 	if (val & ~VMCHK_EFER_SUPPORTED)
 		return -EINVAL;
 	/* LMA is read-only: keep the current value. */
-	val = (val & ~VMCHK_EFER_LMA) | (c->efer & VMCHK_EFER_LMA);
-	if ((c->cr0 & VMCHK_CR0_PG) && ((val ^ c->efer) & VMCHK_EFER_LME))
+	val = (val & ~X86_EFER_LMA) | (c->efer & X86_EFER_LMA);
+	if ((c->cr0 & X86_CR0_PG) && ((val ^ c->efer) & X86_EFER_LME))
 		return -EINVAL;
 	c->efer = val;
 	return 0;
@@ -335,22 +333,22 @@ int vmcheck_efer_write(struct vmcheck_cregs *c, u64 val)
 
 int vmcheck_cr0_write(struct vmcheck_cregs *c, u64 val)
 {
-	bool pg_on = (val & VMCHK_CR0_PG) && !(c->cr0 & VMCHK_CR0_PG);
-	bool pg_off = !(val & VMCHK_CR0_PG) && (c->cr0 & VMCHK_CR0_PG);
+	bool pg_on = (val & X86_CR0_PG) && !(c->cr0 & X86_CR0_PG);
+	bool pg_off = !(val & X86_CR0_PG) && (c->cr0 & X86_CR0_PG);
 
-	if ((val >> 32) || ((val & VMCHK_CR0_PG) && !(val & VMCHK_CR0_PE)) ||
-	    ((val & VMCHK_CR0_NW) && !(val & VMCHK_CR0_CD)))
+	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
 		return -EINVAL;
-	if (pg_on && (c->efer & VMCHK_EFER_LME) && !(c->cr4 & VMCHK_CR4_PAE))
+	if (pg_on && (c->efer & X86_EFER_LME) && !(c->cr4 & X86_CR4_PAE))
 		return -EINVAL;
-	if (pg_off && (c->efer & VMCHK_EFER_LMA) && c->cs_l)
+	if (pg_off && (c->efer & X86_EFER_LMA) && c->cs_l)
 		return -EINVAL;
-	if (pg_on && (c->efer & VMCHK_EFER_LME)) {
-		c->efer |= VMCHK_EFER_LMA;
+	if (pg_on && (c->efer & X86_EFER_LME)) {
+		c->efer |= X86_EFER_LMA;
 		c->ia32e_mode_guest = true;
 	}
 	if (pg_off) {
-		c->efer &= ~VMCHK_EFER_LMA;
+		c->efer &= ~X86_EFER_LMA;
 		c->ia32e_mode_guest = false;
 	}
 	c->cr0 = val;
@@ -359,7 +357,7 @@ int vmcheck_cr0_write(struct vmcheck_cregs *c, u64 val)
 
 int vmcheck_cr4_write(struct vmcheck_cregs *c, u64 val)
 {
-	if ((c->efer & VMCHK_EFER_LMA) && !(val & VMCHK_CR4_PAE))
+	if ((c->efer & X86_EFER_LMA) && !(val & X86_CR4_PAE))
 		return -EINVAL;
 	c->cr4 = val;
 	return 0;

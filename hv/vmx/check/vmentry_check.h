@@ -2,7 +2,7 @@
 /*
  * Software VM-entry checks on guest state, and the control-register and
  * EFER transitions that must keep the guest state valid.  Portable: the
- * checker takes a plain struct (filled from the VMCS by hv/vm.c, by hand
+ * checker takes a plain struct (filled from the VMCS by the run loop, by hand
  * in host tests) and executes no VMX instruction.
  *
  * The checks are those of SDM Vol. 3 "Checks on the Guest State Area"
@@ -20,21 +20,12 @@
 
 #include "types.h"
 #include "compiler.h"
+#include "x86_defs.h"
 
-/* Architectural bits the checks and transitions use (SDM Vol. 3 ch. 2). */
-#define VMCHK_CR0_PE BIT_ULL(0)
-#define VMCHK_CR0_NE BIT_ULL(5)
-#define VMCHK_CR0_NW BIT_ULL(29)
-#define VMCHK_CR0_CD BIT_ULL(30)
-#define VMCHK_CR0_PG BIT_ULL(31)
-#define VMCHK_CR4_PAE BIT_ULL(5)
-#define VMCHK_CR4_PCIDE BIT_ULL(17)
-#define VMCHK_EFER_SCE BIT_ULL(0)
-#define VMCHK_EFER_LME BIT_ULL(8)
-#define VMCHK_EFER_LMA BIT_ULL(10)
-#define VMCHK_EFER_NXE BIT_ULL(11)
+/* The IA32_EFER bits a guest may set: the ones tdpvisor emulates. */
 #define VMCHK_EFER_SUPPORTED \
-	(VMCHK_EFER_SCE | VMCHK_EFER_LME | VMCHK_EFER_LMA | VMCHK_EFER_NXE)
+	(X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE)
+/* VMX's "segment unusable" access-rights bit (not a descriptor bit). */
 #define VMCHK_AR_UNUSABLE BIT(16)
 
 enum vmcheck_seg_idx {
