@@ -21,6 +21,7 @@
 
 #include "errno_codes.h"
 #include "guest_abi.h"
+#include "hv/dev/ports.h"
 #include "hv/emul/emul.h"
 #include "mmu_fake.h"
 

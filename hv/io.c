@@ -8,7 +8,7 @@
  * Other ports read as all-ones and ignore writes (an absent device), and
  * are counted.  String and REP I/O is refused with a clear error.
  */
-#include "hv/emul/emul.h"
+#include "hv/dev/ports.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx_ops.h"
 #include "guest_abi.h"

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The test MMIO device of DESIGN.md §6 (register map in guest_abi.h).  It
- * is reached only through the MMIO-SPTE path: TESTDEV_GPA has no memslot,
- * so the first access installs an MMIO SPTE and later ones take
- * EPT-misconfig exits that hv/mmio.c emulates.  Portable.
+ * The test MMIO device (register map in guest_abi.h).  It is reached only
+ * through the MMIO-SPTE path: TESTDEV_GPA has no memslot, so the first
+ * access installs an MMIO SPTE and later ones take EPT-misconfig exits
+ * that the emulator performs on it.  Portable.
  */
-#include "hv/emul/emul.h"
+#include "hv/dev/testdev.h"
 #include "guest_abi.h"
 #include "errno_codes.h"
 

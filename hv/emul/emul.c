@@ -184,74 +184,6 @@ u64 mmio_insn_ea(const struct x86_insn *insn, const struct x86_gprs *g,
 	return ea & mask;
 }
 
-#define GW_PFN GENMASK_ULL(51, 12)
-
-static int gw_read(gwalk_read_fn read, void *ctx, gpa_t gpa, u32 size, u64 *e,
-		   gpa_t *bad)
-{
-	int r = read(ctx, gpa, size, e);
-
-	if (r) {
-		*bad = gpa;
-		return -EIO;
-	}
-	return (*e & X86_PTE_P) ? 0 : -EFAULT;
-}
-
-int gwalk_translate(const struct gwalk_regs *r, u64 la, gwalk_read_fn read,
-		    void *ctx, gpa_t *gpa, gpa_t *bad)
-{
-	u64 e = 0, table;
-	int levels, err;
-
-	if (!(r->cr0 & X86_CR0_PG)) {
-		*gpa = r->lma ? la : (u32)la;
-		return 0;
-	}
-	if (!(r->cr4 & X86_CR4_PAE)) {
-		la = (u32)la;
-		err = gw_read(read, ctx,
-			      (r->cr3 & 0xfffff000) + ((la >> 22) & 0x3ff) * 4,
-			      4, &e, bad);
-		if (err)
-			return err;
-		if ((e & X86_PTE_PS) && (r->cr4 & X86_CR4_PSE)) {
-			*gpa = (e & 0xffc00000) | (la & 0x3fffff);
-			return 0;
-		}
-		err = gw_read(read, ctx,
-			      (e & 0xfffff000) + ((la >> 12) & 0x3ff) * 4, 4,
-			      &e, bad);
-		if (err)
-			return err;
-		*gpa = (e & 0xfffff000) | (la & 0xfff);
-		return 0;
-	}
-	levels = r->lma ? 4 : 3;
-	table = r->lma ? r->cr3 & GW_PFN : r->cr3 & 0xffffffe0;
-	if (!r->lma)
-		la = (u32)la;
-	for (int l = levels; l >= 1; l--) {
-		unsigned int shift = 12 + 9 * (l - 1);
-		u64 idx = (l == 3 && !r->lma) ? (la >> 30) & 3
-					      : (la >> shift) & 511;
-
-		err = gw_read(read, ctx, table + idx * 8, 8, &e, bad);
-		if (err)
-			return err;
-		if (l <= 3 && l >= 2 && (e & X86_PTE_PS) &&
-		    !(l == 3 && !r->lma)) {
-			u64 mask = (1ULL << shift) - 1;
-
-			*gpa = ((e & GW_PFN) & ~mask) | (la & mask);
-			return 0;
-		}
-		table = e & GW_PFN;
-	}
-	*gpa = (e & GW_PFN) | (la & 0xfff);
-	return 0;
-}
-
 int mmio_decode_cached(struct mmio_insn_cache *c, u64 rip,
 		       enum x86_cpu_mode mode,
 		       size_t (*fetch)(void *ctx, u8 *buf, size_t max),
@@ -280,33 +212,4 @@ int mmio_decode_cached(struct mmio_insn_cache *c, u64 rip,
 	c->rip = rip;
 	c->mode = (u8)mode;
 	return 0;
-}
-
-#define COM1_LSR (COM1_PORT + 5)
-#define COM1_LAST (COM1_PORT + 7)
-
-enum pio_action pio_access(u16 port, unsigned int size, bool in, u64 *val)
-{
-	u64 mask = size == 4 ? 0xffffffffULL : size == 2 ? 0xffff : 0xff;
-
-	if (in) {
-		if (port == COM1_LSR) {
-			*val = 0x60; /* THR empty, transmitter empty */
-			return PIO_NONE;
-		}
-		if (port >= COM1_PORT && port <= COM1_LAST) {
-			*val = 0;
-			return PIO_NONE;
-		}
-		*val = mask;
-		return PIO_UNHANDLED;
-	}
-	*val &= mask;
-	if (port == COM1_PORT)
-		return PIO_CONSOLE_BYTE;
-	if (port > COM1_PORT && port <= COM1_LAST)
-		return PIO_NONE; /* line set-up: accepted and ignored */
-	if (port == DEBUG_EXIT_PORT)
-		return PIO_EXIT;
-	return PIO_UNHANDLED;
 }

@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Device emulation cores (hv/emul.c, hv/testdev.c): portable, so the same
- * code the exit handlers run is unit-tested and benchmarked on the host.
- * The VMX side (hv/mmio.c, hv/io.c) reads the VMCS, fetches the bytes,
- * calls these, and writes the results back.
+ * The instruction emulator (emul.c, gwalk.c): performing a decoded MMIO
+ * access on a device, the effective address of its operand, the guest
+ * page walk and instruction fetch.  Portable, so the same code the exit
+ * handlers run is unit-tested and benchmarked on the host.  The VMX side
+ * (hv/vmx/ept.c) reads the VMCS, calls these, and writes the results back.
  */
 #ifndef TDP_HV_EMUL_H
 #define TDP_HV_EMUL_H
 
+#include "hv/dev/testdev.h"
 #include "hv/emul/x86_decode.h"
-
-struct testdev {
-	u64 regs[4];
-	u64 doorbell;
-};
-
-bool testdev_contains(gpa_t gpa, u64 len);
-int __must_check testdev_access(struct testdev *d, gpa_t gpa, u32 size,
-				bool write, u64 *val);
 
 enum mmio_emul_status {
 	MMIO_EMUL_DONE, /* retire: RIP += @len */
@@ -86,7 +79,7 @@ enum mmio_emul_status mmio_emulate(struct testdev *dev, struct x86_gprs *g,
 				   gpa_t gpa, struct mmio_emul *out);
 
 /*
- * Guest page walk (hv/emul.c), as the CPU walks for a linear address:
+ * Guest page walk (gwalk.c), as the CPU walks for a linear address:
  * paging off, 32-bit paging (4 MiB pages with CR4.PSE), PAE paging and
  * 4-level paging (2 MiB / 1 GiB pages).  Paging-structure entries are
  * read through @read, which fails for a GPA that is not guest RAM.
@@ -118,6 +111,30 @@ typedef int (*gwalk_read_fn)(void *ctx, gpa_t gpa, u32 size, u64 *val);
 int __must_check gwalk_translate(const struct gwalk_regs *r, u64 la,
 				 gwalk_read_fn read, void *ctx, gpa_t *gpa,
 				 gpa_t *bad);
+
+/*
+ * Guest RAM as the walker sees it: a host pointer to @len bytes at @gpa,
+ * or NULL if they are not all guest RAM.
+ */
+typedef void *(*gwalk_map_fn)(void *ctx, gpa_t gpa, u64 len);
+
+/* gwalk_translate() with paging-structure entries read through @map. */
+int __must_check gwalk_translate_mapped(const struct gwalk_regs *r, u64 la,
+					gwalk_map_fn map, void *ctx, gpa_t *gpa,
+					gpa_t *bad);
+
+/**
+ * gwalk_fetch() - read up to @max code bytes at linear address @la as the
+ * CPU fetches them: translated through the guest's paging one page at a
+ * time, so an instruction that crosses into a page mapped elsewhere is
+ * read from both pages.
+ * @map: guest RAM accessor, for the walk and the bytes.
+ * Return: the number of bytes read: fewer than @max when the walk meets a
+ * non-present entry or leaves guest RAM (the decoder then reports a short
+ * instruction).
+ */
+size_t gwalk_fetch(const struct gwalk_regs *r, u64 la, gwalk_map_fn map,
+		   void *ctx, u8 *buf, size_t max);
 
 /**
  * mmio_insn_ea() - the effective address (segment offset) of a decoded
@@ -154,19 +171,5 @@ enum mmio_emul_status mmio_perform_spans(struct testdev *dev,
 					 const struct x86_insn *insn,
 					 u64 rflags, const struct mmio_span *sp,
 					 unsigned int n, struct mmio_emul *out);
-
-/* Port I/O dispatch (hv/emul.c). */
-enum pio_action {
-	PIO_NONE,
-	PIO_CONSOLE_BYTE, /* @val: a byte for the guest console */
-	PIO_EXIT, /* @val: isa-debug-exit status */
-	PIO_UNHANDLED, /* absent device: reads all-ones, writes dropped */
-};
-
-/**
- * pio_access() - one port access of @size bytes; for reads *val is set.
- * Return: what the caller must do besides completing the access.
- */
-enum pio_action pio_access(u16 port, unsigned int size, bool in, u64 *val);
 
 #endif /* TDP_HV_EMUL_H */

@@ -31,15 +31,9 @@
 
 #define FAULT_RETRIES 1000
 
-static int read_pte(void *ctx, gpa_t gpa, u32 size, u64 *val)
+static void *map_ram(void *ctx, gpa_t gpa, u64 len)
 {
-	const void *p = vm_gpa_to_hva(ctx, gpa, size);
-
-	if (!p)
-		return -EIO;
-	*val = 0;
-	memcpy(val, p, size);
-	return 0;
+	return vm_gpa_to_hva(ctx, gpa, len);
 }
 
 static struct gwalk_regs guest_paging(void)
@@ -59,35 +53,17 @@ static int guest_translate(struct vm *vm, u64 la, u64 *gpa, gpa_t *bad)
 {
 	struct gwalk_regs r = guest_paging();
 
-	return gwalk_translate(&r, la, read_pte, vm, gpa, bad);
+	return gwalk_translate_mapped(&r, la, map_ram, vm, gpa, bad);
 }
 
-/*
- * Fetches up to @max instruction bytes at CS:RIP through the guest's
- * paging, translating once per page; returns how many could be read.
- */
+/* The decoder's byte source: the code at CS:RIP, as the CPU fetches it. */
 static size_t fetch_insn(void *ctx, u8 *buf, size_t max)
 {
-	struct vm *vm = ctx;
+	struct gwalk_regs r = guest_paging();
 	u64 la =
 		vmcs_readnat(VMCS_GUEST_CS_BASE) + vmcs_readnat(VMCS_GUEST_RIP);
-	size_t n = 0;
 
-	while (n < max) {
-		u64 gpa, chunk = MIN((u64)(max - n),
-				     PAGE_SIZE - ((la + n) & ~PAGE_MASK));
-		gpa_t bad;
-		u8 *p;
-
-		if (guest_translate(vm, la + n, &gpa, &bad))
-			break;
-		p = vm_gpa_to_hva(vm, gpa, chunk);
-		if (!p)
-			break;
-		memcpy(buf + n, p, chunk);
-		n += chunk;
-	}
-	return n;
+	return gwalk_fetch(&r, la, map_ram, ctx, buf, max);
 }
 
 static u64 seg_base(unsigned int seg)

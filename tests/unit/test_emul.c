@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hv/emul.c and hv/testdev.c: the test device's register semantics, MMIO
+ * hv/emul/ and hv/dev/: the test device's register semantics, MMIO
  * emulation from instruction bytes (what the EPT-misconfig handler runs),
  * and port I/O dispatch.
  */
@@ -13,6 +13,7 @@
 
 #include "errno_codes.h"
 #include "guest_abi.h"
+#include "hv/dev/ports.h"
 #include "hv/emul/emul.h"
 
 static void test_testdev_registers(void **state)
