@@ -26,7 +26,7 @@
 
 /*
  * Runs the SDM's VM-entry checks on the guest state in the VMCS
- * (hv/vmentry_check.c) and stops the VM, naming the check, if one fails:
+ * (vmx/check/vmentry_check.c) and stops the VM, naming the check, if one fails:
  * tdpvisor's own emulation must never hand the CPU a state it refuses.
  * Returns false if the VM was stopped.
  */

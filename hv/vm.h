@@ -42,7 +42,7 @@ struct vcpu {
 	u64 kernel_gs_base; /* allow-listed MSR shadow */
 	void *vmcs; /* 4 KiB VMCS region */
 	struct tdp_mmu_cache mmu_cache;
-	/* MMIO fast path (issue 5): last GPA and generation emulated. */
+	/* MMIO fast path: last GPA and generation emulated. */
 	gpa_t mmio_gpa_cache;
 	u64 mmio_gen_cache;
 	struct mmio_insn_cache insn_cache; /* last MMIO instruction decoded */

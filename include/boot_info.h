@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * struct boot_info: everything boot/ hands to hv/ after ExitBootServices.
- * Plain types only: no EFI type crosses this line (DESIGN.md §2).  Set once
+ * Plain types only: no EFI type crosses this line.  Set once
  * by efi_main before hv_main() runs; read-only afterwards.
  */
 #ifndef TDP_BOOT_INFO_H

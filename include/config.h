@@ -42,7 +42,7 @@ enum config_vmentry_fail {
 				 VMfailValid, error 7 */
 };
 
-/* When the software VM-entry checks (hv/vmentry_check.c) run. */
+/* When the software VM-entry checks (hv/vmx/check/vmentry_check.c) run. */
 enum config_vmentry_check {
 	VMENTRY_CHECK_EMUL = 0, /* after tdpvisor changed guest state */
 	VMENTRY_CHECK_ALWAYS, /* also before every VM entry (test runs) */

@@ -26,7 +26,7 @@ int console_fmt_timestamp(char *buf, size_t size, u64 ticks, u64 tsc_khz);
 int console_fmt_line(char *buf, size_t size, u64 ticks, u64 tsc_khz,
 		     enum log_level level, const char *fmt, va_list ap);
 
-/* Image side (drivers/console.c). */
+/* Image side (drivers/hw/console.c). */
 void console_attach_uart(struct uart *u);
 void console_set_efi_sink(void (*sink)(const char *line));
 void console_set_level(enum log_level level);

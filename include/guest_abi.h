@@ -83,7 +83,7 @@ struct hc_info {
 #define COM1_PORT 0x3f8
 
 /*
- * Test MMIO device (DESIGN.md §6), a 4 KiB page at TESTDEV_GPA:
+ * Test MMIO device, a 4 KiB page at TESTDEV_GPA:
  *   REG0..REG3: read/write 64-bit registers (any access size, little
  *               endian, byte-granular writes merge)
  *   DOORBELL:   a write counts; a read returns the count

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Logging and the three run-time check levels of STYLE.md.
+ * Logging and the three run-time check levels: ASSERT() (debug builds),
+ * WARN_ON_ONCE() (always on) and panic() (a broken host invariant).
  *
- * The platform supplies log_vprintf() and panic(): drivers/console.c in the
+ * The platform supplies log_vprintf() and panic(): drivers/hw/console.c in the
  * image (timestamped serial lines), tests/host/platform.c on the host.
  */
 #ifndef TDP_LOG_H

@@ -17,7 +17,7 @@ enum tdp_status {
 
 const char *tdp_status_name(int status);
 
-/* drivers/power.c: report @status and power the machine off. */
+/* drivers/hw/power.c: report @status and power the machine off. */
 void power_off(int status) __attribute__((noreturn));
 
 enum platform_kind {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Freestanding memory and string helpers (lib/string.c).  The image has no
+ * Freestanding memory and string helpers (lib/libc/string.c).  The image has no
  * libc; the compiler may also emit calls to memcpy/memset/memmove/memcmp.
  * On the host these names are libc's.
  */

@@ -2,7 +2,7 @@
 /*
  * 16550-compatible UART (drivers/uart.c).  The register logic is portable:
  * it reaches the device only through the read/write callbacks, which the
- * image points at port I/O or MMIO (drivers/console.c) and host tests point
+ * image points at port I/O or MMIO (drivers/hw/console.c) and host tests point
  * at a simulated 16550.
  */
 #ifndef TDP_UART_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * UEFI entry (DESIGN.md §2): configuration, serial console, TSC, ACPI,
+ * UEFI entry: configuration, serial console, TSC, ACPI,
  * memory, guest images, ExitBootServices, then hv_main() with a plain
  * struct boot_info.  The only other file with <efi.h> is efi_file.c.
  */

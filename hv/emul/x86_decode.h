@@ -2,7 +2,7 @@
 /*
  * x86-64 instruction decoder and register write-back for MMIO emulation.
  *
- * An EPT-misconfiguration exit on an MMIO SPTE (DESIGN.md §5) gives the
+ * An EPT-misconfiguration exit on an MMIO SPTE gives the
  * hypervisor a GPA but not the access: hv/ fetches up to 15 bytes at the
  * guest's RIP and asks x86_decode_insn() what the instruction does.  The
  * decoder is portable (no privileged instructions, no libc) and never reads

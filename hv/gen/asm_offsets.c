@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Struct offsets for NASM (STYLE.md: NASM never hard-codes an offset).
+ * Struct offsets for NASM (NASM never hard-codes a struct offset: it takes them from here).
  * Compiled to assembly only; the Makefile turns each "@@OFFSET@@ NAME N"
  * marker into "%define NAME N" in build/gen/asm_offsets.inc.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guest image loading (hv/guest_load.c, portable and host-tested): multiboot
+ * Guest image loading (guest_load.c, portable and host-tested): multiboot
  * v1 kernels — ELF32/ELF64 through their program headers (header flags bit
  * 16 clear) or a.out-kludge images (bit 16 set) — and flat binaries.
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * EPT violations and EPT misconfigurations (DESIGN.md §5).
+ * EPT violations and EPT misconfigurations.
  *
  * EPT violation: hand the GPA to the TDP MMU fault path.  RAM gets mapped;
  * a GPA with no memslot gets an MMIO SPTE (RWX=110b: the next access is a

@@ -4,7 +4,7 @@
  * Encoding in VMCS"), execution-control bits (SDM Vol. 3, 25.6 "VM-Execution
  * Control Fields", 25.7, 25.8), exit reasons (Appendix C) and
  * VM-instruction error numbers (31.4 "VM Instruction Error Numbers").
- * An encoding's bits 14:13 give its width; hv/vmx_ops.h checks them at
+ * An encoding's bits 14:13 give its width; vmx_ops.h checks them at
  * compile time.
  */
 #ifndef TDP_HV_VMCS_DEFS_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * VMX capability discovery and the boot-time report (hv/vmx_caps.c).
+ * VMX capability discovery and the boot-time report (vmx_caps.c).
  * Bits: SDM Vol. 3, Appendix A "VMX Capability Reporting Facility".
  */
 #ifndef TDP_HV_VMX_CAPS_H
@@ -54,7 +54,8 @@ int vmx_caps_probe(struct vmx_caps *caps);
 
 unsigned int cpu_phys_addr_bits(void);
 
-/* Prints the capability report, or the no-VMX diagnosis (DESIGN.md §2). */
+/* Prints the capability report, or the no-VMX diagnosis: what is missing and how
+ * to enable it. */
 void vmx_caps_report(const struct vmx_caps *caps);
 
 /*

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for hv/x86_decode.c.  Each input is decoded in every CPU
+ * libFuzzer harness for hv/emul/x86_decode.c.  Each input is decoded in every CPU
  * mode, from an exact-size heap copy so that ASan catches any read past the
  * given length.  Invariants:
  *   - failure: a known errno matching insn.reason, kind NONE, positions

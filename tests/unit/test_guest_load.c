@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hv/guest_load.c: multiboot ELF32, ELF64 and a.out-kludge images and flat
+ * hv/load/guest_load.c: multiboot ELF32, ELF64 and a.out-kludge images and flat
  * binaries built by hand in memory, loaded into a calloc'ed guest RAM; the
  * multiboot information block; every error path with its code and message;
  * and a seeded random-mutation loop over valid images.

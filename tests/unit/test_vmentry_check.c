@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hv/vmentry_check.c: the software VM-entry checks on guest state, and
+ * hv/vmx/check/vmentry_check.c: the software VM-entry checks on guest state, and
  * the EFER/CR0/CR4 transitions that must keep that state valid.
  */
 #include <setjmp.h>

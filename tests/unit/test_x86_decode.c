@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for hv/x86_decode.c: hand-written byte sequences for every
+ * Unit tests for hv/emul/x86_decode.c: hand-written byte sequences for every
  * supported form in every mode, malformed and unsupported encodings with
  * their exact error codes, and the register write-back semantics.
  *

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Software VM-entry checks on guest state and the CR0/CR4/EFER
- * transitions (see hv/vmentry_check.h).  Portable.
+ * transitions (see vmentry_check.h).  Portable.
  */
 #include "hv/vmx/check/vmentry_check.h"
 #include "errno_codes.h"
