@@ -50,26 +50,26 @@ fail=0 pass=0
 
 # Tarjan's strongly connected components over the file graph.
 awk '
-function visit(v,   i, w) {
+function visit(v,   i, u) {
 	idx[v] = low[v] = ++counter
 	stack[++sp] = v
 	onstack[v] = 1
 	for (i = 1; i <= deg[v]; i++) {
-		w = adj[v, i]
-		if (!(w in idx)) {
-			visit(w)
-			if (low[w] < low[v]) low[v] = low[w]
-		} else if (onstack[w] && idx[w] < low[v]) {
-			low[v] = idx[w]
+		u = adj[v, i]
+		if (!(u in idx)) {
+			visit(u)
+			if (low[u] < low[v]) low[v] = low[u]
+		} else if (onstack[u] && idx[u] < low[v]) {
+			low[v] = idx[u]
 		}
 	}
 	if (low[v] == idx[v]) {
 		n = 0
 		do {
-			w = stack[sp--]
-			onstack[w] = 0
-			comp[++n] = w
-		} while (w != v)
+			u = stack[sp--]
+			onstack[u] = 0
+			comp[++n] = u
+		} while (u != v)
 		if (n > 1) {
 			line = ""
 			for (i = n; i >= 1; i--) { line = line " " comp[i]; incomp[comp[i]] = ncomp + 1 }
@@ -85,11 +85,11 @@ function visit(v,   i, w) {
 }
 END {
 	for (v in nodes) if (!(v in idx)) visit(v)
-	for (c = 1; c <= ncomp; c++) {
-		print "check-calls: call circle of " split(circles[c], m, " ") " files:" circles[c]
-		for (k in seen) {
-			split(k, e, SUBSEP)
-			if (incomp[e[1]] == c && incomp[e[2]] == c)
+	for (k = 1; k <= ncomp; k++) {
+		print "check-calls: call circle of " split(circles[k], m, " ") " files:" circles[k]
+		for (edge in seen) {
+			split(edge, e, SUBSEP)
+			if (incomp[e[1]] == k && incomp[e[2]] == k)
 				print "check-calls:   " e[1] " -> " e[2] " (" sym[e[1], e[2]] ")"
 		}
 	}

@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/scripts/lib.sh
-top=$PWD
+here=$PWD
 tmp=$(mktemp -d /tmp/tdpvisor-callcheck.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -29,29 +29,29 @@ t=$tmp/pair
 mk "$t" hv/a 'void b(void); void a(void) { b(); }'
 mk "$t" hv/b 'void a(void); void b(void) { a(); }'
 run_fails_with "a two-file circle is found" \
-	"call circle of 2 files: hv/a.c hv/b.c" in_tree "$t" "$top/scripts/check-calls.sh" obj
+	"call circle of 2 files: hv/a.c hv/b.c" in_tree "$t" "$here/scripts/check-calls.sh" obj
 run_fails_with "the circle names the symbol that ties it" \
-	"hv/b.c -> hv/a.c (a)" in_tree "$t" "$top/scripts/check-calls.sh" obj
+	"hv/b.c -> hv/a.c (a)" in_tree "$t" "$here/scripts/check-calls.sh" obj
 
 t=$tmp/ring
 mk "$t" mmu/x 'void y(void); void x(void) { y(); }'
 mk "$t" mmu/y 'void z(void); void y(void) { z(); }'
 mk "$t" mmu/z 'void x(void); void z(void) { x(); }'
 mk "$t" mmu/leaf 'int leaf_data = 1;'
-mk "$t" hv/top 'extern int leaf_data; void x(void); int top(void) { x(); return leaf_data; }'
+mk "$t" hv/caller 'extern int leaf_data; void x(void); int caller(void) { x(); return leaf_data; }'
 run_fails_with "a circle around three files is found, and only those" \
-	"call circle of 3 files: mmu/x.c mmu/y.c mmu/z.c" in_tree "$t" "$top/scripts/check-calls.sh" obj
+	"call circle of 3 files: mmu/x.c mmu/y.c mmu/z.c" in_tree "$t" "$here/scripts/check-calls.sh" obj
 
 t=$tmp/up
 mk "$t" boot/cfg 'int cfg_name(void) { return 1; }'
 mk "$t" hv/main 'int cfg_name(void); int main_(void) { return cfg_name(); }'
 run_fails_with "a call up into boot/ is found" \
-	"hv/main.c -> boot/cfg.c (cfg_name)" in_tree "$t" "$top/scripts/check-calls.sh" obj
+	"hv/main.c -> boot/cfg.c (cfg_name)" in_tree "$t" "$here/scripts/check-calls.sh" obj
 
 t=$tmp/down
 mk "$t" boot/entry 'int run(void); int entry(void) { return run(); }'
 mk "$t" hv/run 'int leaf(void); int run(void) { return leaf(); }'
 mk "$t" lib/leaf 'int leaf(void) { return 0; }'
-run_ok "a tree whose calls only go down passes" in_tree "$t" "$top/scripts/check-calls.sh" obj
+run_ok "a tree whose calls only go down passes" in_tree "$t" "$here/scripts/check-calls.sh" obj
 
 finish
