@@ -15,7 +15,11 @@
 BUILD      := build
 V          ?= 0
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-MAKEFLAGS  += -j$(JOBS) --no-print-directory
+# The top-level make sets the job count; sub-makes share its job server.
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS  += -j$(JOBS)
+endif
+MAKEFLAGS  += --no-print-directory
 Q          := $(if $(filter 1,$(V)),,@)
 
 # ---------------------------------------------------------------------------

@@ -1,116 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A VM and its vCPU (one vCPU per VM for now).  Guests run one after
- * another in one boot; each gets a fresh VM: zeroed RAM, new memslots and
- * TDP MMU, a new VMCS.  Fields are set up by vm_create() and then touched
- * only by the vCPU's own run loop (single vCPU: no lock needed), except
- * the MMU, which has its own lock.
+ * The hypervisor core's functions, grouped by the file that defines them
+ * (the structures are in vm_types.h).  Files are listed top-down: each
+ * calls only files listed after it, never back up.
  */
 #ifndef TDP_HV_VM_H
 #define TDP_HV_VM_H
 
-#include "hv/emul/emul.h"
-#include "hv/vmx/vmcs_defs.h"
-#include "hv/emul/x86_decode.h"
-#include "mmu/tdp_mmu.h"
+#include "hv/vm_types.h"
 
-struct boot_info;
-struct vmx_caps;
+/* run.c */
+void vm_run(struct vm *vm);
 
-#define VM_NAME_MAX 32
-#define VM_CON_LINE_MAX 160
-#define VM_HOTPLUG_SLOTS 8
-#define VM_WARN_BURST 10 /* per-VM warnings printed before suppression */
+/* vmx/exits.c */
+void vm_handle_exit(struct vm *vm, u32 reason);
 
-enum vm_outcome {
-	VM_RUNNING = 0,
-	VM_EXITED, /* isa-debug-exit or HC_EXIT: status in exit_status */
-	VM_HALTED, /* HLT with interrupts disabled: can never wake */
-	VM_TRIPLE_FAULT,
-	VM_ENTRY_FAILED, /* VMLAUNCH/VMRESUME failed or exit reason 33/34 */
-	VM_TIMEOUT, /* run-time limit (preemption timer) */
-	VM_GUEST_ERROR, /* guest did something tdpvisor refuses */
-	VM_HV_ERROR, /* a host-side bug stopped this VM */
-};
+/* vmx/ept.c */
+void vm_handle_ept_violation(struct vm *vm);
+void vm_handle_ept_misconfig(struct vm *vm);
 
-/* Guest GPRs in x86_gpr order; vmx_entry.asm uses the VCPU_* offsets. */
-struct vcpu {
-	struct x86_gprs regs; /* regs[RSP] is unused: RSP lives in the VMCS */
-	u8 launched; /* VMLAUNCH done; VMRESUME next */
-	u8 pad[7];
-	u64 cr2; /* guest CR2 (not in the VMCS) */
-	u64 kernel_gs_base; /* allow-listed MSR shadow */
-	void *vmcs; /* 4 KiB VMCS region */
-	struct tdp_mmu_cache mmu_cache;
-	/* MMIO fast path: last GPA and generation emulated. */
-	gpa_t mmio_gpa_cache;
-	u64 mmio_gen_cache;
-	struct mmio_insn_cache insn_cache; /* last MMIO instruction decoded */
-};
+/* io.c */
+void vm_handle_io(struct vm *vm, u64 qual);
 
-struct vm_hotplug {
-	u16 slot_id; /* 0: free */
-	void *mem;
-	u64 size;
-};
+/* hypercall.c */
+void vm_handle_vmcall(struct vm *vm);
 
-struct vm_stats {
-	u64 exits[EXIT_REASON_MAX + 1]; /* last entry: unknown reasons */
-	u64 hypercalls, hypercall_errors;
-	u64 ept_faults; /* EPT violations handed to the TDP MMU */
-	u64 ept_retries; /* -EBUSY retries */
-	u64 mmio_emulated, mmio_fast_hits, mmio_walks;
-	u64 mmio_installed;
-	u64 private_faults, shared_faults, wrong_side_faults;
-	u64 conversions, converted_pages;
-	u64 msr_gp_injected;
-	u64 ud_injected;
-	u64 nmis; /* host NMIs that exited (dropped) */
-	u64 io_unhandled;
-};
-
-struct vm {
-	char name[VM_NAME_MAX];
-	const struct boot_info *bi;
-	const struct vmx_caps *caps;
-	u8 *ram; /* host pointer: guest RAM at GPA 0 */
-	u64 ram_size;
-	struct tdp_mmu mmu;
-	struct tdp_mmu_page *root; /* direct root: shared GPAs */
-	struct tdp_mmu_page *mirror; /* mirror root: private GPAs, or NULL */
-	bool private_mem; /* the VM has private memory (shared bit) */
-	u64 shared_mask; /* BIT(shared_bit), 0 without private memory */
-	u64 eptp; /* the hardware view (tdp_mmu_hw_eptp) */
-	struct vcpu vcpu;
-	u16 vpid;
-	enum vm_outcome outcome;
-	u64 exit_status; /* VM_EXITED */
-	char stop_reason[320];
-	char con_line[VM_CON_LINE_MAX]; /* COM1 output, flushed per line */
-	u32 con_len;
-	u32 reports_pass, reports_fail;
-	struct testdev testdev;
-	struct vm_hotplug hotplug[VM_HOTPLUG_SLOTS];
-	u64 run_limit_ms;
-	u64 start_tsc;
-	struct vm_stats stats;
-	/*
-	 * Flood control, set up by vm_create(), touched by this vCPU only:
-	 * the first VM_WARN_BURST per-VM warnings are printed, the rest
-	 * counted; console output (COM1 and the print hypercall) stops
-	 * after con_limit bytes (0: no limit) and the rest is counted.
-	 */
-	u32 warns_printed;
-	u64 warns_suppressed;
-	u64 con_limit, con_bytes, con_dropped;
-	bool con_limit_said;
-	/* tdpvisor changed CR0/CR4/EFER/entry controls since the last
-	 * entry: the software VM-entry checks run before the next one. */
-	bool guest_state_changed;
-	u32 vmentry_check; /* enum config_vmentry_check */
-	u32 test_vmentry_fail; /* enum config_vmentry_fail (test knob) */
-	gpa_t test_bad_spte_gpa; /* test knob, first guest only; 0 = off */
-};
+/* vmx/vcpu.c */
+void vcpu_retire(u64 next_rip);
+void vcpu_advance_rip(struct vm *vm);
+void vcpu_inject_exception(u32 vector, bool has_error, u32 error);
+void vcpu_inject_gp(struct vm *vm);
+enum x86_cpu_mode vcpu_cpu_mode(void);
 
 /* vm.c */
 int __must_check vm_create(struct vm *vm, const char *name,
@@ -132,40 +52,13 @@ void vm_warn(struct vm *vm, const char *fmt, ...) __printf(2, 3);
 bool vm_console_admit(struct vm *vm, u64 bytes);
 void vm_console_flush(struct vm *vm);
 
-/* mmu_platform.c: pages from the pool, flushes by INVEPT; opaque is the
- * VM, or NULL for an MMU no EPTP points at (the boot self-test). */
-extern const struct tdp_mmu_ops hv_mmu_ops;
-
-/* run.c */
-void vm_run(struct vm *vm);
-
-/* vmx/exits.c */
-void vm_handle_exit(struct vm *vm, u32 reason);
-
-/* vmx/ept.c */
-void vm_handle_ept_violation(struct vm *vm);
-void vm_handle_ept_misconfig(struct vm *vm);
-
-/* vmx/vcpu.c */
-void vcpu_retire(u64 next_rip);
-void vcpu_advance_rip(struct vm *vm);
-void vcpu_inject_exception(u32 vector, bool has_error, u32 error);
-void vcpu_inject_gp(struct vm *vm);
-enum x86_cpu_mode vcpu_cpu_mode(void);
-
-/* vmx/vmx_names.c */
-const char *exit_reason_name(u32 reason);
-const char *vmx_insn_error_name(u32 err);
-
-/* io.c */
-void vm_handle_io(struct vm *vm, u64 qual);
-
-/* hypercall.c */
-void vm_handle_vmcall(struct vm *vm);
-
 /* vmx/vmcs.c */
 int __must_check vmcs_setup(struct vm *vm, u32 entry, u32 eax, u32 ebx);
 void vmcs_dump(void);
+
+/* mmu_platform.c: pages from the pool, flushes by INVEPT; opaque is the
+ * VM, or NULL for an MMU no EPTP points at (the boot self-test). */
+extern const struct tdp_mmu_ops hv_mmu_ops;
 
 /* vmx/vmx.c */
 int __must_check vmx_enable(const struct vmx_caps *caps);
@@ -173,5 +66,9 @@ void vmx_disable(void);
 
 /* vmx/vmx_entry.asm: 0 on VM exit, 1 VMfailInvalid, 2 VMfailValid. */
 int vmx_enter(struct vcpu *vcpu);
+
+/* vmx/vmx_names.c */
+const char *exit_reason_name(u32 reason);
+const char *vmx_insn_error_name(u32 err);
 
 #endif /* TDP_HV_VM_H */

@@ -8,6 +8,9 @@
 #   MMU_BENCH_CG_GIB=N   size for the callgrind instruction-count run
 #                        (default: MMU_BENCH_GIB)
 #   MMU_BENCH_NO_CG=1    skip the callgrind run
+#   BASELINE=REV         also build and run the benches of git revision REV
+#                        (e.g. BASELINE=HEAD~3), then print every figure of
+#                        this tree as a ratio to REV's, measured in this run
 #
 # Runs the benchmark natively for times (ns/op), then once under
 # valgrind --tool=callgrind with per-phase client-request dumps for
@@ -15,6 +18,47 @@
 # BUILD_DIR/bench/mmu.tsv (machine-readable, tab-separated).
 set -euo pipefail
 build=${1:-build}
+if [ -n "${BASELINE:-}" ]; then
+	here=$(cd "$(dirname "$0")/.." && pwd)
+	base=$build/baseline
+	rev=$(git -C "$here" rev-parse --short "$BASELINE^{commit}") ||
+		{ echo "bench.sh: BASELINE=$BASELINE: not a git revision of $here" >&2; exit 2; }
+	echo "== baseline $BASELINE ($rev): building its benches in $base =="
+	rm -rf "$base"
+	mkdir -p "$base/src" "$base/build"
+	git -C "$here" archive "$rev" | tar -x -C "$base/src"
+	# The dependency step of this run already installed what benches
+	# need; older trees also wait on per-step stamps, so mark them done.
+	touch "$base/build/.deps-build" "$base/build/.deps-test" "$base/build/.deps-bench"
+	bb=$(cd "$base/build" && pwd)
+	bins=$(cd "$base/src" && ls bench/bench_*.c | sed 's|bench/\(.*\)\.c|'"$bb"'/host/bench/bbin/\1|')
+	make -s -C "$base/src" BUILD="$bb" $bins >"$base/build.log" 2>&1 ||
+		{ echo "bench.sh: the baseline's benches did not build (see $base/build.log)" >&2; exit 1; }
+	BASELINE= "$0" "$base/build" | sed 's/^/  [baseline] /'
+	BASELINE= "$0" "$build"
+	echo
+	echo "== this tree against baseline $rev, same run (ratio = this / baseline; lower is better) =="
+	for t in mmu exit sept; do
+		[ -f "$build/bench/$t.tsv" ] && [ -f "$base/build/bench/$t.tsv" ] || continue
+		awk -F'\t' -v t="$t" '
+			FNR == 1 { for (i = 1; i <= NF; i++) col[FILENAME, $i] = i; next }
+			NR == FNR { for (i = 1; i <= NF; i++) b[$1, i] = $i; rows[$1] = 1; next }
+			($1 in rows) {
+				ni = col[FILENAME, "instr_per_op"]; nn = col[FILENAME, "ns_per_op"]
+				bi = b[$1, col[ARGV[1], "instr_per_op"]] + 0
+				bn = b[$1, col[ARGV[1], "ns_per_op"]] + 0
+				ri = (ni && bi > 0 && $ni != "-") ? sprintf("%.3f", $ni / bi) : "-"
+				rn = (nn && bn > 0) ? sprintf("%.3f", $nn / bn) : "-"
+				printf "  %-5s %-28s instr %8s -> %8s  x%-6s   ns %8s -> %8s  x%s\n", t, $1, \
+					ni ? b[$1, col[ARGV[1], "instr_per_op"]] : "-", ni ? $ni : "-", ri, \
+					nn ? b[$1, col[ARGV[1], "ns_per_op"]] : "-", nn ? $nn : "-", rn
+				if (ri != "-") { n++; if (ri > 1.02) worse++; else if (ri < 0.98) better++ }
+			}
+			END { printf "  %s: %d rows with instruction counts: %d more than 2%% worse, %d more than 2%% better\n", t, n, worse, better }
+		' "$base/build/bench/$t.tsv" "$build/bench/$t.tsv"
+	done
+	exit 0
+fi
 bin=$build/host/bench/bbin/bench_mmu
 out=$build/bench
 gib=${MMU_BENCH_GIB:-1}

@@ -19,7 +19,9 @@ usb=(gdisk)
 # make test: host tests (cmocka), fuzzers (clang), formatting, model
 # checking (spin); the USB-image boot case needs usb's gdisk too.
 testing=(libcmocka-dev clang clang-format spin)
-bench=(valgrind bsdextrautils)
+# make bench: instruction counts (valgrind), tables (column), and the
+# baseline build of BASELINE=REV (git).
+bench=(valgrind bsdextrautils git)
 
 step_packages() {
 	case $1 in
