@@ -79,8 +79,10 @@ IMG_OBJS := $(IMG_SRCS:%.c=$(BUILD)/img/%.o) $(HV_ASM:%.asm=$(BUILD)/img/%.o)
 # with guest/lib/, and linked into the image by a generated incbin file.
 GUEST_NAMES  := $(patsubst guest/%.c,%,$(wildcard guest/*.c))
 GUEST_ELFS   := $(GUEST_NAMES:%=$(BUILD)/guest/%.elf)
+# The guests share the image's string functions (lib/libc/string.c,
+# compiled a second time for 32 bits).
 GUEST_LIB    := $(BUILD)/guest/lib/crt0.o $(BUILD)/guest/lib/lib.o \
-	$(BUILD)/guest/lib/paging.o
+	$(BUILD)/guest/lib/paging.o $(BUILD)/guest/libc/string.o
 GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
 	-fno-delete-null-pointer-checks \
@@ -124,6 +126,11 @@ $(BUILD)/gen/asm_offsets.inc: hv/gen/asm_offsets.c $(wildcard include/*.h hv/*.h
 	$(Q)sed -n 's/.*@@OFFSET@@ \([A-Za-z_0-9]*\) \$$\{0,1\}\([0-9-]*\).*/%define \1 \2/p' $@.s > $@
 
 $(BUILD)/guest/%.o: guest/%.c Makefile | have-build-deps
+	@mkdir -p $(dir $@)
+	@echo "  CC32    $<"
+	$(Q)$(IMG_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest/libc/%.o: lib/libc/%.c Makefile | have-build-deps
 	@mkdir -p $(dir $@)
 	@echo "  CC32    $<"
 	$(Q)$(IMG_CC) $(GUEST_CFLAGS) -c $< -o $@

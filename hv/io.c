@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Port I/O exits (all port I/O exits: unconditional I/O exiting).
- * COM1 (0x3f8-0x3ff): output only; bytes are collected per line and
- * printed on the host console as "[guest NAME] text".  LSR always reads
- * THR-empty, so a guest polling driver never waits.
- * isa-debug-exit (0xf4): a write ends the guest with the value as status.
- * Other ports read as all-ones and ignore writes (an absent device), and
- * are counted.  String and REP I/O is refused with a clear error.
+ * Port I/O exits (every port exits: unconditional I/O exiting).  The port
+ * map (dev/ports.c) says which device answers; this file completes the
+ * access: COM1 bytes are collected per line and printed on the host
+ * console as "[guest NAME] text", an isa-debug-exit write ends the guest
+ * with the value as status, and absent ports are counted.  String and REP
+ * I/O is refused with a clear error.
  */
 #include "hv/dev/ports.h"
 #include "hv/vm.h"

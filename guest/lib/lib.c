@@ -67,22 +67,6 @@ void *memcpy(void *d, const void *s, size_t n)
 	return d;
 }
 
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (u8)*a - (u8)*b;
-}
-
 void putc_com1(char c)
 {
 	while (!(inb(COM1_PORT + 5) & 0x20))
