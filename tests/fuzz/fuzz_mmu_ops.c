@@ -26,16 +26,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	}
 	for (i = 0; i < MAX_OPS && !src.exhausted; i++)
 		if (!opseq_step(&s, &src)) {
-			fprintf(stderr, "op %d (%s): %s\n", i, s.last_op,
-				s.err);
+			fprintf(stderr, "op %d (%s): %s\n", i, s.run.last_op,
+				s.run.err);
 			abort();
 		}
 	if (!opseq_check_all(&s)) {
-		fprintf(stderr, "final check: %s\n", s.err);
+		fprintf(stderr, "final check: %s\n", s.run.err);
 		abort();
 	}
 	if (!opseq_fini(&s)) {
-		fprintf(stderr, "teardown: %s\n", s.err);
+		fprintf(stderr, "teardown: %s\n", s.run.err);
 		abort();
 	}
 	return 0;

@@ -59,10 +59,11 @@ static void random_sequences(void **state)
 		for (i = 0; i < n; i++)
 			if (!mopseq_step(s, &src))
 				fail_msg("seed %llu run %d op %llu (%s): %s",
-					 seed, run, i, s->last_op, s->err);
+					 seed, run, i, s->run.last_op,
+					 s->run.err);
 		if (!mopseq_check_all(s))
 			fail_msg("seed %llu run %d final check: %s", seed, run,
-				 s->err);
+				 s->run.err);
 		tdp_mmu_get_sept_stats(&s->mmu, &st);
 		printf("    S-EPT ops:");
 		for (k = 0; k < SEPT_OP_NR; k++)
@@ -76,10 +77,10 @@ static void random_sequences(void **state)
 			for (k = 0; k < SEPT_OP_NR; k++)
 				if (k != SEPT_OP_UNBLOCK && st.ops[k] > 1000)
 					assert_true(st.busy[k] > 0);
-		done += s->nops;
+		done += s->run.nops;
 		if (!mopseq_fini(s))
 			fail_msg("seed %llu run %d teardown: %s", seed, run,
-				 s->err);
+				 s->run.err);
 	}
 	printf("mirror random: %llu operations checked\n", done);
 	assert_true(done >= total);

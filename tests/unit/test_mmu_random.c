@@ -45,16 +45,17 @@ static void random_sequences(void **state)
 		for (i = 0; i < n; i++) {
 			if (!opseq_step(s, &src)) {
 				fail_msg("seed %llu run %d op %llu (%s): %s",
-					 seed, run, i, s->last_op, s->err);
+					 seed, run, i, s->run.last_op,
+					 s->run.err);
 			}
 		}
 		if (!opseq_check_all(s))
 			fail_msg("seed %llu run %d final check: %s", seed, run,
-				 s->err);
-		done += s->nops;
+				 s->run.err);
+		done += s->run.nops;
 		if (!opseq_fini(s))
 			fail_msg("seed %llu run %d teardown: %s", seed, run,
-				 s->err);
+				 s->run.err);
 	}
 	printf("mmu random: %llu operations checked against the model\n", done);
 	assert_true(done >= total);
