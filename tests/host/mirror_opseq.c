@@ -222,8 +222,9 @@ static bool cmp_range(struct mirror_opseq *s, gfn_t start, gfn_t end)
 	return true;
 }
 
-bool mopseq_check_all(struct mirror_opseq *s)
+bool mopseq_check_all(struct opseq_run *run)
 {
+	struct mirror_opseq *s = container_of(run, struct mirror_opseq, run);
 	struct tdp_mmu_check chk;
 	u64 eptp = tdp_mmu_hw_eptp(&s->mmu);
 	gfn_t g;
@@ -753,13 +754,14 @@ static const struct {
 	{ op_zap_mmio, 4 },
 };
 
-bool mopseq_step(struct mirror_opseq *s, struct opseq_src *src)
+bool mopseq_step(struct opseq_run *run, struct opseq_src *src)
 {
-	unsigned int i = OPSEQ_NEXT_OP(&s->run, src, ops);
+	struct mirror_opseq *s = container_of(run, struct mirror_opseq, run);
+	unsigned int i = OPSEQ_NEXT_OP(run, src, ops);
 
 	if (!ops[i].fn(s, src))
 		return false;
-	return s->run.nops % 256 || mopseq_check_all(s);
+	return run->nops % 256 || mopseq_check_all(run);
 }
 
 int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
@@ -799,8 +801,9 @@ int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
 	return 0;
 }
 
-bool mopseq_fini(struct mirror_opseq *s)
+bool mopseq_fini(struct opseq_run *run)
 {
+	struct mirror_opseq *s = container_of(run, struct mirror_opseq, run);
 	struct sept_stats st;
 	u64 live, walked;
 	int i;

@@ -46,8 +46,9 @@ struct mirror_opseq {
 /* Config from the source (shared bit, levels, ...), @busy_ppm on every
  * S-EPT op kind; 0 or an MMU error. */
 int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm);
-bool mopseq_step(struct mirror_opseq *s, struct opseq_src *src);
-bool mopseq_check_all(struct mirror_opseq *s);
-bool mopseq_fini(struct mirror_opseq *s);
+/* As opseq_step(), opseq_check_all() and opseq_fini(), on &s->run. */
+bool mopseq_step(struct opseq_run *run, struct opseq_src *src);
+bool mopseq_check_all(struct opseq_run *run);
+bool mopseq_fini(struct opseq_run *run);
 
 #endif /* TESTS_HOST_MIRROR_OPSEQ_H */

@@ -149,8 +149,9 @@ static bool compare_range(struct mmu_opseq *s, gfn_t start, gfn_t end)
 	return true;
 }
 
-bool opseq_check_all(struct mmu_opseq *s)
+bool opseq_check_all(struct opseq_run *run)
 {
+	struct mmu_opseq *s = container_of(run, struct mmu_opseq, run);
 	struct tdp_mmu_check chk;
 
 	if (!compare_range(s, 0, OPSEQ_UNIVERSE))
@@ -780,13 +781,14 @@ static const struct {
 	{ op_zap_mmio, 6 },    { op_beyond, 8 },
 };
 
-bool opseq_step(struct mmu_opseq *s, struct opseq_src *src)
+bool opseq_step(struct opseq_run *run, struct opseq_src *src)
 {
-	unsigned int i = OPSEQ_NEXT_OP(&s->run, src, ops);
+	struct mmu_opseq *s = container_of(run, struct mmu_opseq, run);
+	unsigned int i = OPSEQ_NEXT_OP(run, src, ops);
 
 	if (!ops[i].fn(s, src))
 		return false;
-	return s->run.nops % 256 || opseq_check_all(s);
+	return run->nops % 256 || opseq_check_all(run);
 }
 
 int opseq_init(struct mmu_opseq *s, struct opseq_src *src)
@@ -821,8 +823,9 @@ int opseq_init(struct mmu_opseq *s, struct opseq_src *src)
 	return 0;
 }
 
-bool opseq_fini(struct mmu_opseq *s)
+bool opseq_fini(struct opseq_run *run)
 {
+	struct mmu_opseq *s = container_of(run, struct mmu_opseq, run);
 	u64 live;
 	int i;
 

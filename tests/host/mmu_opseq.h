@@ -36,11 +36,15 @@ struct mmu_opseq {
 
 /* Config derived from a choice; returns 0 or an MMU error. */
 int opseq_init(struct mmu_opseq *s, struct opseq_src *src);
-/* One random operation, then a check; false on divergence (see s->run.err). */
-bool opseq_step(struct mmu_opseq *s, struct opseq_src *src);
+/*
+ * The calls below take &s->run of a struct mmu_opseq set up by
+ * opseq_init(): the part of it the seeded test's loop and the fuzzer see.
+ */
+/* One random operation, then a check; false on divergence (run->err). */
+bool opseq_step(struct opseq_run *run, struct opseq_src *src);
 /* Compare the whole universe and run the invariant checker. */
-bool opseq_check_all(struct mmu_opseq *s);
+bool opseq_check_all(struct opseq_run *run);
 /* Tear down; false on a leak or double free. */
-bool opseq_fini(struct mmu_opseq *s);
+bool opseq_fini(struct opseq_run *run);
 
 #endif /* TESTS_HOST_MMU_OPSEQ_H */

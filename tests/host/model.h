@@ -31,7 +31,11 @@ void opseq_src_bytes(struct opseq_src *src, const u8 *data, size_t size);
 /* A choice in [0, n); 0 when n is 0. */
 u64 opseq_pick(struct opseq_src *src, u64 n);
 
-/* How far a driver's run got, and why it stopped: set by the driver. */
+/*
+ * How far a driver's run got, and why it stopped: set by the driver.  It
+ * sits inside the driver's state, and the driver's step, check and
+ * teardown calls take it (and find their state with container_of()).
+ */
 struct opseq_run {
 	u64 nops; /* operations done */
 	u64 op_counts[16]; /* per entry of the driver's operation table */
