@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exit-path benchmark (issue: MMIO SPTEs).  Measures, on the host, the
+ * Exit-path benchmark of MMIO SPTEs.  Measures, on the host, the
  * software path from an EPT-misconfig exit to the device dispatch for an
  * MMIO-SPTE hit — with the per-vCPU caches (MMIO GPA + generation compare,
  * and the decoded-instruction cache: re-fetch and compare the bytes) and
