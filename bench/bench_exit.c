@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exit-path benchmark (issue: MMIO SPTEs).  Measures, on the host, the
+ * Exit-path benchmark of MMIO SPTEs.  Measures, on the host, the
  * software path from an EPT-misconfig exit to the device dispatch for an
  * MMIO-SPTE hit — with the per-vCPU caches (MMIO GPA + generation compare,
  * and the decoded-instruction cache: re-fetch and compare the bytes) and
@@ -17,13 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "errno_codes.h"
 #include "guest_abi.h"
 #include "hv/dev/ports.h"
 #include "hv/emul/emul.h"
 #include "mmu_fake.h"
+#include "bench.h"
 
 #define RAM_PAGES 16384ULL /* 64 MiB */
 #define INSN_GPA 0x100000ULL
@@ -125,14 +125,6 @@ __attribute__((noinline)) int bench_path_pio(struct bench_vcpu *v, u64 qual)
 	return 0;
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static int op_mmio_cached(struct bench_vcpu *v)
 {
 	return bench_path_mmio_cached(v, TESTDEV_GPA + TESTDEV_REG0);
@@ -228,9 +220,9 @@ int main(int argc, char **argv)
 		double t0;
 
 		run(&v, paths[i], iters / 10); /* warm up */
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		r = run(&v, paths[i], iters);
-		ns[i] = (now_ns() - t0) / iters;
+		ns[i] = (bench_now_ns() - t0) / iters;
 		if (r) {
 			fprintf(stderr, "bench_exit: path %s failed: %d\n",
 				paths[i], r);

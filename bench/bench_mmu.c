@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #if __has_include(<valgrind/callgrind.h>)
 #include <valgrind/callgrind.h>
@@ -27,6 +26,7 @@
 #endif
 #include "errno_codes.h"
 #include "mmu_fake.h"
+#include "bench.h"
 
 #define SLOT_PFN 0x4000000ULL /* 1G-aligned host pfn */
 #define FLOOR_OPS 10000000ULL
@@ -45,14 +45,6 @@ static struct result results[64];
 static int nr_results;
 static u64 gib = 1;
 static bool quiet;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* Under callgrind: counters zeroed at a phase's start, dumped at its end. */
 static void phase_begin(void)
@@ -86,23 +78,23 @@ static void bench_floor(void)
 
 	r = new_result("floor_spte_store");
 	phase_begin();
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (i = 0; i < FLOOR_OPS; i++)
 		__atomic_store_n(&floor_table[i & 511], i, __ATOMIC_RELAXED);
-	r->ns = (now_ns() - t0) / FLOOR_OPS;
+	r->ns = (bench_now_ns() - t0) / FLOOR_OPS;
 	phase_end(r->name);
 	r->ops = FLOOR_OPS;
 
 	r = new_result("floor_cmpxchg");
 	phase_begin();
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (i = 0; i < FLOOR_OPS; i++) {
 		old = floor_table[i & 511];
 		__atomic_compare_exchange_n(&floor_table[i & 511], &old,
 					    old + 1, false, __ATOMIC_SEQ_CST,
 					    __ATOMIC_RELAXED);
 	}
-	r->ns = (now_ns() - t0) / FLOOR_OPS;
+	r->ns = (bench_now_ns() - t0) / FLOOR_OPS;
 	phase_end(r->name);
 	r->ops = FLOOR_OPS;
 }
@@ -206,11 +198,11 @@ static double populate_once(struct vm *vm, struct worker *w, int threads,
 		pthread_create(&th[i], NULL, worker_main, &w[i]);
 	}
 	phase_begin();
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	pthread_barrier_wait(&bar);
 	for (i = 0; i < threads; i++)
 		pthread_join(th[i], NULL);
-	t0 = now_ns() - t0;
+	t0 = bench_now_ns() - t0;
 	CALLGRIND_DUMP_STATS_AT(name);
 	pthread_barrier_destroy(&bar);
 	return t0;
@@ -256,9 +248,9 @@ static void bench_timed(struct vm *vm, const char *name, u64 ops,
 	double t0;
 
 	phase_begin();
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	fn(vm);
-	r->ns = (now_ns() - t0) / (double)ops;
+	r->ns = (bench_now_ns() - t0) / (double)ops;
 	phase_end(name);
 	r->ops = ops;
 	r->flushes = vm->mmu.tlb_flushes - fl;

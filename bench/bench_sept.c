@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "errno_codes.h"
 #include "mmu_fake.h"
+#include "bench.h"
 
 #define SHARED_BIT 39
 #define SLOT_PFN 0x4000000ULL
@@ -39,14 +39,6 @@ static struct row rows[32];
 static int nr_rows;
 static u64 gib = 1;
 static bool quiet;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 struct vm {
 	struct mmu_fake f;
@@ -121,7 +113,7 @@ static struct row *populate(struct vm *vm, bool shared, const char *name)
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	tdp_mmu_get_sept_stats(&vm->mmu, &a);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (g = 0; g < vm->npages; g++) {
 		f.gpa = (g | (shared ? 1ULL << (SHARED_BIT - 12) : 0))
 			<< PAGE_SHIFT;
@@ -134,7 +126,7 @@ static struct row *populate(struct vm *vm, bool shared, const char *name)
 			abort();
 		r->faults++;
 	}
-	r->ns = (now_ns() - t0) / (double)r->faults;
+	r->ns = (bench_now_ns() - t0) / (double)r->faults;
 	sept_diff(vm, &a, &r->d);
 	return r;
 }
@@ -150,11 +142,11 @@ static struct row *teardown(struct vm *vm, const char *name)
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	tdp_mmu_get_sept_stats(&vm->mmu, &a);
 	tdp_mmu_get_stats(&vm->mmu, &st0);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	tdp_mmu_zap_gfn_range(&vm->mmu, 0, vm->npages);
 	tdp_mmu_reclaim(&vm->mmu);
 	r->faults = vm->npages;
-	r->ns = (now_ns() - t0) / (double)vm->npages;
+	r->ns = (bench_now_ns() - t0) / (double)vm->npages;
 	sept_diff(vm, &a, &r->d);
 	tdp_mmu_get_stats(&vm->mmu, &st1);
 	if (st1.pages[1])

@@ -24,13 +24,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
 #include "errno_codes.h"
-#include "mmu_fake.h"
+#include "conc_assert.h"
 
 #define NR_FAULTERS 4
 #define NR_CPUS 2
@@ -50,78 +49,20 @@ struct conc {
 	struct mmu_fake fake;
 	struct tdp_mmu mmu;
 	struct tdp_mmu_page *mirror;
-	struct tdp_mmu_page *direct; /* current; guarded by root_lock */
-	pthread_mutex_t root_lock;
+	struct conc_ctl ctl; /* ctl.direct: the current direct root */
 	u64 faults_per_thread;
-	int stop;
-	u64 errors, retries, perm, converts;
-	u64 cpu_walks, cpu_hits, cpu_mapped; /* fake CPUs, at their end */
+	u64 perm, converts;
 	u64 probe_walked; /* flush_gen + 1 when a CPU walked the probe */
 	u64 probes;
-	char err[256];
 };
 
-static u64 rnd(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static void conc_error(struct conc *c, const char *msg, long v)
-{
-	if (__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED) == 0)
-		snprintf(c->err, sizeof(c->err), "%s (%ld)", msg, v);
-}
-
-static struct tdp_mmu_page *get_direct(struct conc *c)
-{
-	struct tdp_mmu_page *root;
-
-	pthread_mutex_lock(&c->root_lock);
-	if (!tdp_mmu_root_is_valid(c->direct)) {
-		tdp_mmu_put_root(&c->mmu, c->direct);
-		if (tdp_mmu_get_root(&c->mmu, TDP_ROOT_DIRECT, &c->direct))
-			abort();
-	}
-	root = c->direct;
-	__atomic_fetch_add(&root->root_refcount, 1, __ATOMIC_RELAXED);
-	pthread_mutex_unlock(&c->root_lock);
-	return root;
-}
-
+/* A fault on the side @shared names: the direct root or the mirror root. */
 static int fault_retry(struct conc *c, struct tdp_mmu_cache *cache, gfn_t gfn,
 		       bool shared, u64 acc, struct tdp_fault *f)
 {
-	struct tdp_mmu_page *root = shared ? get_direct(c) : c->mirror;
-	int r, tries = 0;
-
-	for (;;) {
-		f->gpa = (gfn | (shared ? S_GFN : 0)) << PAGE_SHIFT;
-		f->access = acc;
-		r = tdp_mmu_page_fault(&c->mmu, root, cache, f);
-		if (r != -EBUSY && r != -EAGAIN)
-			break;
-		__atomic_fetch_add(&c->retries, 1, __ATOMIC_RELAXED);
-		if (r == -EAGAIN && shared && !tdp_mmu_root_is_valid(root)) {
-			tdp_mmu_put_root(&c->mmu, root);
-			root = get_direct(c);
-		}
-		if (++tries > 1000000) {
-			conc_error(c, "fault never completes", r);
-			break;
-		}
-	}
-	if (shared)
-		tdp_mmu_put_root(&c->mmu, root);
-	return r;
+	return conc_fault(&c->ctl, shared ? NULL : c->mirror, cache,
+			  (gfn | (shared ? S_GFN : 0)) << PAGE_SHIFT, acc, f);
 }
-
-struct faulter {
-	struct conc *c;
-	int idx;
-};
 
 static gfn_t pick_gfn(u64 x)
 {
@@ -133,28 +74,26 @@ static gfn_t pick_gfn(u64 x)
 	return SLOT1_BASE - 0x100 + (x >> 8) % (SLOT1_PAGES + 0x200);
 }
 
-static void *faulter_main(void *arg)
+static void faulter_main(void *arg, int idx)
 {
-	struct faulter *ft = arg;
-	struct conc *c = ft->c;
+	struct conc *c = arg;
 	struct tdp_mmu_cache cache;
 	struct tdp_fault f;
-	u64 seed = 0x9e3779b9ULL * (u64)(ft->idx + 1), i, x;
+	u64 seed = 0x9e3779b9ULL * (u64)(idx + 1), i, x;
 	int r;
 
-	tdp_mmu_cache_init(&cache, (unsigned int)ft->idx + 1);
+	tdp_mmu_cache_init(&cache, (unsigned int)idx + 1);
 	for (i = 0; i < c->faults_per_thread; i++) {
-		x = rnd(&seed);
+		x = conc_rnd(&seed);
 		r = fault_retry(
 			c, &cache, pick_gfn(x), (x >> 40) & 1,
 			(x >> 41) & 1 ? TDP_ACC_R | TDP_ACC_W : TDP_ACC_R, &f);
 		if (r == -EPERM)
 			__atomic_fetch_add(&c->perm, 1, __ATOMIC_RELAXED);
 		else if (r)
-			conc_error(c, "fault failed", r);
+			conc_error(&c->ctl, "fault failed (%d)", r);
 	}
 	tdp_mmu_cache_free(&c->mmu, &cache);
-	return NULL;
 }
 
 static pfn_t slot_pfn(gfn_t g)
@@ -163,29 +102,20 @@ static pfn_t slot_pfn(gfn_t g)
 			      : SLOT1_PFN + g - SLOT1_BASE;
 }
 
-static void cpu_done(struct conc *c, const struct mmu_fake_cpu *cpu, u64 walks,
-		     u64 mapped)
-{
-	__atomic_fetch_add(&c->cpu_walks, walks, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->cpu_hits, cpu->hits, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->cpu_mapped, mapped, __ATOMIC_RELAXED);
-}
-
 /* A vCPU: private and shared accesses through the one hardware EPTP. */
-static void *cpu_main(void *arg)
+static void cpu_main(void *arg, int idx)
 {
-	struct faulter *ft = arg;
-	struct conc *c = ft->c;
+	struct conc *c = arg;
 	struct mmu_fake_cpu cpu;
-	u64 seed = 0xc0ffeeULL * (u64)(ft->idx + 1), x, leaf;
+	u64 seed = 0xc0ffeeULL * (u64)(idx + 1), x, leaf;
 	u64 eptp = tdp_mmu_hw_eptp(&c->mmu);
 	u64 walks = 0, mapped = 0;
 	gfn_t g;
 	int level, r;
 
 	mmu_fake_cpu_init(&cpu, &c->fake);
-	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
-		x = rnd(&seed);
+	while (!conc_stopped(&c->ctl)) {
+		x = conc_rnd(&seed);
 		g = x & 1 ? SLOT0_BASE + (x >> 8) % SLOT0_PAGES
 			  : SLOT1_BASE + (x >> 8) % SLOT1_PAGES;
 		if (!(x & 6)) { /* the probe range, private side */
@@ -205,12 +135,12 @@ static void *cpu_main(void *arg)
 		if (!r && spte_to_pfn(leaf) + (g & (tdp_pages_per_level(level) -
 						    1)) !=
 				  slot_pfn(g))
-			conc_error(c, "CPU walk: wrong frame", (long)g);
+			conc_error(&c->ctl, "CPU walk: wrong frame (%ld)",
+				   (long)g);
 		walks++;
 		mapped += !r;
 	}
-	cpu_done(c, &cpu, walks, mapped);
-	return NULL;
+	conc_cpu_done(&c->ctl, &cpu, walks, mapped);
 }
 
 /*
@@ -238,7 +168,7 @@ static void control_probe(struct conc *c)
 	tdp_mmu_zap_gfn_range(&c->mmu, PROBE_BASE, PROBE_BASE + PROBE_PAGES);
 	r = r ?: tdp_mmu_convert(&c->mmu, PROBE_BASE, PROBE_PAGES, true);
 	if (r)
-		conc_error(c, "probe convert", r);
+		conc_error(&c->ctl, "probe convert (%d)", r);
 	c->probes++;
 }
 
@@ -259,14 +189,14 @@ static void control_step(struct conc *c, u64 x)
 		r = tdp_mmu_convert(&c->mmu, g, 1 + (x >> 50) % 4,
 				    (x >> 60) & 1);
 		if (r)
-			conc_error(c, "convert", r);
+			conc_error(&c->ctl, "convert (%d)", r);
 		__atomic_fetch_add(&c->converts, 1, __ATOMIC_RELAXED);
 		break;
 	case 3:
 		tdp_mmu_zap_gfn_range(&c->mmu, g, g + 1 + (x >> 40) % 0x80);
 		break;
 	case 4:
-		root = get_direct(c);
+		root = conc_get_direct(&c->ctl);
 		tdp_mmu_sim_access(&c->mmu, root, (g | S_GFN) << PAGE_SHIFT,
 				   TDP_ACC_R);
 		tdp_mmu_put_root(&c->mmu, root);
@@ -296,20 +226,20 @@ static void control_step(struct conc *c, u64 x)
 						       SLOT1_BASE + 0x400,
 						       0x400, true);
 			if (r)
-				conc_error(c, "convert 0x400", r);
+				conc_error(&c->ctl, "convert 0x400 (%d)", r);
 		}
 		break;
 	}
 }
 
-static void *control_main(void *arg)
+static void control_main(void *arg, int idx)
 {
 	struct conc *c = arg;
 	u64 seed = 0xfeedface;
 
-	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
-		control_step(c, rnd(&seed));
-	return NULL;
+	(void)idx;
+	while (!conc_stopped(&c->ctl))
+		control_step(c, conc_rnd(&seed));
 }
 
 static void check_gfn(struct conc *c, struct tdp_mmu_cache *cache, gfn_t g,
@@ -372,8 +302,11 @@ static void check_final(struct conc *c)
 static void conc_private(void **state)
 {
 	struct conc *c = calloc(1, sizeof(*c));
-	struct faulter ft[NR_FAULTERS], cf[NR_CPUS];
-	pthread_t th[NR_FAULTERS], ctl, cpus[NR_CPUS];
+	const struct conc_role roles[] = {
+		{ control_main, c, 1, true },
+		{ cpu_main, c, NR_CPUS, true },
+		{ faulter_main, c, NR_FAULTERS, false },
+	};
 	struct tdp_mmu_config cfg;
 	const char *env = getenv("MIRROR_CONC_FAULTS");
 	int i;
@@ -381,7 +314,7 @@ static void conc_private(void **state)
 	(void)state;
 	c->faults_per_thread = env ? strtoull(env, NULL, 0) : 100000;
 	mmu_fake_init(&c->fake);
-	pthread_mutex_init(&c->root_lock, NULL);
+	conc_init(&c->ctl, &c->mmu);
 	tdp_mmu_default_config(&cfg);
 	cfg.reclaim_threshold = 16;
 	cfg.shared_bit = SHARED_BIT;
@@ -389,7 +322,7 @@ static void conc_private(void **state)
 	for (i = 0; i < SEPT_OP_NR; i++)
 		cfg.sept.busy_ppm[i] = 100000;
 	assert_int_equal(mmu_fake_vm_create_private(&c->fake, &c->mmu, &cfg,
-						    &c->direct, &c->mirror),
+						    &c->ctl.direct, &c->mirror),
 			 0);
 	assert_int_equal(tdp_memslot_add(&c->mmu, 0, SLOT0_BASE, SLOT0_PAGES,
 					 SLOT0_PFN, 0),
@@ -400,42 +333,16 @@ static void conc_private(void **state)
 	assert_int_equal(tdp_mmu_convert(&c->mmu, SLOT0_BASE + SLOT0_PAGES / 2,
 					 SLOT0_PAGES / 2, false),
 			 0);
-	assert_int_equal(pthread_create(&ctl, NULL, control_main, c), 0);
-	for (i = 0; i < NR_CPUS; i++) {
-		cf[i].c = c;
-		cf[i].idx = i;
-		assert_int_equal(
-			pthread_create(&cpus[i], NULL, cpu_main, &cf[i]), 0);
-	}
-	for (i = 0; i < NR_FAULTERS; i++) {
-		ft[i].c = c;
-		ft[i].idx = i;
-		assert_int_equal(
-			pthread_create(&th[i], NULL, faulter_main, &ft[i]), 0);
-	}
-	for (i = 0; i < NR_FAULTERS; i++)
-		pthread_join(th[i], NULL);
-	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
-	pthread_join(ctl, NULL);
-	for (i = 0; i < NR_CPUS; i++)
-		pthread_join(cpus[i], NULL);
-	if (c->errors)
-		fail_msg("%llu errors, first: %s", c->errors, c->err);
+	assert_int_equal(conc_run(&c->ctl, roles, ARRAY_SIZE(roles)), 0);
+	conc_assert_no_errors(&c->ctl);
 	printf("faults %llu x %d, retries %llu, -EPERM %llu, conversions %llu\n",
-	       c->faults_per_thread, NR_FAULTERS, c->retries, c->perm,
+	       c->faults_per_thread, NR_FAULTERS, c->ctl.retries, c->perm,
 	       c->converts);
 	check_final(c);
 	printf("CPU walks %llu (%llu from a cached entry, %llu mapped), %llu table probes, %llu pages freed while a walker could read them\n",
-	       c->cpu_walks, c->cpu_hits, c->cpu_mapped, c->probes,
+	       c->ctl.cpu_walks, c->ctl.cpu_hits, c->ctl.cpu_mapped, c->probes,
 	       mmu_fake_walked_frees(&c->fake));
-	assert_int_equal(mmu_fake_walked_frees(&c->fake), 0);
-	assert_int_equal(c->fake.double_frees, 0);
-	tdp_mmu_put_root(&c->mmu, c->mirror);
-	mmu_fake_vm_destroy(&c->fake, &c->mmu, c->direct);
-	assert_int_equal(c->fake.double_frees, 0);
-	assert_int_equal(c->fake.bad_frees, 0);
-	assert_int_equal(mmu_fake_destroy(&c->fake), 0);
-	pthread_mutex_destroy(&c->root_lock);
+	conc_assert_teardown(&c->ctl, &c->fake, c->mirror);
 	free(c);
 }
 

@@ -18,13 +18,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
 #include "errno_codes.h"
-#include "mmu_fake.h"
+#include "conc_assert.h"
 
 #define NR_VCPUS 3
 #define RAM_BASE 0x0ULL
@@ -37,28 +36,16 @@
 struct gc {
 	struct mmu_fake fake;
 	struct tdp_mmu mmu;
-	struct tdp_mmu_page *root;
+	struct conc_ctl ctl; /* ctl.direct: the root, never replaced */
 	u64 rounds;
-	int stop;
 	u64 seq; /* odd while the toggled slot is being added or deleted */
 	int present; /* the toggled slot exists (valid while seq is even) */
-	u64 errors, judged, stale, mmio_emulated;
-	char err[256];
+	u64 judged, stale, mmio_emulated;
 };
-
-static u64 rnd(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static void gc_error(struct gc *c, const char *msg, gfn_t gfn, long v)
 {
-	if (__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED) == 0)
-		snprintf(c->err, sizeof(c->err), "%s: gfn 0x%llx (%ld)", msg,
-			 gfn, v);
+	conc_error(&c->ctl, "%s: gfn 0x%llx (%ld)", msg, gfn, v);
 }
 
 static int fault(struct gc *c, struct tdp_mmu_cache *cache, gfn_t gfn,
@@ -69,7 +56,7 @@ static int fault(struct gc *c, struct tdp_mmu_cache *cache, gfn_t gfn,
 	do {
 		*f = (struct tdp_fault){ .gpa = gfn << PAGE_SHIFT,
 					 .access = TDP_ACC_R };
-		r = tdp_mmu_page_fault(&c->mmu, c->root, cache, f);
+		r = tdp_mmu_page_fault(&c->mmu, c->ctl.direct, cache, f);
 	} while ((r == -EBUSY || r == -EAGAIN) && ++tries < 1000000);
 	return r;
 }
@@ -84,14 +71,14 @@ static void vcpu_access(struct gc *c, struct tdp_mmu_cache *cache, gfn_t gfn,
 	u64 spte;
 	int r;
 
-	kind = tdp_mmu_classify_misconfig(&c->mmu, c->root, gfn << PAGE_SHIFT,
-					  &spte);
+	kind = tdp_mmu_classify_misconfig(&c->mmu, c->ctl.direct,
+					  gfn << PAGE_SHIFT, &spte);
 	if (kind == TDP_MISCONFIG_BUG)
 		gc_error(c, "misconfig on a non-MMIO SPTE", gfn, (long)spte);
 	r = fault(c, cache, gfn, &f);
 	if (r)
 		gc_error(c, "fault failed", gfn, r);
-	reached = !tdp_mmu_sim_access(&c->mmu, c->root, gfn << PAGE_SHIFT,
+	reached = !tdp_mmu_sim_access(&c->mmu, c->ctl.direct, gfn << PAGE_SHIFT,
 				      TDP_ACC_R);
 	if (seq != ~0ULL && __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE) != seq)
 		*state = -1; /* the slot changed meanwhile: no verdict */
@@ -116,20 +103,17 @@ static void vcpu_access(struct gc *c, struct tdp_mmu_cache *cache, gfn_t gfn,
 			 0);
 }
 
-static void *vcpu_main(void *arg)
+static void vcpu_main(void *arg, int idx)
 {
 	struct gc *c = arg;
 	struct tdp_mmu_cache cache;
-	static u64 next_id;
-	u64 seed = 0x5deece66dULL *
-		   (__atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED) + 1),
-	    x, seq;
+	u64 seed = 0x5deece66dULL * (u64)(idx + 1), x, seq;
 	gfn_t gfn;
 	int state;
 
 	tdp_mmu_cache_init(&cache, 1 + (unsigned int)(seed & 3));
-	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
-		x = rnd(&seed);
+	while (!conc_stopped(&c->ctl)) {
+		x = conc_rnd(&seed);
 		seq = ~0ULL;
 		switch (x % 4) {
 		case 0:
@@ -151,7 +135,6 @@ static void *vcpu_main(void *arg)
 		vcpu_access(c, &cache, gfn, &state, seq);
 	}
 	tdp_mmu_cache_free(&c->mmu, &cache);
-	return NULL;
 }
 
 static void toggle(struct gc *c, bool add)
@@ -178,16 +161,17 @@ static void set_gen(struct gc *c, u64 gen)
 		gc_error(c, "set_generation", 0, r);
 }
 
-static void *control_main(void *arg)
+static void control_main(void *arg, int idx)
 {
 	struct gc *c = arg;
 	u64 seed = 0xc0ffee, i, hole_gen;
 	int k;
 
-	for (i = 0;
-	     i < c->rounds && !__atomic_load_n(&c->errors, __ATOMIC_RELAXED);
+	(void)idx;
+	for (i = 0; i < c->rounds &&
+		    !__atomic_load_n(&c->ctl.errors, __ATOMIC_RELAXED);
 	     i++) {
-		u64 x = rnd(&seed);
+		u64 x = conc_rnd(&seed);
 
 		/* The range loses its slot: vCPUs make MMIO SPTEs there. */
 		toggle(c, false);
@@ -202,24 +186,25 @@ static void *control_main(void *arg)
 		else
 			set_gen(c, (1ULL << 19) - 1 - (x >> 8) % 3);
 	}
-	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
-	return NULL;
 }
 
 static void gen_conc(void **state)
 {
 	struct gc *c = calloc(1, sizeof(*c));
-	pthread_t th[NR_VCPUS], ctl;
+	const struct conc_role roles[] = {
+		{ vcpu_main, c, NR_VCPUS, true },
+		{ control_main, c, 1, false },
+	};
 	struct tdp_mmu_check chk;
 	const char *env = getenv("MMIO_GEN_CONC_ROUNDS");
-	int i;
 
 	(void)state;
 	c->rounds = env ? strtoull(env, NULL, 0) : 1000;
 	mmu_fake_init(&c->fake);
+	conc_init(&c->ctl, &c->mmu);
 	c->fake.sched_yield = true;
-	assert_int_equal(mmu_fake_vm_create(&c->fake, &c->mmu, NULL, &c->root),
-			 0);
+	assert_int_equal(
+		mmu_fake_vm_create(&c->fake, &c->mmu, NULL, &c->ctl.direct), 0);
 	assert_int_equal(tdp_memslot_add(&c->mmu, 0, RAM_BASE, RAM_PAGES,
 					 0x100000, 0),
 			 0);
@@ -227,21 +212,13 @@ static void gen_conc(void **state)
 					 0x200000, 0),
 			 0);
 	c->present = 1;
-	for (i = 0; i < NR_VCPUS; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, vcpu_main, c), 0);
-	assert_int_equal(pthread_create(&ctl, NULL, control_main, c), 0);
-	pthread_join(ctl, NULL);
-	for (i = 0; i < NR_VCPUS; i++)
-		pthread_join(th[i], NULL);
+	assert_int_equal(conc_run(&c->ctl, roles, ARRAY_SIZE(roles)), 0);
 	printf("%llu rounds, %llu verdicts, %llu emulated as MMIO, %llu stale MMIO SPTEs sent to the fault path, generation 0x%llx\n",
 	       c->rounds, c->judged, c->mmio_emulated, c->stale,
 	       tdp_memslot_generation(&c->mmu));
-	if (c->errors)
-		fail_msg("%llu errors, first: %s", c->errors, c->err);
+	conc_assert_no_errors(&c->ctl);
 	assert_int_equal(tdp_mmu_check_invariants(&c->mmu, &chk), 0);
-	mmu_fake_vm_destroy(&c->fake, &c->mmu, c->root);
-	assert_int_equal(c->fake.double_frees, 0);
-	assert_int_equal(mmu_fake_destroy(&c->fake), 0);
+	conc_assert_teardown(&c->ctl, &c->fake, NULL);
 	free(c);
 }
 

@@ -25,17 +25,17 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		abort();
 	}
 	for (i = 0; i < MAX_OPS && !src.exhausted; i++)
-		if (!opseq_step(&s, &src)) {
-			fprintf(stderr, "op %d (%s): %s\n", i, s.last_op,
-				s.err);
+		if (!opseq_step(&s.run, &src)) {
+			fprintf(stderr, "op %d (%s): %s\n", i, s.run.last_op,
+				s.run.err);
 			abort();
 		}
-	if (!opseq_check_all(&s)) {
-		fprintf(stderr, "final check: %s\n", s.err);
+	if (!opseq_check_all(&s.run)) {
+		fprintf(stderr, "final check: %s\n", s.run.err);
 		abort();
 	}
-	if (!opseq_fini(&s)) {
-		fprintf(stderr, "teardown: %s\n", s.err);
+	if (!opseq_fini(&s.run)) {
+		fprintf(stderr, "teardown: %s\n", s.run.err);
 		abort();
 	}
 	return 0;

@@ -26,28 +26,11 @@ static const struct {
 	{ { 0x2000, 0xa000 }, 0x800, 0x300001 }, /* PFN misaligned */
 };
 
-#define FAIL(s, ...)                                               \
-	do {                                                       \
-		snprintf((s)->err, sizeof((s)->err), __VA_ARGS__); \
-		return false;                                      \
-	} while (0)
-
-static u64 pick(struct opseq_src *src, u64 n)
-{
-	return n ? src->next(src) % n : 0;
-}
-
 /* --- the model --- */
 
 static int mo_lookup(const struct mirror_opseq *s, gfn_t g)
 {
-	int i;
-
-	for (i = 0; i < MOPSEQ_NR_SLOTS; i++)
-		if (s->slots[i].present && g >= s->slots[i].base &&
-		    g < s->slots[i].base + s->slots[i].npages)
-			return i;
-	return -1;
+	return model_slot_find(s->slots, MOPSEQ_NR_SLOTS, g);
 }
 
 static bool mo_shared(const struct mirror_opseq *s, int si, gfn_t g)
@@ -55,17 +38,12 @@ static bool mo_shared(const struct mirror_opseq *s, int si, gfn_t g)
 	return s->slots[si].shared[g - s->slots[si].base];
 }
 
-static pfn_t mo_pfn(const struct mirror_opseq *s, int si, gfn_t g)
-{
-	return s->slots[si].pfn + (g - s->slots[si].base);
-}
-
 /* Largest shared leaf for @g (slot bounds, PFN alignment, attributes,
  * below the hardware view's split level).  The slots are below 1 GiB, so
  * leaves are 2M at most and per-step comparisons cover 2M blocks. */
 static int mo_shared_level(const struct mirror_opseq *s, int si, gfn_t g)
 {
-	const struct mo_slot *ms = &s->slots[si];
+	const struct model_slot *ms = &s->slots[si];
 	int l = s->cfg.max_level, cap = s->mmu.hw_level - 1;
 	gfn_t b, x;
 
@@ -73,8 +51,7 @@ static int mo_shared_level(const struct mirror_opseq *s, int si, gfn_t g)
 		l = cap;
 	for (; l > 1; l--) {
 		b = ROUND(g, l);
-		if (b < ms->base || b + PAGES(l) > ms->base + ms->npages ||
-		    ((ms->pfn - ms->base) & (PAGES(l) - 1)))
+		if (!model_slot_fits(ms, b, l))
 			continue;
 		for (x = b; x < b + PAGES(l) && mo_shared(s, si, x); x++)
 			;
@@ -84,47 +61,9 @@ static int mo_shared_level(const struct mirror_opseq *s, int si, gfn_t g)
 	return 1;
 }
 
-static void mo_set_block(struct mirror_opseq *s, int si, gfn_t b, int l, u8 w,
-			 u8 a, u8 d)
-{
-	gfn_t g;
-
-	for (g = b; g < b + PAGES(l); g++) {
-		s->shr[g].kind = M_LEAF;
-		s->shr[g].level = (u8)l;
-		s->shr[g].w = w;
-		s->shr[g].a = a;
-		s->shr[g].d = d;
-		s->shr[g].pfn = mo_pfn(s, si, g);
-	}
-}
-
-static void mo_block_attr(struct mirror_opseq *s, gfn_t g, int a, int d)
-{
-	int l = s->shr[g].level;
-	gfn_t b = ROUND(g, l), x;
-
-	for (x = b; x < b + PAGES(l); x++) {
-		if (a >= 0)
-			s->shr[x].a = (u8)a;
-		if (d >= 0)
-			s->shr[x].d = (u8)d;
-	}
-}
-
 static void mo_zap_shared(struct mirror_opseq *s, gfn_t start, gfn_t end)
 {
-	gfn_t g, b, x;
-
-	for (g = start; g < MIN(end, U); g++) {
-		if (s->shr[g].kind == M_MMIO) {
-			s->shr[g].kind = M_NONE;
-		} else if (s->shr[g].kind == M_LEAF) {
-			b = ROUND(g, s->shr[g].level);
-			for (x = b + PAGES(s->shr[g].level); b < x; b++)
-				s->shr[b].kind = M_NONE;
-		}
-	}
+	model_zap(s->shr, U, start, end, NULL, NULL);
 }
 
 static void mo_zap_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
@@ -133,25 +72,6 @@ static void mo_zap_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
 
 	for (g = start; g < MIN(end, U); g++)
 		s->priv[g].kind = M_NONE;
-}
-
-static u64 mo_zap_mmio(struct mirror_opseq *s)
-{
-	u64 g, n = 0;
-
-	for (g = 0; g < U; g++)
-		if (s->shr[g].kind == M_MMIO) {
-			s->shr[g].kind = M_NONE;
-			n++;
-		}
-	return n;
-}
-
-static void mo_gen_bump(struct mirror_opseq *s)
-{
-	s->gen++;
-	if (!(s->gen & MMIO_GEN_MASK))
-		mo_zap_mmio(s);
 }
 
 /* --- three-way comparison of a range, and the CPU's walk --- */
@@ -168,23 +88,26 @@ static bool cmp_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
 	for_each_tdp_pte (iter, &s->mmu, s->mirror->spt, start, end) {
 		spte = iter.old_spte;
 		if (is_frozen_spte(spte) || is_mmio_spte(spte))
-			FAIL(s, "mirror gfn 0x%llx: spte 0x%llx at rest",
-			     iter.gfn, spte);
+			OPSEQ_FAIL(s, "mirror gfn 0x%llx: spte 0x%llx at rest",
+				   iter.gfn, spte);
 		if (!is_shadow_present_pte(spte) ||
 		    !is_last_spte(spte, iter.level))
 			continue;
 		if (iter.level != 1 || s->priv[iter.gfn].kind != M_LEAF ||
 		    spte_to_pfn(spte) != s->priv[iter.gfn].pfn ||
 		    spte_access(spte) != TDP_ACC_ALL)
-			FAIL(s,
-			     "mirror gfn 0x%llx: level %d spte 0x%llx, model kind %d pfn 0x%llx",
-			     iter.gfn, iter.level, spte, s->priv[iter.gfn].kind,
-			     s->priv[iter.gfn].pfn);
+			OPSEQ_FAIL(
+				s,
+				"mirror gfn 0x%llx: level %d spte 0x%llx, model kind %d pfn 0x%llx",
+				iter.gfn, iter.level, spte,
+				s->priv[iter.gfn].kind, s->priv[iter.gfn].pfn);
 		covered++;
 	}
 	if (covered != expected)
-		FAIL(s, "private 0x%llx-0x%llx: mirror maps %llu, model %llu",
-		     start, end, covered, expected);
+		OPSEQ_FAIL(
+			s,
+			"private 0x%llx-0x%llx: mirror maps %llu, model %llu",
+			start, end, covered, expected);
 	for (g = start; g < end && end - start <= 0x1000; g++) {
 		e = sept_read_entry(s->mmu.sept, g, 1);
 		if (s->priv[g].kind == M_LEAF
@@ -192,36 +115,35 @@ static bool cmp_private(struct mirror_opseq *s, gfn_t start, gfn_t end)
 				      make_sept_leaf(s->priv[g].pfn, 1,
 						     TDP_ACC_ALL)
 			    : e != 0)
-			FAIL(s,
-			     "S-EPT gfn 0x%llx: 0x%llx, model kind %d pfn 0x%llx",
-			     g, e, s->priv[g].kind, s->priv[g].pfn);
+			OPSEQ_FAIL(
+				s,
+				"S-EPT gfn 0x%llx: 0x%llx, model kind %d pfn 0x%llx",
+				g, e, s->priv[g].kind, s->priv[g].pfn);
 	}
 	return true;
 }
 
 static bool cmp_shared(struct mirror_opseq *s, gfn_t start, gfn_t end)
 {
-	u64 covered = 0, expected = 0, spte;
+	u64 covered = 0, expected, spte;
 	struct tdp_iter iter;
 	gfn_t g, lo, hi, base;
 
 	/* The alias of [start, end) is [start + s, end + s), not "| s". */
 	end = MIN(end, s->s);
-	for (g = start; g < end; g++)
-		expected += s->shr[g].kind != M_NONE;
+	expected = model_nr_mapped(s->shr, start, end);
 	for_each_tdp_pte (iter, &s->mmu, s->direct->spt, start + s->s,
 			  end + s->s) {
 		spte = iter.old_spte;
 		base = iter.gfn & ~s->s;
 		if (is_mmio_spte(spte)) {
-			const struct mo_ent *e = &s->shr[base];
+			const struct model_ent *e = &s->shr[base];
 
-			if (e->kind != M_MMIO ||
-			    e->gen != get_mmio_spte_gen(spte) ||
-			    get_mmio_spte_gfn(spte) != iter.gfn)
-				FAIL(s,
-				     "shared gfn 0x%llx: MMIO spte 0x%llx, model kind %d gen 0x%x",
-				     base, spte, e->kind, e->gen);
+			if (!model_is_mmio(e, spte, iter.gfn))
+				OPSEQ_FAIL(
+					s,
+					"shared gfn 0x%llx: MMIO spte 0x%llx, model kind %d gen 0x%x",
+					base, spte, e->kind, e->gen);
 			covered++;
 			continue;
 		}
@@ -230,32 +152,30 @@ static bool cmp_shared(struct mirror_opseq *s, gfn_t start, gfn_t end)
 			continue;
 		lo = MAX(start, base);
 		hi = MIN(end, base + PAGES(iter.level));
-		for (g = lo; g < hi; g++) {
-			const struct mo_ent *e = &s->shr[g];
+		g = model_cmp_leaf(s->shr, spte, base, iter.level, lo, hi,
+				   &covered);
+		if (g < hi) {
+			const struct model_ent *e = &s->shr[g];
 
-			if (e->kind != M_LEAF || e->level != iter.level ||
-			    e->pfn != spte_to_pfn(spte) + (g - base) ||
-			    e->w != is_writable_pte(spte) ||
-			    e->a != is_accessed_spte(spte) ||
-			    e->d != is_dirty_spte(spte))
-				FAIL(s,
-				     "shared gfn 0x%llx: level %d spte 0x%llx; model kind %d level %d pfn 0x%llx w%d a%d d%d",
-				     g, iter.level, spte, e->kind, e->level,
-				     e->pfn, e->w, e->a, e->d);
-			covered++;
+			OPSEQ_FAIL(
+				s,
+				"shared gfn 0x%llx: level %d spte 0x%llx; model kind %d level %d pfn 0x%llx w%d a%d d%d",
+				g, iter.level, spte, e->kind, e->level, e->pfn,
+				e->w, e->a, e->d);
 		}
 	}
 	if (covered != expected)
-		FAIL(s,
-		     "shared 0x%llx-0x%llx: direct root covers %llu, model %llu",
-		     start, end, covered, expected);
+		OPSEQ_FAIL(
+			s,
+			"shared 0x%llx-0x%llx: direct root covers %llu, model %llu",
+			start, end, covered, expected);
 	return true;
 }
 
 /* What the CPU resolves through the one EPTP, for one stripped GFN. */
 static bool cmp_hw_gfn(struct mirror_opseq *s, u64 eptp, gfn_t g)
 {
-	const struct mo_ent *p = &s->priv[g], *e = &s->shr[g];
+	const struct model_ent *p = &s->priv[g], *e = &s->shr[g];
 	u64 leaf = 0;
 	int r, level = 0;
 
@@ -265,9 +185,10 @@ static bool cmp_hw_gfn(struct mirror_opseq *s, u64 eptp, gfn_t g)
 		    ? (r || level != 1 || spte_to_pfn(leaf) != p->pfn ||
 		       spte_access(leaf) != TDP_ACC_ALL)
 		    : r != -EFAULT)
-		FAIL(s,
-		     "CPU walk of private gfn 0x%llx: %d level %d entry 0x%llx; model kind %d pfn 0x%llx",
-		     g, r, level, leaf, p->kind, p->pfn);
+		OPSEQ_FAIL(
+			s,
+			"CPU walk of private gfn 0x%llx: %d level %d entry 0x%llx; model kind %d pfn 0x%llx",
+			g, r, level, leaf, p->kind, p->pfn);
 	r = mmu_fake_hw_walk(&s->fake, eptp, (g | s->s) << PAGE_SHIFT, &leaf,
 			     &level);
 	if (e->kind == M_MMIO ? r != -EIO
@@ -276,9 +197,10 @@ static bool cmp_hw_gfn(struct mirror_opseq *s, u64 eptp, gfn_t g)
 		    : (r || level != e->level ||
 		       spte_to_pfn(leaf) + (g - ROUND(g, level)) != e->pfn ||
 		       is_writable_pte(leaf) != e->w))
-		FAIL(s,
-		     "CPU walk of shared gfn 0x%llx: %d level %d entry 0x%llx; model kind %d level %d pfn 0x%llx",
-		     g, r, level, leaf, e->kind, e->level, e->pfn);
+		OPSEQ_FAIL(
+			s,
+			"CPU walk of shared gfn 0x%llx: %d level %d entry 0x%llx; model kind %d level %d pfn 0x%llx",
+			g, r, level, leaf, e->kind, e->level, e->pfn);
 	return true;
 }
 
@@ -300,8 +222,9 @@ static bool cmp_range(struct mirror_opseq *s, gfn_t start, gfn_t end)
 	return true;
 }
 
-bool mopseq_check_all(struct mirror_opseq *s)
+bool mopseq_check_all(struct opseq_run *run)
 {
+	struct mirror_opseq *s = container_of(run, struct mirror_opseq, run);
 	struct tdp_mmu_check chk;
 	u64 eptp = tdp_mmu_hw_eptp(&s->mmu);
 	gfn_t g;
@@ -313,10 +236,10 @@ bool mopseq_check_all(struct mirror_opseq *s)
 		    !cmp_hw_gfn(s, eptp, g))
 			return false;
 	if (tdp_mmu_check_mirror(&s->mmu))
-		FAIL(s, "tdp_mmu_check_mirror failed (see log)");
+		OPSEQ_FAIL(s, "tdp_mmu_check_mirror failed (see log)");
 	if (tdp_mmu_check_invariants(&s->mmu, &chk))
-		FAIL(s, "tdp_mmu_check_invariants failed (%d errors)",
-		     chk.errors);
+		OPSEQ_FAIL(s, "tdp_mmu_check_invariants failed (%d errors)",
+			   chk.errors);
 	return true;
 }
 
@@ -324,17 +247,18 @@ bool mopseq_check_all(struct mirror_opseq *s)
 
 static gfn_t pick_gfn(struct mirror_opseq *s, struct opseq_src *src)
 {
-	u64 c = pick(src, 100);
-	const struct mo_slot *ms = &s->slots[pick(src, MOPSEQ_NR_SLOTS)];
+	u64 c = opseq_pick(src, 100);
+	const struct model_slot *ms =
+		&s->slots[opseq_pick(src, MOPSEQ_NR_SLOTS)];
 	gfn_t g;
 
 	if (c < 75 && ms->present)
-		return ms->base + pick(src, ms->npages);
+		return ms->base + opseq_pick(src, ms->npages);
 	if (c < 85 && ms->present) {
-		g = ms->base + ms->npages - 2 + pick(src, 4);
+		g = ms->base + ms->npages - 2 + opseq_pick(src, 4);
 		return MIN(g, s->s - 1); /* around the edges */
 	}
-	return pick(src, MIN(U, s->s));
+	return opseq_pick(src, MIN(U, s->s));
 }
 
 /*
@@ -346,33 +270,35 @@ static gfn_t pick_edge(struct mirror_opseq *s, struct opseq_src *src)
 {
 	const gfn_t edges[] = { s->s,
 				2 * s->s,
-				ROUND(pick(src, U), 3) + PAGES(3),
+				ROUND(opseq_pick(src, U), 3) + PAGES(3),
 				TDP_MAX_GFN,
 				TDP_MAX_GFN + s->s,
-				TDP_MAX_GFN * (2 + pick(src, 1000)) };
-	gfn_t e = edges[pick(src, ARRAY_SIZE(edges))];
+				TDP_MAX_GFN * (2 + opseq_pick(src, 1000)) };
+	gfn_t e = edges[opseq_pick(src, ARRAY_SIZE(edges))];
 
-	return e - 0x20 + pick(src, 0x40) + (pick(src, 2) ? 0 : pick(src, U));
+	return e - 0x20 + opseq_pick(src, 0x40) +
+	       (opseq_pick(src, 2) ? 0 : opseq_pick(src, U));
 }
 
 static void pick_range(struct mirror_opseq *s, struct opseq_src *src,
 		       gfn_t *start, gfn_t *end)
 {
-	u64 c = pick(src, 12);
+	u64 c = opseq_pick(src, 12);
 
 	if (c >= 10) {
 		*start = pick_edge(s, src);
-		*end = *start + 1 + pick(src, pick(src, 2) ? 0x100 : U);
+		*end = *start + 1 +
+		       opseq_pick(src, opseq_pick(src, 2) ? 0x100 : U);
 		return;
 	}
 	*start = pick_gfn(s, src);
 	if (c < 2) {
 		*start = ROUND(*start, 2);
-		*end = *start + PAGES(2) * (1 + pick(src, 2));
+		*end = *start + PAGES(2) * (1 + opseq_pick(src, 2));
 	} else if (c < 4) {
-		*end = *start + pick(src, 0x1000) + 1;
+		*end = *start + opseq_pick(src, 0x1000) + 1;
 	} else {
-		*end = *start + pick(src, 64) + 1;
+		*end = *start + opseq_pick(src, 64) + 1;
 	}
 	*end = MIN(*end, U);
 }
@@ -399,35 +325,40 @@ static bool op_fault_private(struct mirror_opseq *s, struct opseq_src *src)
 	static const u64 accs[] = { TDP_ACC_R, TDP_ACC_R | TDP_ACC_W,
 				    TDP_ACC_X };
 	gfn_t g = pick_gfn(s, src);
-	u64 acc = accs[pick(src, ARRAY_SIZE(accs))];
+	u64 acc = accs[opseq_pick(src, ARRAY_SIZE(accs))];
 	int si = mo_lookup(s, g), r, want = 0, res;
 	struct tdp_fault f;
 
-	s->last_op = "private fault";
+	s->run.last_op = "private fault";
 	r = fault_retry(s, g, false, acc, &f);
 	if (si >= 0 && mo_shared(s, si, g))
 		want = -EPERM;
 	if (r != want)
-		FAIL(s, "private fault gfn 0x%llx: %d, model %d", g, r, want);
+		OPSEQ_FAIL(s, "private fault gfn 0x%llx: %d, model %d", g, r,
+			   want);
 	if (r)
 		return cmp_range(s, g, g + 1);
 	if (si < 0) {
 		if (f.result != TDP_FAULT_MMIO || f.mmio_cached)
-			FAIL(s,
-			     "private fault gfn 0x%llx outside slots: result %d cached %d",
-			     g, f.result, f.mmio_cached);
+			OPSEQ_FAIL(
+				s,
+				"private fault gfn 0x%llx outside slots: result %d cached %d",
+				g, f.result, f.mmio_cached);
 		return cmp_range(s, g, g + 1);
 	}
 	res = s->priv[g].kind == M_LEAF ? TDP_FAULT_SPURIOUS : TDP_FAULT_MAPPED;
-	if ((int)f.result != res || f.level != 1 || f.pfn != mo_pfn(s, si, g))
-		FAIL(s,
-		     "private fault gfn 0x%llx: result %d level %d pfn 0x%llx, model %d pfn 0x%llx",
-		     g, f.result, f.level, f.pfn, res, mo_pfn(s, si, g));
+	if ((int)f.result != res || f.level != 1 ||
+	    f.pfn != model_slot_pfn(&s->slots[si], g))
+		OPSEQ_FAIL(
+			s,
+			"private fault gfn 0x%llx: result %d level %d pfn 0x%llx, model %d pfn 0x%llx",
+			g, f.result, f.level, f.pfn, res,
+			model_slot_pfn(&s->slots[si], g));
 	s->priv[g].kind = M_LEAF;
 	s->priv[g].level = 1;
-	s->priv[g].pfn = mo_pfn(s, si, g);
+	s->priv[g].pfn = model_slot_pfn(&s->slots[si], g);
 	/* The guest writes something private. */
-	if (!pick(src, 4))
+	if (!opseq_pick(src, 4))
 		mmu_fake_guest_write(&s->fake, f.pfn, 0xabc0000000ULL | g);
 	return cmp_range(s, g, g + 1);
 }
@@ -437,25 +368,27 @@ static bool op_fault_shared(struct mirror_opseq *s, struct opseq_src *src)
 	static const u64 accs[] = { TDP_ACC_R, TDP_ACC_R | TDP_ACC_W, TDP_ACC_X,
 				    TDP_ACC_W };
 	gfn_t g = pick_gfn(s, src), b;
-	u64 acc = accs[pick(src, ARRAY_SIZE(accs))];
+	u64 acc = accs[opseq_pick(src, ARRAY_SIZE(accs))];
 	bool write = acc & TDP_ACC_W;
 	int si = mo_lookup(s, g), r, want = 0, res, goal, old;
-	struct mo_ent *e = &s->shr[g];
+	struct model_ent *e = &s->shr[g];
 	struct tdp_fault f;
 
-	s->last_op = "shared fault";
+	s->run.last_op = "shared fault";
 	r = fault_retry(s, g, true, acc, &f);
 	if (si >= 0 && !mo_shared(s, si, g))
 		want = -EPERM;
 	if (r != want)
-		FAIL(s, "shared fault gfn 0x%llx: %d, model %d", g, r, want);
+		OPSEQ_FAIL(s, "shared fault gfn 0x%llx: %d, model %d", g, r,
+			   want);
 	if (r)
 		return cmp_range(s, g, g + 1);
 	if (si < 0) {
 		if (f.result != TDP_FAULT_MMIO || !f.mmio_cached)
-			FAIL(s,
-			     "shared fault gfn 0x%llx outside slots: result %d cached %d",
-			     g, f.result, f.mmio_cached);
+			OPSEQ_FAIL(
+				s,
+				"shared fault gfn 0x%llx outside slots: result %d cached %d",
+				g, f.result, f.mmio_cached);
 		e->kind = M_MMIO;
 		e->gen = (u32)(s->gen & MMIO_GEN_MASK);
 		return cmp_range(s, g, g + 1);
@@ -465,22 +398,25 @@ static bool op_fault_shared(struct mirror_opseq *s, struct opseq_src *src)
 	if (e->kind == M_LEAF && e->level == goal) {
 		res = !write || e->w ? TDP_FAULT_SPURIOUS : TDP_FAULT_FIXED;
 		if (res == TDP_FAULT_FIXED)
-			mo_set_block(s, si, ROUND(g, goal), goal, 1, 1, 1);
+			model_set_block(s->shr, &s->slots[si], ROUND(g, goal),
+					goal, 1, 1, 1);
 	} else {
 		/* 4K leaves of a block that became all shared: the fault
 		 * replaces their table with one huge leaf. */
 		if (e->kind == M_LEAF && e->level > goal)
-			FAIL(s, "model: shared leaf level %d above goal %d",
-			     e->level, goal);
+			OPSEQ_FAIL(s,
+				   "model: shared leaf level %d above goal %d",
+				   e->level, goal);
 		res = TDP_FAULT_MAPPED;
 		b = ROUND(g, goal);
-		mo_set_block(s, si, b, goal, 1, 1, write);
+		model_set_block(s->shr, &s->slots[si], b, goal, 1, 1, write);
 	}
 	if ((int)f.result != res || f.level != goal ||
-	    f.pfn != mo_pfn(s, si, g))
-		FAIL(s,
-		     "shared fault gfn 0x%llx: result %d level %d pfn 0x%llx, model %d level %d",
-		     g, f.result, f.level, f.pfn, res, goal);
+	    f.pfn != model_slot_pfn(&s->slots[si], g))
+		OPSEQ_FAIL(
+			s,
+			"shared fault gfn 0x%llx: result %d level %d pfn 0x%llx, model %d level %d",
+			g, f.result, f.level, f.pfn, res, goal);
 	goal = MAX(goal, old);
 	return cmp_range(s, ROUND(g, goal), ROUND(g, goal) + PAGES(goal));
 }
@@ -488,12 +424,12 @@ static bool op_fault_shared(struct mirror_opseq *s, struct opseq_src *src)
 static bool op_access(struct mirror_opseq *s, struct opseq_src *src)
 {
 	gfn_t g = pick_gfn(s, src);
-	bool shared = pick(src, 3);
-	u64 acc = pick(src, 2) ? TDP_ACC_R : TDP_ACC_R | TDP_ACC_W;
-	struct mo_ent *e = shared ? &s->shr[g] : &s->priv[g];
+	bool shared = opseq_pick(src, 3);
+	u64 acc = opseq_pick(src, 2) ? TDP_ACC_R : TDP_ACC_R | TDP_ACC_W;
+	struct model_ent *e = shared ? &s->shr[g] : &s->priv[g];
 	int r, want;
 
-	s->last_op = "access";
+	s->run.last_op = "access";
 	r = tdp_mmu_sim_access(&s->mmu, shared ? s->direct : s->mirror,
 			       (g | (shared ? s->s : 0)) << PAGE_SHIFT, acc);
 	if (e->kind == M_MMIO)
@@ -503,10 +439,10 @@ static bool op_access(struct mirror_opseq *s, struct opseq_src *src)
 	else
 		want = 0;
 	if (r != want)
-		FAIL(s, "%s access gfn 0x%llx: %d, model %d",
-		     shared ? "shared" : "private", g, r, want);
+		OPSEQ_FAIL(s, "%s access gfn 0x%llx: %d, model %d",
+			   shared ? "shared" : "private", g, r, want);
 	if (!want && shared)
-		mo_block_attr(s, g, 1, (acc & TDP_ACC_W) ? 1 : -1);
+		model_block_attr(s->shr, g, -1, 1, (acc & TDP_ACC_W) ? 1 : -1);
 	return cmp_range(s, ROUND(g, 2), ROUND(g, 2) + PAGES(2));
 }
 
@@ -541,7 +477,7 @@ static bool op_zap(struct mirror_opseq *s, struct opseq_src *src)
 {
 	gfn_t start, end, rs, re;
 
-	s->last_op = "zap";
+	s->run.last_op = "zap";
 	pick_range(s, src, &start, &end);
 	tdp_mmu_zap_gfn_range(&s->mmu, start, end);
 	mo_zap_private(s, start, end);
@@ -555,16 +491,17 @@ static bool op_zap(struct mirror_opseq *s, struct opseq_src *src)
 /* A range inside one slot, or (sometimes) one that leaves the slots. */
 static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
 {
-	int si = (int)pick(src, MOPSEQ_NR_SLOTS), r, want = 0;
-	struct mo_slot *ms = &s->slots[si];
-	bool to_private = pick(src, 2);
+	int si = (int)opseq_pick(src, MOPSEQ_NR_SLOTS), r, want = 0;
+	struct model_slot *ms = &s->slots[si];
+	bool to_private = opseq_pick(src, 2);
 	gfn_t start, end, g;
 	u64 off, n;
 
-	s->last_op = to_private ? "convert to private" : "convert to shared";
-	if (!ms->present || !pick(src, 20)) {
-		start = pick(src, U);
-		end = start + 1 + pick(src, 0x100);
+	s->run.last_op = to_private ? "convert to private"
+				    : "convert to shared";
+	if (!ms->present || !opseq_pick(src, 20)) {
+		start = opseq_pick(src, U);
+		end = start + 1 + opseq_pick(src, 0x100);
 		for (g = start; g < end && mo_lookup(s, g) >= 0; g++)
 			;
 		want = g < end || end > U ? -EINVAL : 0;
@@ -572,32 +509,35 @@ static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
 			r = tdp_mmu_convert(&s->mmu, start, end - start,
 					    to_private);
 			if (r != want)
-				FAIL(s, "convert 0x%llx-0x%llx: %d, model %d",
-				     start, end, r, want);
+				OPSEQ_FAIL(
+					s,
+					"convert 0x%llx-0x%llx: %d, model %d",
+					start, end, r, want);
 			return true;
 		}
 	} else {
-		off = pick(src, ms->npages);
-		if (pick(src, 3) == 0)
+		off = opseq_pick(src, ms->npages);
+		if (opseq_pick(src, 3) == 0)
 			off = ROUND(ms->base + off, 2) < ms->base
 				      ? 0
 				      : ROUND(ms->base + off, 2) - ms->base;
-		n = 1 + pick(src, pick(src, 4) ? 16 : 0x400);
+		n = 1 + opseq_pick(src, opseq_pick(src, 4) ? 16 : 0x400);
 		start = ms->base + off;
 		end = MIN(start + n, ms->base + ms->npages);
 	}
 	r = tdp_mmu_convert(&s->mmu, start, end - start, to_private);
 	if (r)
-		FAIL(s, "convert 0x%llx-0x%llx: %d", start, end, r);
+		OPSEQ_FAIL(s, "convert 0x%llx-0x%llx: %d", start, end, r);
 	for (g = start; g < end; g++) {
 		si = mo_lookup(s, g);
 		if (!to_private && s->priv[g].kind == M_LEAF) {
 			/* Removed from the S-EPT: zeroed. */
 			s->zero_checks++;
 			if (mmu_fake_guest_read(&s->fake, s->priv[g].pfn))
-				FAIL(s,
-				     "gfn 0x%llx converted to shared: pfn 0x%llx not zeroed",
-				     g, s->priv[g].pfn);
+				OPSEQ_FAIL(
+					s,
+					"gfn 0x%llx converted to shared: pfn 0x%llx not zeroed",
+					g, s->priv[g].pfn);
 		}
 		s->slots[si].shared[g - s->slots[si].base] = !to_private;
 	}
@@ -609,78 +549,36 @@ static bool op_convert(struct mirror_opseq *s, struct opseq_src *src)
 			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
-/* Clear the A bits of the shared side of [start, end); leaves that had it. */
-static u64 mo_young(struct mirror_opseq *s, gfn_t start, gfn_t end)
-{
-	u64 want = 0;
-	gfn_t g;
-
-	for (g = start; g < MIN(end, U); g++) {
-		if (s->shr[g].kind != M_LEAF)
-			continue;
-		if (s->shr[g].a) {
-			want++;
-			mo_block_attr(s, g, 0, -1);
-		}
-		g = ROUND(g, s->shr[g].level) + PAGES(s->shr[g].level) - 1;
-	}
-	return want;
-}
-
 static bool op_young(struct mirror_opseq *s, struct opseq_src *src)
 {
 	gfn_t start, end, rs, re;
 	u64 n, want;
 
-	s->last_op = "young";
+	s->run.last_op = "young";
 	pick_range(s, src, &start, &end);
 	n = tdp_mmu_test_and_clear_young(&s->mmu, start, end);
-	want = mo_young(s, start, end);
+	want = model_young(s->shr, U, start, end);
 	rs = start, re = end;
 	if (mo_raw_shared(s, &rs, &re))
-		want += mo_young(s, rs, re);
+		want += model_young(s->shr, U, rs, re);
 	if (n != want)
-		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu", start, end, n,
-		     want);
+		OPSEQ_FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu", start,
+			   end, n, want);
 	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
-}
-
-static void mo_relevel(struct mirror_opseq *s, gfn_t g, int from, int to)
-{
-	gfn_t b = ROUND(g, from), x;
-
-	for (x = b; x < b + PAGES(from); x++)
-		s->shr[x].level = (u8)to;
-}
-
-static void mo_split(struct mirror_opseq *s, gfn_t start, gfn_t end)
-{
-	gfn_t g;
-	int l;
-
-	for (l = 3; l > 1; l--)
-		for (g = start; g < MIN(end, U); g++) {
-			if (s->shr[g].kind != M_LEAF)
-				continue;
-			if (s->shr[g].level == l)
-				mo_relevel(s, g, l, l - 1);
-			g = ROUND(g, s->shr[g].level) + PAGES(s->shr[g].level) -
-			    1;
-		}
 }
 
 static bool op_split(struct mirror_opseq *s, struct opseq_src *src)
 {
 	gfn_t start, end, rs, re;
 
-	s->last_op = "split";
+	s->run.last_op = "split";
 	pick_range(s, src, &start, &end);
 	if (tdp_mmu_split_huge_pages(&s->mmu, start, end))
-		FAIL(s, "split failed");
-	mo_split(s, start, end);
+		OPSEQ_FAIL(s, "split failed");
+	model_split(s->shr, U, start, end);
 	rs = start, re = end;
 	if (mo_raw_shared(s, &rs, &re))
-		mo_split(s, rs, re);
+		model_split(s->shr, U, rs, re);
 	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
 }
 
@@ -699,8 +597,8 @@ static u64 mo_recover(struct mirror_opseq *s, gfn_t start, gfn_t end)
 			;
 		if (g == b + PAGES(2))
 			continue;
-		mo_set_block(s, si, b, 2, s->shr[g].w, s->shr[g].a,
-			     s->shr[g].d);
+		model_set_block(s->shr, &s->slots[si], b, 2, s->shr[g].w,
+				s->shr[g].a, s->shr[g].d);
 		want++;
 	}
 	return want;
@@ -711,7 +609,7 @@ static bool op_recover(struct mirror_opseq *s, struct opseq_src *src)
 	gfn_t start, end, rs, re;
 	u64 n, want;
 
-	s->last_op = "recover";
+	s->run.last_op = "recover";
 	pick_range(s, src, &start, &end);
 	n = tdp_mmu_recover_huge_pages(&s->mmu, start, end);
 	want = mo_recover(s, start, end);
@@ -719,109 +617,96 @@ static bool op_recover(struct mirror_opseq *s, struct opseq_src *src)
 	if (mo_raw_shared(s, &rs, &re))
 		want += mo_recover(s, rs, re);
 	if (n != want)
-		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu", start, end,
-		     n, want);
+		OPSEQ_FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu", start,
+			   end, n, want);
 	return cmp_ranges(s, start, end) && cmp_ranges(s, rs, re);
-}
-
-static bool mo_overlaps(const struct mirror_opseq *s, gfn_t base, u64 npages,
-			int skip)
-{
-	int i;
-
-	for (i = 0; i < MOPSEQ_NR_SLOTS; i++)
-		if (i != skip && s->slots[i].present &&
-		    base < s->slots[i].base + s->slots[i].npages &&
-		    s->slots[i].base < base + npages)
-			return true;
-	return false;
 }
 
 static bool slot_add(struct mirror_opseq *s, int id, gfn_t base)
 {
-	struct mo_slot *ms = &s->slots[id];
+	struct model_slot *ms = &s->slots[id];
 	int r, want = 0;
 
 	r = tdp_memslot_add(&s->mmu, (u16)id, base, tmpl[id].npages,
 			    tmpl[id].pfn, 0);
 	if (base + tmpl[id].npages > s->s)
 		want = -EINVAL; /* starts at or crosses the shared bit */
-	else if (ms->present || mo_overlaps(s, base, tmpl[id].npages, -1))
+	else if (ms->present || model_slots_overlap(s->slots, MOPSEQ_NR_SLOTS,
+						    base, tmpl[id].npages, -1))
 		want = -EEXIST;
 	if (r != want)
-		FAIL(s, "add slot %d: %d, model %d", id, r, want);
+		OPSEQ_FAIL(s, "add slot %d: %d, model %d", id, r, want);
 	if (want)
 		return true;
-	ms->present = true;
-	ms->base = base;
-	ms->npages = tmpl[id].npages;
-	ms->pfn = tmpl[id].pfn;
+	model_slot_fill(ms, base, tmpl[id].npages, tmpl[id].pfn, 0);
 	ms->shared = calloc(ms->npages, 1);
-	mo_gen_bump(s);
+	model_gen_bump(&s->gen, s->shr, U);
 	return true;
 }
 
 static bool op_slot_add(struct mirror_opseq *s, struct opseq_src *src)
 {
-	int id = (int)pick(src, MOPSEQ_NR_SLOTS);
+	int id = (int)opseq_pick(src, MOPSEQ_NR_SLOTS);
 
-	s->last_op = "memslot add";
-	return slot_add(s, id, tmpl[id].base[pick(src, 2)]);
+	s->run.last_op = "memslot add";
+	return slot_add(s, id, tmpl[id].base[opseq_pick(src, 2)]);
 }
 
 static bool op_slot_delete(struct mirror_opseq *s, struct opseq_src *src)
 {
-	int id = (int)pick(src, MOPSEQ_NR_SLOTS), r;
-	struct mo_slot *ms = &s->slots[id];
+	int id = (int)opseq_pick(src, MOPSEQ_NR_SLOTS), r;
+	struct model_slot *ms = &s->slots[id];
 	gfn_t base = ms->base, end = ms->base + ms->npages, g;
 
-	s->last_op = "memslot delete";
+	s->run.last_op = "memslot delete";
 	r = tdp_memslot_delete(&s->mmu, (u16)id);
 	if (r != (ms->present ? 0 : -ENOENT))
-		FAIL(s, "delete slot %d: %d", id, r);
+		OPSEQ_FAIL(s, "delete slot %d: %d", id, r);
 	if (!ms->present)
 		return true;
 	for (g = base; g < end; g++)
 		if (s->priv[g].kind == M_LEAF &&
 		    mmu_fake_guest_read(&s->fake, s->priv[g].pfn))
-			FAIL(s,
-			     "slot %d deleted: private pfn 0x%llx not zeroed",
-			     id, s->priv[g].pfn);
+			OPSEQ_FAIL(
+				s,
+				"slot %d deleted: private pfn 0x%llx not zeroed",
+				id, s->priv[g].pfn);
 	mo_zap_private(s, base, end);
 	mo_zap_shared(s, base, end);
 	free(ms->shared);
 	memset(ms, 0, sizeof(*ms));
-	mo_gen_bump(s);
+	model_gen_bump(&s->gen, s->shr, U);
 	return cmp_range(s, ROUND(base, 2),
 			 MIN(ROUND(end - 1, 2) + PAGES(2), U));
 }
 
 static bool op_slot_move(struct mirror_opseq *s, struct opseq_src *src)
 {
-	int id = (int)pick(src, MOPSEQ_NR_SLOTS), r, want = 0;
-	struct mo_slot *ms = &s->slots[id];
-	gfn_t nb = tmpl[id].base[pick(src, 2)], old = ms->base;
+	int id = (int)opseq_pick(src, MOPSEQ_NR_SLOTS), r, want = 0;
+	struct model_slot *ms = &s->slots[id];
+	gfn_t nb = tmpl[id].base[opseq_pick(src, 2)], old = ms->base;
 
-	s->last_op = "memslot move";
-	if (!pick(src, 4))
-		nb = tmpl[pick(src, MOPSEQ_NR_SLOTS)].base[0] +
-		     pick(src, 0x100);
+	s->run.last_op = "memslot move";
+	if (!opseq_pick(src, 4))
+		nb = tmpl[opseq_pick(src, MOPSEQ_NR_SLOTS)].base[0] +
+		     opseq_pick(src, 0x100);
 	r = tdp_memslot_move(&s->mmu, (u16)id, nb);
 	if (!ms->present)
 		want = -ENOENT;
 	else if (nb + ms->npages > s->s)
 		want = -EINVAL;
-	else if (mo_overlaps(s, nb, ms->npages, id))
+	else if (model_slots_overlap(s->slots, MOPSEQ_NR_SLOTS, nb, ms->npages,
+				     id))
 		want = -EEXIST;
 	if (r != want)
-		FAIL(s, "move slot %d to 0x%llx: %d, model %d", id, nb, r,
-		     want);
+		OPSEQ_FAIL(s, "move slot %d to 0x%llx: %d, model %d", id, nb, r,
+			   want);
 	if (want || nb == old)
 		return true;
 	mo_zap_private(s, old, old + ms->npages);
 	mo_zap_shared(s, old, old + ms->npages);
 	ms->base = nb;
-	mo_gen_bump(s);
+	model_gen_bump(&s->gen, s->shr, U);
 	return cmp_range(s, ROUND(old, 2),
 			 MIN(ROUND(old + ms->npages - 1, 2) + PAGES(2), U));
 }
@@ -829,28 +714,28 @@ static bool op_slot_move(struct mirror_opseq *s, struct opseq_src *src)
 static bool op_invalidate(struct mirror_opseq *s, struct opseq_src *src)
 {
 	(void)src;
-	s->last_op = "invalidate roots";
+	s->run.last_op = "invalidate roots";
 	tdp_mmu_invalidate_roots(&s->mmu);
 	if (tdp_mmu_root_is_valid(s->direct) ||
 	    !tdp_mmu_root_is_valid(s->mirror))
-		FAIL(s, "invalidate: direct valid %d, mirror valid %d",
-		     tdp_mmu_root_is_valid(s->direct),
-		     tdp_mmu_root_is_valid(s->mirror));
+		OPSEQ_FAIL(s, "invalidate: direct valid %d, mirror valid %d",
+			   tdp_mmu_root_is_valid(s->direct),
+			   tdp_mmu_root_is_valid(s->mirror));
 	tdp_mmu_put_root(&s->mmu, s->direct);
 	if (tdp_mmu_get_root(&s->mmu, TDP_ROOT_DIRECT, &s->direct))
-		FAIL(s, "get_root failed");
+		OPSEQ_FAIL(s, "get_root failed");
 	memset(s->shr, 0, U * sizeof(*s->shr));
 	return true;
 }
 
 static bool op_zap_mmio(struct mirror_opseq *s, struct opseq_src *src)
 {
-	u64 n = tdp_mmu_zap_all_mmio(&s->mmu), want = mo_zap_mmio(s);
+	u64 n = tdp_mmu_zap_all_mmio(&s->mmu), want = model_zap_mmio(s->shr, U);
 
 	(void)src;
-	s->last_op = "zap all mmio";
+	s->run.last_op = "zap all mmio";
 	if (n != want)
-		FAIL(s, "zap_all_mmio: %llu, model %llu", n, want);
+		OPSEQ_FAIL(s, "zap_all_mmio: %llu, model %llu", n, want);
 	return true;
 }
 
@@ -869,22 +754,14 @@ static const struct {
 	{ op_zap_mmio, 4 },
 };
 
-bool mopseq_step(struct mirror_opseq *s, struct opseq_src *src)
+bool mopseq_step(struct opseq_run *run, struct opseq_src *src)
 {
-	unsigned int total = 0, i, c;
+	struct mirror_opseq *s = container_of(run, struct mirror_opseq, run);
+	unsigned int i = OPSEQ_NEXT_OP(run, src, ops);
 
-	for (i = 0; i < ARRAY_SIZE(ops); i++)
-		total += ops[i].weight;
-	c = (unsigned int)pick(src, total);
-	for (i = 0; c >= ops[i].weight; i++)
-		c -= ops[i].weight;
-	s->nops++;
-	s->op_counts[i]++;
 	if (!ops[i].fn(s, src))
 		return false;
-	if (!(s->nops % 256))
-		return mopseq_check_all(s);
-	return true;
+	return run->nops % 256 || mopseq_check_all(run);
 }
 
 int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
@@ -899,10 +776,11 @@ int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
 	mmu_fake_init(&s->fake);
 	s->fake.sched_yield = false;
 	tdp_mmu_default_config(&s->cfg);
-	s->cfg.max_level = levels[pick(src, ARRAY_SIZE(levels))];
-	s->cfg.shared_bit = (u8)bits[pick(src, ARRAY_SIZE(bits))];
-	s->cfg.initial_generation = gens[pick(src, ARRAY_SIZE(gens))];
-	s->cfg.yield_every = pick(src, 2) ? 0 : 1 + (u32)pick(src, 40);
+	s->cfg.max_level = levels[opseq_pick(src, ARRAY_SIZE(levels))];
+	s->cfg.shared_bit = (u8)bits[opseq_pick(src, ARRAY_SIZE(bits))];
+	s->cfg.initial_generation = gens[opseq_pick(src, ARRAY_SIZE(gens))];
+	s->cfg.yield_every = opseq_pick(src, 2) ? 0
+						: 1 + (u32)opseq_pick(src, 40);
 	s->cfg.trace_pages = 1;
 	s->cfg.sept.strict = true;
 	s->cfg.sept.seed = src->next(src);
@@ -923,8 +801,9 @@ int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm)
 	return 0;
 }
 
-bool mopseq_fini(struct mirror_opseq *s)
+bool mopseq_fini(struct opseq_run *run)
 {
+	struct mirror_opseq *s = container_of(run, struct mirror_opseq, run);
 	struct sept_stats st;
 	u64 live, walked;
 	int i;
@@ -940,19 +819,21 @@ bool mopseq_fini(struct mirror_opseq *s)
 	free(s->priv);
 	free(s->shr);
 	if (st.violations)
-		snprintf(s->err, sizeof(s->err), "%llu S-EPT rule violations",
-			 st.violations);
+		snprintf(s->run.err, sizeof(s->run.err),
+			 "%llu S-EPT rule violations", st.violations);
 	if (walked)
 		snprintf(
-			s->err, sizeof(s->err),
+			s->run.err, sizeof(s->run.err),
 			"%llu pages freed while the CPU walker could read them",
 			walked);
 	if (s->fake.double_frees || s->fake.bad_frees)
-		snprintf(s->err, sizeof(s->err), "%llu double / %llu bad frees",
-			 s->fake.double_frees, s->fake.bad_frees);
+		snprintf(s->run.err, sizeof(s->run.err),
+			 "%llu double / %llu bad frees", s->fake.double_frees,
+			 s->fake.bad_frees);
 	live = mmu_fake_destroy(&s->fake);
 	if (live)
-		snprintf(s->err, sizeof(s->err), "%llu pages leaked", live);
+		snprintf(s->run.err, sizeof(s->run.err), "%llu pages leaked",
+			 live);
 	return !st.violations && !s->fake.double_frees && !s->fake.bad_frees &&
 	       !walked && !live;
 }

@@ -9,7 +9,8 @@
  * range is compared three ways (model, mirror/direct root, S-EPT) and
  * walked like the CPU through tdp_mmu_hw_eptp(); every 256 steps (and at
  * the end) the whole universe, tdp_mmu_check_mirror() and
- * tdp_mmu_check_invariants().  Reuses mmu_opseq's choice sources.
+ * tdp_mmu_check_invariants().  The choice sources, the entry and memslot
+ * types and the edits are mmu_opseq's too (model.h).
  *
  * Boundaries are sought on purpose: with shared bit 30 the bit is a 1 GiB
  * boundary inside the model, and slot 2 ends exactly at it, starts at it
@@ -23,26 +24,10 @@
 #ifndef TESTS_HOST_MIRROR_OPSEQ_H
 #define TESTS_HOST_MIRROR_OPSEQ_H
 
-#include "mmu_opseq.h"
+#include "model.h"
 
 #define MOPSEQ_UNIVERSE 0x51000ULL /* stripped GFNs */
 #define MOPSEQ_NR_SLOTS 4
-
-struct mo_ent {
-	u8 kind; /* enum model_kind */
-	u8 level;
-	u8 w, a, d;
-	u32 gen;
-	u64 pfn;
-};
-
-struct mo_slot {
-	bool present;
-	gfn_t base;
-	u64 npages;
-	pfn_t pfn;
-	u8 *shared; /* attribute per page, kept across moves */
-};
 
 struct mirror_opseq {
 	struct mmu_fake fake;
@@ -51,20 +36,19 @@ struct mirror_opseq {
 	struct tdp_mmu_cache cache;
 	struct tdp_mmu_config cfg;
 	gfn_t s; /* shared GFN bit */
-	struct mo_ent *priv, *shr; /* models, indexed by stripped GFN */
-	struct mo_slot slots[MOPSEQ_NR_SLOTS];
+	struct model_ent *priv, *shr; /* models, indexed by stripped GFN */
+	struct model_slot slots[MOPSEQ_NR_SLOTS];
 	u64 gen;
-	u64 nops, retries, zero_checks, hw_walks;
-	u64 op_counts[16];
-	char err[512];
-	const char *last_op;
+	u64 retries, zero_checks, hw_walks;
+	struct opseq_run run;
 };
 
 /* Config from the source (shared bit, levels, ...), @busy_ppm on every
  * S-EPT op kind; 0 or an MMU error. */
 int mopseq_init(struct mirror_opseq *s, struct opseq_src *src, u32 busy_ppm);
-bool mopseq_step(struct mirror_opseq *s, struct opseq_src *src);
-bool mopseq_check_all(struct mirror_opseq *s);
-bool mopseq_fini(struct mirror_opseq *s);
+/* As opseq_step(), opseq_check_all() and opseq_fini(), on &s->run. */
+bool mopseq_step(struct opseq_run *run, struct opseq_src *src);
+bool mopseq_check_all(struct opseq_run *run);
+bool mopseq_fini(struct opseq_run *run);
 
 #endif /* TESTS_HOST_MIRROR_OPSEQ_H */

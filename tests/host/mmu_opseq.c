@@ -31,73 +31,11 @@ static const struct {
 	{ { 0x3000, 0xb000 }, 0x400, 0x400000, TDP_MEMSLOT_READONLY },
 };
 
-/* --- choice sources --- */
-
-static u64 src_rng_next(struct opseq_src *src)
-{
-	/* splitmix64 */
-	u64 z = (src->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static u64 src_bytes_next(struct opseq_src *src)
-{
-	u64 v = 0;
-	int i;
-
-	if (src->pos >= src->size) {
-		src->exhausted = true;
-		return 0;
-	}
-	for (i = 0; i < 4 && src->pos < src->size; i++)
-		v = v << 8 | src->data[src->pos++];
-	/* Spread a few fuzz bytes over 64 bits deterministically. */
-	return v * 0x9e3779b97f4a7c15ULL ^ (v << 32 | v);
-}
-
-void opseq_src_rng(struct opseq_src *src, u64 seed)
-{
-	memset(src, 0, sizeof(*src));
-	src->state = seed;
-	src->next = src_rng_next;
-}
-
-void opseq_src_bytes(struct opseq_src *src, const u8 *data, size_t size)
-{
-	memset(src, 0, sizeof(*src));
-	src->data = data;
-	src->size = size;
-	src->next = src_bytes_next;
-}
-
-static u64 pick(struct opseq_src *src, u64 n)
-{
-	return n ? src->next(src) % n : 0;
-}
-
-#define FAIL(s, ...)                                               \
-	do {                                                       \
-		snprintf((s)->err, sizeof((s)->err), __VA_ARGS__); \
-		return false;                                      \
-	} while (0)
-
 /* --- the model --- */
 
 static int model_lookup(const struct mmu_opseq *s, gfn_t gfn)
 {
-	int i;
-
-	for (i = 0; i < OPSEQ_NR_TEMPLATES; i++) {
-		const struct model_slot *ms = &s->slots[i];
-
-		if (ms->present && gfn >= ms->base &&
-		    gfn < ms->base + ms->npages)
-			return i;
-	}
-	return -1;
+	return model_slot_find(s->slots, OPSEQ_NR_TEMPLATES, gfn);
 }
 
 static int model_max_level(const struct mmu_opseq *s, int si, gfn_t gfn)
@@ -107,126 +45,10 @@ static int model_max_level(const struct mmu_opseq *s, int si, gfn_t gfn)
 
 	if (ms->flags & TDP_MEMSLOT_LOG_DIRTY)
 		return 1;
-	for (l = s->cfg.max_level; l > 1; l--) {
-		gfn_t b = ROUND(gfn, l);
-
-		if (b >= ms->base && b + PAGES(l) <= ms->base + ms->npages &&
-		    !((ms->pfn - ms->base) & (PAGES(l) - 1)))
+	for (l = s->cfg.max_level; l > 1; l--)
+		if (model_slot_fits(ms, ROUND(gfn, l), l))
 			return l;
-	}
 	return 1;
-}
-
-static u64 model_pfn(const struct mmu_opseq *s, int si, gfn_t gfn)
-{
-	return s->slots[si].pfn + (gfn - s->slots[si].base);
-}
-
-static void model_set_block(struct mmu_opseq *s, int si, gfn_t b, int l, u8 w,
-			    u8 a, u8 d)
-{
-	gfn_t g;
-
-	for (g = b; g < b + PAGES(l); g++) {
-		struct model_ent *e = &s->m[g];
-
-		e->kind = M_LEAF;
-		e->level = (u8)l;
-		e->w = w;
-		e->a = a;
-		e->d = d;
-		e->pfn = model_pfn(s, si, g);
-	}
-}
-
-/* Apply @fn-style edits to every leaf block meeting [start, end). */
-#define for_each_model_leaf(s, g, start, end)                                \
-	for ((g) = (start); (g) < (end);                                     \
-	     (g) = (s)->m[g].kind == M_LEAF ? ROUND(g, (s)->m[g].level) +    \
-						      PAGES((s)->m[g].level) \
-					    : (g) + 1)                       \
-		if ((s)->m[g].kind != M_LEAF)                                \
-			;                                                    \
-		else
-
-static void model_block_attr(struct mmu_opseq *s, gfn_t g, int w, int a, int d)
-{
-	int l = s->m[g].level;
-	gfn_t b = ROUND(g, l), x;
-
-	for (x = b; x < b + PAGES(l); x++) {
-		if (w >= 0)
-			s->m[x].w = (u8)w;
-		if (a >= 0)
-			s->m[x].a = (u8)a;
-		if (d >= 0)
-			s->m[x].d = (u8)d;
-	}
-}
-
-static void model_relevel(struct mmu_opseq *s, gfn_t g, int from, int to)
-{
-	gfn_t b = ROUND(g, from), x;
-
-	for (x = b; x < b + PAGES(from); x++)
-		s->m[x].level = (u8)to;
-}
-
-static void model_mark_dirty(struct mmu_opseq *s, int si, gfn_t g);
-
-/*
- * D-bit mode: a leaf that goes away hands its D bit to the dirty bitmap
- * of the slot that logs it (the guest's writes must not be lost).
- */
-static void model_leaf_dropped(struct mmu_opseq *s, gfn_t b, int l)
-{
-	gfn_t x;
-	int si;
-
-	if (s->cfg.dirty_mode != TDP_DIRTY_DBIT)
-		return;
-	for (x = b; x < b + PAGES(l); x++) {
-		si = model_lookup(s, x);
-		if (s->m[x].d && si >= 0 && s->slots[si].bitmap &&
-		    s->m[x].pfn == model_pfn(s, si, x))
-			model_mark_dirty(s, si, x);
-	}
-}
-
-static void model_zap(struct mmu_opseq *s, gfn_t start, gfn_t end)
-{
-	gfn_t g, b, x;
-
-	end = MIN(end, OPSEQ_UNIVERSE);
-	for (g = start; g < end; g++) {
-		if (s->m[g].kind == M_MMIO) {
-			s->m[g].kind = M_NONE;
-		} else if (s->m[g].kind == M_LEAF) {
-			b = ROUND(g, s->m[g].level);
-			model_leaf_dropped(s, b, s->m[g].level);
-			for (x = b + PAGES(s->m[g].level); b < x; b++)
-				s->m[b].kind = M_NONE;
-		}
-	}
-}
-
-static u64 model_zap_mmio(struct mmu_opseq *s)
-{
-	u64 g, n = 0;
-
-	for (g = 0; g < OPSEQ_UNIVERSE; g++)
-		if (s->m[g].kind == M_MMIO) {
-			s->m[g].kind = M_NONE;
-			n++;
-		}
-	return n;
-}
-
-static void model_gen_bump(struct mmu_opseq *s)
-{
-	s->gen++;
-	if (!(s->gen & MMIO_GEN_MASK))
-		model_zap_mmio(s);
 }
 
 static void model_mark_dirty(struct mmu_opseq *s, int si, gfn_t g)
@@ -236,50 +58,61 @@ static void model_mark_dirty(struct mmu_opseq *s, int si, gfn_t g)
 	s->slots[si].bitmap[off / 64] |= 1ULL << (off % 64);
 }
 
+/*
+ * D-bit mode: a leaf that goes away hands its D bit to the dirty bitmap
+ * of the slot that logs it (the guest's writes must not be lost).
+ */
+static void model_leaf_dropped(void *ctx, gfn_t b, int l)
+{
+	struct mmu_opseq *s = ctx;
+	gfn_t x;
+	int si;
+
+	if (s->cfg.dirty_mode != TDP_DIRTY_DBIT)
+		return;
+	for (x = b; x < b + PAGES(l); x++) {
+		si = model_lookup(s, x);
+		if (s->m[x].d && si >= 0 && s->slots[si].bitmap &&
+		    s->m[x].pfn == model_slot_pfn(&s->slots[si], x))
+			model_mark_dirty(s, si, x);
+	}
+}
+
 /* --- comparing tables with the model --- */
 
 static bool compare_leaf(struct mmu_opseq *s, u64 spte, gfn_t base, int l,
 			 gfn_t lo, gfn_t hi, u64 *covered)
 {
-	gfn_t g;
+	gfn_t g = model_cmp_leaf(s->m, spte, base, l, lo, hi, covered);
+	const struct model_ent *e = &s->m[g];
 
-	for (g = lo; g < hi; g++) {
-		const struct model_ent *e = &s->m[g];
-
-		if (e->kind != M_LEAF || e->level != l ||
-		    e->pfn != spte_to_pfn(spte) + (g - base) ||
-		    e->w != is_writable_pte(spte) ||
-		    e->a != is_accessed_spte(spte) ||
-		    e->d != is_dirty_spte(spte))
-			FAIL(s,
-			     "gfn 0x%llx: table level %d spte 0x%llx; model kind %d level %d pfn 0x%llx w%d a%d d%d",
-			     g, l, spte, e->kind, e->level, e->pfn, e->w, e->a,
-			     e->d);
-		(*covered)++;
-	}
+	if (g < hi)
+		OPSEQ_FAIL(
+			s,
+			"gfn 0x%llx: table level %d spte 0x%llx; model kind %d level %d pfn 0x%llx w%d a%d d%d",
+			g, l, spte, e->kind, e->level, e->pfn, e->w, e->a,
+			e->d);
 	return true;
 }
 
 static bool compare_range(struct mmu_opseq *s, gfn_t start, gfn_t end)
 {
-	u64 covered = 0, expected = 0, spte;
+	u64 covered = 0, expected, spte;
 	struct tdp_iter iter;
 	gfn_t g;
 
 	end = MIN(end, OPSEQ_UNIVERSE);
-	for (g = start; g < end; g++)
-		expected += s->m[g].kind != M_NONE;
+	expected = model_nr_mapped(s->m, start, end);
 	for_each_tdp_pte (iter, &s->mmu, s->root->spt, start, end) {
 		spte = iter.old_spte;
 		if (is_mmio_spte(spte)) {
 			const struct model_ent *e = &s->m[iter.gfn];
 
-			if (e->kind != M_MMIO ||
-			    e->gen != get_mmio_spte_gen(spte) ||
-			    get_mmio_spte_gfn(spte) != iter.gfn)
-				FAIL(s,
-				     "gfn 0x%llx: table MMIO spte 0x%llx, model kind %d gen 0x%x",
-				     iter.gfn, spte, e->kind, e->gen);
+			if (!model_is_mmio(e, spte, iter.gfn))
+				OPSEQ_FAIL(
+					s,
+					"gfn 0x%llx: table MMIO spte 0x%llx, model kind %d gen 0x%x",
+					iter.gfn, spte, e->kind, e->gen);
 			covered++;
 			continue;
 		}
@@ -302,26 +135,30 @@ static bool compare_range(struct mmu_opseq *s, gfn_t start, gfn_t end)
 					     sp);
 			if (!is_shadow_present_pte(sp[l]) &&
 			    !is_mmio_spte(sp[l]))
-				FAIL(s,
-				     "gfn 0x%llx: model kind %d level %d, table has nothing (level %d spte 0x%llx)",
-				     g, s->m[g].kind, s->m[g].level, l, sp[l]);
+				OPSEQ_FAIL(
+					s,
+					"gfn 0x%llx: model kind %d level %d, table has nothing (level %d spte 0x%llx)",
+					g, s->m[g].kind, s->m[g].level, l,
+					sp[l]);
 		}
-		FAIL(s,
-		     "range 0x%llx-0x%llx: tables cover %llu gfns, model %llu",
-		     start, end, covered, expected);
+		OPSEQ_FAIL(
+			s,
+			"range 0x%llx-0x%llx: tables cover %llu gfns, model %llu",
+			start, end, covered, expected);
 	}
 	return true;
 }
 
-bool opseq_check_all(struct mmu_opseq *s)
+bool opseq_check_all(struct opseq_run *run)
 {
+	struct mmu_opseq *s = container_of(run, struct mmu_opseq, run);
 	struct tdp_mmu_check chk;
 
 	if (!compare_range(s, 0, OPSEQ_UNIVERSE))
 		return false;
 	if (tdp_mmu_check_invariants(&s->mmu, &chk))
-		FAIL(s, "tdp_mmu_check_invariants failed (%d errors)",
-		     chk.errors);
+		OPSEQ_FAIL(s, "tdp_mmu_check_invariants failed (%d errors)",
+			   chk.errors);
 	return true;
 }
 
@@ -329,17 +166,17 @@ bool opseq_check_all(struct mmu_opseq *s)
 
 static gfn_t pick_gfn(struct mmu_opseq *s, struct opseq_src *src)
 {
-	u64 c = pick(src, 100);
-	int si = (int)pick(src, OPSEQ_NR_TEMPLATES);
+	u64 c = opseq_pick(src, 100);
+	int si = (int)opseq_pick(src, OPSEQ_NR_TEMPLATES);
 	const struct model_slot *ms = &s->slots[si];
 
-	if (si == BIG_SLOT && pick(src, 4))
+	if (si == BIG_SLOT && opseq_pick(src, 4))
 		si = 0, ms = &s->slots[0];
 	if (c < 70 && ms->present)
-		return ms->base + pick(src, ms->npages);
+		return ms->base + opseq_pick(src, ms->npages);
 	if (c < 80 && ms->present) /* around the edges */
-		return ms->base + ms->npages - 2 + pick(src, 4);
-	return pick(src, OPSEQ_UNIVERSE);
+		return ms->base + ms->npages - 2 + opseq_pick(src, 4);
+	return opseq_pick(src, OPSEQ_UNIVERSE);
 }
 
 static bool model_fault(struct mmu_opseq *s, gfn_t gfn, u64 acc,
@@ -366,15 +203,15 @@ static bool model_fault(struct mmu_opseq *s, gfn_t gfn, u64 acc,
 	goal = model_max_level(s, si, gfn);
 	*touched_level = MAX(*touched_level, goal);
 	for (l = e->kind == M_LEAF ? e->level : 0; l > goal; l--)
-		model_relevel(s, gfn, l, l - 1);
+		model_relevel(s->m, gfn, l, l - 1);
 	exp->level = goal;
-	exp->pfn = model_pfn(s, si, gfn);
+	exp->pfn = model_slot_pfn(&s->slots[si], gfn);
 	if (e->kind == M_LEAF && e->level == goal) {
 		if (!write || e->w) {
 			exp->result = TDP_FAULT_SPURIOUS;
 			return true;
 		}
-		model_block_attr(s, gfn, 1, 1, 1);
+		model_block_attr(s->m, gfn, 1, 1, 1);
 		if (ms->flags & TDP_MEMSLOT_LOG_DIRTY)
 			model_mark_dirty(s, si, ROUND(gfn, goal));
 		exp->result = TDP_FAULT_FIXED;
@@ -383,7 +220,8 @@ static bool model_fault(struct mmu_opseq *s, gfn_t gfn, u64 acc,
 	w = !(ms->flags & TDP_MEMSLOT_READONLY) &&
 	    (write || !((ms->flags & TDP_MEMSLOT_LOG_DIRTY) &&
 			s->cfg.dirty_mode == TDP_DIRTY_WRPROT));
-	model_set_block(s, si, ROUND(gfn, goal), goal, w, 1, write);
+	model_set_block(s->m, &s->slots[si], ROUND(gfn, goal), goal, w, 1,
+			write);
 	if (write && (ms->flags & TDP_MEMSLOT_LOG_DIRTY))
 		model_mark_dirty(s, si, ROUND(gfn, goal));
 	exp->result = TDP_FAULT_MAPPED;
@@ -395,36 +233,38 @@ static bool op_fault(struct mmu_opseq *s, struct opseq_src *src)
 	static const u64 accs[] = { TDP_ACC_R, TDP_ACC_W | TDP_ACC_R, TDP_ACC_X,
 				    TDP_ACC_W };
 	gfn_t gfn = pick_gfn(s, src);
-	u64 acc = accs[pick(src, ARRAY_SIZE(accs))];
-	struct tdp_fault f = { .gpa = gfn << PAGE_SHIFT | pick(src, PAGE_SIZE),
+	u64 acc = accs[opseq_pick(src, ARRAY_SIZE(accs))];
+	struct tdp_fault f = { .gpa = gfn << PAGE_SHIFT |
+				      opseq_pick(src, PAGE_SIZE),
 			       .access = acc };
 	struct tdp_fault exp = { 0 };
 	int r, lvl;
 
-	s->last_op = "fault";
+	s->run.last_op = "fault";
 	r = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
 	if (r)
-		FAIL(s, "fault gfn 0x%llx acc %llu: %d", gfn, acc, r);
+		OPSEQ_FAIL(s, "fault gfn 0x%llx acc %llu: %d", gfn, acc, r);
 	model_fault(s, gfn, acc, &exp, &lvl);
 	if (f.result != exp.result)
-		FAIL(s, "fault gfn 0x%llx acc %llu: result %d, model %d", gfn,
-		     acc, f.result, exp.result);
+		OPSEQ_FAIL(s, "fault gfn 0x%llx acc %llu: result %d, model %d",
+			   gfn, acc, f.result, exp.result);
 	if (f.result <= TDP_FAULT_SPURIOUS &&
 	    (f.level != exp.level || f.pfn != exp.pfn))
-		FAIL(s,
-		     "fault gfn 0x%llx: level %d pfn 0x%llx, model %d 0x%llx",
-		     gfn, f.level, f.pfn, exp.level, exp.pfn);
+		OPSEQ_FAIL(
+			s,
+			"fault gfn 0x%llx: level %d pfn 0x%llx, model %d 0x%llx",
+			gfn, f.level, f.pfn, exp.level, exp.pfn);
 	return compare_range(s, ROUND(gfn, lvl), ROUND(gfn, lvl) + PAGES(lvl));
 }
 
 static bool op_access(struct mmu_opseq *s, struct opseq_src *src)
 {
 	gfn_t gfn = pick_gfn(s, src);
-	u64 acc = pick(src, 2) ? TDP_ACC_R : TDP_ACC_R | TDP_ACC_W;
+	u64 acc = opseq_pick(src, 2) ? TDP_ACC_R : TDP_ACC_R | TDP_ACC_W;
 	struct model_ent *e = &s->m[gfn];
 	int r, exp;
 
-	s->last_op = "access";
+	s->run.last_op = "access";
 	r = tdp_mmu_sim_access(&s->mmu, s->root, gfn << PAGE_SHIFT, acc);
 	if (e->kind == M_MMIO)
 		exp = -EIO;
@@ -433,9 +273,9 @@ static bool op_access(struct mmu_opseq *s, struct opseq_src *src)
 	else
 		exp = 0;
 	if (r != exp)
-		FAIL(s, "access gfn 0x%llx: %d, model %d", gfn, r, exp);
+		OPSEQ_FAIL(s, "access gfn 0x%llx: %d, model %d", gfn, r, exp);
 	if (!exp)
-		model_block_attr(s, gfn, -1, 1, (acc & TDP_ACC_W) ? 1 : -1);
+		model_block_attr(s->m, gfn, -1, 1, (acc & TDP_ACC_W) ? 1 : -1);
 	return exp ? true
 		   : compare_range(s, ROUND(gfn, e->level),
 				   ROUND(gfn, e->level) + PAGES(e->level));
@@ -444,15 +284,15 @@ static bool op_access(struct mmu_opseq *s, struct opseq_src *src)
 static void pick_range(struct mmu_opseq *s, struct opseq_src *src, gfn_t *start,
 		       gfn_t *end)
 {
-	u64 c = pick(src, 10);
+	u64 c = opseq_pick(src, 10);
 
 	*start = pick_gfn(s, src);
 	if (c == 0)
-		*end = *start + pick(src, 0x40000);
+		*end = *start + opseq_pick(src, 0x40000);
 	else if (c < 4)
-		*end = *start + pick(src, 0x1000) + 1;
+		*end = *start + opseq_pick(src, 0x1000) + 1;
 	else
-		*end = *start + pick(src, 64) + 1;
+		*end = *start + opseq_pick(src, 64) + 1;
 	*end = MIN(*end, OPSEQ_UNIVERSE);
 }
 
@@ -460,51 +300,28 @@ static bool op_zap(struct mmu_opseq *s, struct opseq_src *src)
 {
 	gfn_t start, end;
 
-	s->last_op = "zap";
+	s->run.last_op = "zap";
 	pick_range(s, src, &start, &end);
 	tdp_mmu_zap_gfn_range(&s->mmu, start, end);
-	model_zap(s, start, end);
+	model_zap(s->m, OPSEQ_UNIVERSE, start, end, model_leaf_dropped, s);
 	return compare_range(s, ROUND(start, 3),
 			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
 }
 
 static bool op_young(struct mmu_opseq *s, struct opseq_src *src)
 {
-	gfn_t start, end, g;
-	u64 n, exp = 0;
+	gfn_t start, end;
+	u64 n, exp;
 
-	s->last_op = "young";
+	s->run.last_op = "young";
 	pick_range(s, src, &start, &end);
 	n = tdp_mmu_test_and_clear_young(&s->mmu, start, end);
-	for (g = start; g < end; g++) {
-		if (s->m[g].kind != M_LEAF)
-			continue;
-		if (s->m[g].a) {
-			exp++;
-			model_block_attr(s, g, -1, 0, -1);
-		}
-		g = ROUND(g, s->m[g].level) + PAGES(s->m[g].level) - 1;
-	}
+	exp = model_young(s->m, OPSEQ_UNIVERSE, start, end);
 	if (n != exp)
-		FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu", start, end, n,
-		     exp);
+		OPSEQ_FAIL(s, "young 0x%llx-0x%llx: %llu, model %llu", start,
+			   end, n, exp);
 	return compare_range(s, ROUND(start, 3),
 			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
-}
-
-static void model_split(struct mmu_opseq *s, gfn_t start, gfn_t end)
-{
-	gfn_t g;
-	int l;
-
-	for (l = 3; l > 1; l--)
-		for (g = start; g < end; g++) {
-			if (s->m[g].kind != M_LEAF)
-				continue;
-			if (s->m[g].level == l)
-				model_relevel(s, g, l, l - 1);
-			g = ROUND(g, s->m[g].level) + PAGES(s->m[g].level) - 1;
-		}
 }
 
 static bool op_split(struct mmu_opseq *s, struct opseq_src *src)
@@ -512,12 +329,12 @@ static bool op_split(struct mmu_opseq *s, struct opseq_src *src)
 	gfn_t start, end;
 	int r;
 
-	s->last_op = "split";
+	s->run.last_op = "split";
 	pick_range(s, src, &start, &end);
 	r = tdp_mmu_split_huge_pages(&s->mmu, start, end);
 	if (r)
-		FAIL(s, "split: %d", r);
-	model_split(s, start, end);
+		OPSEQ_FAIL(s, "split: %d", r);
+	model_split(s->m, OPSEQ_UNIVERSE, start, end);
 	return compare_range(s, ROUND(start, 3),
 			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
 }
@@ -551,7 +368,7 @@ static u64 model_recover_block(struct mmu_opseq *s, gfn_t b, int l, gfn_t start,
 	    model_first_leaf(s, b, l, &first)) {
 		struct model_ent f = s->m[first];
 
-		model_set_block(s, si, b, l, f.w, f.a, f.d);
+		model_set_block(s->m, &s->slots[si], b, l, f.w, f.a, f.d);
 		return 1;
 	}
 	if (l == 2)
@@ -577,10 +394,10 @@ static bool op_recover(struct mmu_opseq *s, struct opseq_src *src)
 	gfn_t start, end;
 	u64 n, exp;
 
-	s->last_op = "recover";
+	s->run.last_op = "recover";
 	pick_range(s, src, &start, &end);
-	if (pick(src, 2)) {
-		int si = (int)pick(src, OPSEQ_NR_TEMPLATES);
+	if (opseq_pick(src, 2)) {
+		int si = (int)opseq_pick(src, OPSEQ_NR_TEMPLATES);
 
 		if (s->slots[si].present) {
 			start = s->slots[si].base;
@@ -590,34 +407,19 @@ static bool op_recover(struct mmu_opseq *s, struct opseq_src *src)
 	n = tdp_mmu_recover_huge_pages(&s->mmu, start, end);
 	exp = model_recover(s, start, end);
 	if (n != exp)
-		FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu", start, end,
-		     n, exp);
+		OPSEQ_FAIL(s, "recover 0x%llx-0x%llx: %llu, model %llu", start,
+			   end, n, exp);
 	return compare_range(s, ROUND(start, 3),
 			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
 }
 
 /* --- memslots --- */
 
-static bool model_overlaps(const struct mmu_opseq *s, gfn_t base, u64 npages,
-			   int skip)
-{
-	int i;
-
-	for (i = 0; i < OPSEQ_NR_TEMPLATES; i++) {
-		const struct model_slot *o = &s->slots[i];
-
-		if (i != skip && o->present && base < o->base + o->npages &&
-		    o->base < base + npages)
-			return true;
-	}
-	return false;
-}
-
 static bool expect_rc(struct mmu_opseq *s, const char *what, int id, int r,
 		      int exp)
 {
 	if (r != exp)
-		FAIL(s, "%s slot %d: %d, model %d", what, id, r, exp);
+		OPSEQ_FAIL(s, "%s slot %d: %d, model %d", what, id, r, exp);
 	return true;
 }
 
@@ -628,27 +430,25 @@ static bool slot_add(struct mmu_opseq *s, int id, gfn_t base)
 
 	r = tdp_memslot_add(&s->mmu, (u16)id, base, tmpl[id].npages,
 			    tmpl[id].pfn, tmpl[id].flags);
-	if (ms->present || model_overlaps(s, base, tmpl[id].npages, -1))
+	if (ms->present || model_slots_overlap(s->slots, OPSEQ_NR_TEMPLATES,
+					       base, tmpl[id].npages, -1))
 		exp = -EEXIST;
 	if (!expect_rc(s, "add", id, r, exp))
 		return false;
 	if (exp)
 		return true;
-	ms->present = true;
-	ms->base = base;
-	ms->npages = tmpl[id].npages;
-	ms->pfn = tmpl[id].pfn;
-	ms->flags = tmpl[id].flags;
-	model_gen_bump(s);
+	model_slot_fill(ms, base, tmpl[id].npages, tmpl[id].pfn,
+			tmpl[id].flags);
+	model_gen_bump(&s->gen, s->m, OPSEQ_UNIVERSE);
 	return true;
 }
 
 static bool op_slot_add(struct mmu_opseq *s, struct opseq_src *src)
 {
-	int id = (int)pick(src, OPSEQ_NR_TEMPLATES), r;
+	int id = (int)opseq_pick(src, OPSEQ_NR_TEMPLATES), r;
 
-	s->last_op = "memslot add";
-	if (!pick(src, 16)) { /* bad arguments */
+	s->run.last_op = "memslot add";
+	if (!opseq_pick(src, 16)) { /* bad arguments */
 		r = tdp_memslot_add(&s->mmu, TDP_MAX_MEMSLOTS, 0, 1, 0, 0);
 		if (!expect_rc(s, "add bad id", TDP_MAX_MEMSLOTS, r, -EINVAL))
 			return false;
@@ -658,57 +458,59 @@ static bool op_slot_add(struct mmu_opseq *s, struct opseq_src *src)
 		r = tdp_memslot_add(&s->mmu, 9, TDP_MAX_GFN - 1, 2, 0, 0);
 		return expect_rc(s, "add beyond 48 bits", 9, r, -EINVAL);
 	}
-	return slot_add(s, id, tmpl[id].base[pick(src, 2)]);
+	return slot_add(s, id, tmpl[id].base[opseq_pick(src, 2)]);
 }
 
 static bool op_slot_delete(struct mmu_opseq *s, struct opseq_src *src)
 {
-	int id = (int)pick(src, OPSEQ_NR_TEMPLATES), r;
+	int id = (int)opseq_pick(src, OPSEQ_NR_TEMPLATES), r;
 	struct model_slot *ms = &s->slots[id];
 	gfn_t base = ms->base, end = ms->base + ms->npages;
 
-	s->last_op = "memslot delete";
-	if (id == BIG_SLOT && pick(src, 4))
+	s->run.last_op = "memslot delete";
+	if (id == BIG_SLOT && opseq_pick(src, 4))
 		return true;
 	r = tdp_memslot_delete(&s->mmu, (u16)id);
 	if (!expect_rc(s, "delete", id, r, ms->present ? 0 : -ENOENT))
 		return false;
 	if (!ms->present)
 		return true;
-	model_zap(s, base, end);
+	model_zap(s->m, OPSEQ_UNIVERSE, base, end, model_leaf_dropped, s);
 	free(ms->bitmap);
 	memset(ms, 0, sizeof(*ms));
-	model_gen_bump(s);
+	model_gen_bump(&s->gen, s->m, OPSEQ_UNIVERSE);
 	return compare_range(s, ROUND(base, 3),
 			     MIN(ROUND(end - 1, 3) + PAGES(3), OPSEQ_UNIVERSE));
 }
 
 static bool op_slot_move(struct mmu_opseq *s, struct opseq_src *src)
 {
-	int id = (int)pick(src, OPSEQ_NR_TEMPLATES), r, exp = 0;
+	int id = (int)opseq_pick(src, OPSEQ_NR_TEMPLATES), r, exp = 0;
 	struct model_slot *ms = &s->slots[id];
 	gfn_t nb, old = ms->base;
 
-	s->last_op = "memslot move";
-	if (pick(src, 4))
-		nb = tmpl[id].base[pick(src, 2)];
+	s->run.last_op = "memslot move";
+	if (opseq_pick(src, 4))
+		nb = tmpl[id].base[opseq_pick(src, 2)];
 	else /* likely to overlap a neighbour */
-		nb = tmpl[pick(src, OPSEQ_NR_TEMPLATES)].base[0] +
-		     pick(src, 0x100);
-	if (id == BIG_SLOT && pick(src, 4))
+		nb = tmpl[opseq_pick(src, OPSEQ_NR_TEMPLATES)].base[0] +
+		     opseq_pick(src, 0x100);
+	if (id == BIG_SLOT && opseq_pick(src, 4))
 		return true;
 	r = tdp_memslot_move(&s->mmu, (u16)id, nb);
 	if (!ms->present)
 		exp = -ENOENT;
-	else if (model_overlaps(s, nb, ms->npages, id))
+	else if (model_slots_overlap(s->slots, OPSEQ_NR_TEMPLATES, nb,
+				     ms->npages, id))
 		exp = -EEXIST;
 	if (!expect_rc(s, "move", id, r, exp))
 		return false;
 	if (exp || nb == old)
 		return true;
-	model_zap(s, old, old + ms->npages);
+	model_zap(s->m, OPSEQ_UNIVERSE, old, old + ms->npages,
+		  model_leaf_dropped, s);
 	ms->base = nb;
-	model_gen_bump(s);
+	model_gen_bump(&s->gen, s->m, OPSEQ_UNIVERSE);
 	return compare_range(s, ROUND(old, 3),
 			     MIN(ROUND(old + ms->npages - 1, 3) + PAGES(3),
 				 OPSEQ_UNIVERSE));
@@ -721,35 +523,35 @@ static void model_dirty_log_start(struct mmu_opseq *s, int si)
 
 	ms->bitmap = calloc(ms->npages / 64 + 1, sizeof(u64));
 	if (s->cfg.eager_split)
-		model_split(s, ms->base, end);
+		model_split(s->m, OPSEQ_UNIVERSE, ms->base, end);
 	for (g = ms->base; g < end; g++) {
 		if (s->m[g].kind != M_LEAF)
 			continue;
 		if (s->cfg.dirty_mode == TDP_DIRTY_DBIT && s->m[g].level == 1)
 			s->m[g].d = 0;
 		else if (s->cfg.dirty_mode == TDP_DIRTY_DBIT)
-			model_block_attr(s, g, 0, -1, 0);
+			model_block_attr(s->m, g, 0, -1, 0);
 		else
-			model_block_attr(s, g, 0, -1, -1);
+			model_block_attr(s->m, g, 0, -1, -1);
 		g = ROUND(g, s->m[g].level) + PAGES(s->m[g].level) - 1;
 	}
 }
 
 static bool op_slot_flags(struct mmu_opseq *s, struct opseq_src *src)
 {
-	int id = (int)pick(src, OPSEQ_NR_TEMPLATES), r;
+	int id = (int)opseq_pick(src, OPSEQ_NR_TEMPLATES), r;
 	struct model_slot *ms = &s->slots[id];
 	u32 flags = ms->flags, old = ms->flags;
 	gfn_t g;
 
-	s->last_op = "memslot flags";
-	if (id == BIG_SLOT && pick(src, 8))
+	s->run.last_op = "memslot flags";
+	if (id == BIG_SLOT && opseq_pick(src, 8))
 		id = 0, ms = &s->slots[0], flags = old = ms->flags;
-	if (pick(src, 5))
+	if (opseq_pick(src, 5))
 		flags ^= TDP_MEMSLOT_LOG_DIRTY;
 	else
 		flags ^= TDP_MEMSLOT_READONLY;
-	if (!pick(src, 32)) {
+	if (!opseq_pick(src, 32)) {
 		r = tdp_memslot_set_flags(&s->mmu, (u16)id, BIT(7));
 		if (!expect_rc(s, "flags bad", id, r,
 			       ms->present ? -EINVAL : -EINVAL))
@@ -761,7 +563,7 @@ static bool op_slot_flags(struct mmu_opseq *s, struct opseq_src *src)
 	if (!ms->present)
 		return true;
 	ms->flags = flags;
-	model_gen_bump(s);
+	model_gen_bump(&s->gen, s->m, OPSEQ_UNIVERSE);
 	if ((flags & ~old) & TDP_MEMSLOT_READONLY)
 		for (g = ms->base; g < ms->base + ms->npages; g++)
 			if (s->m[g].kind == M_LEAF)
@@ -794,7 +596,7 @@ static void model_harvest(struct mmu_opseq *s, int si, u64 *out, u64 words)
 		for (g = lo; g < hi && out[i]; g++)
 			if (s->m[g].kind == M_LEAF &&
 			    (s->m[g].level > 1 || (out[i] >> (g - lo) & 1)))
-				model_block_attr(s, g, 0, -1, -1);
+				model_block_attr(s->m, g, 0, -1, -1);
 	}
 	for (g = ms->base; g < end && s->cfg.dirty_mode == TDP_DIRTY_DBIT;
 	     g++) {
@@ -807,21 +609,21 @@ static void model_harvest(struct mmu_opseq *s, int si, u64 *out, u64 words)
 		     x < MIN(b + PAGES(s->m[g].level), end); x++)
 			out[(x - ms->base) / 64] |= 1ULL
 						    << ((x - ms->base) % 64);
-		model_block_attr(s, g, -1, -1, 0);
+		model_block_attr(s->m, g, -1, -1, 0);
 	}
 }
 
 static bool op_dirty_log(struct mmu_opseq *s, struct opseq_src *src)
 {
-	int id = (int)pick(src, OPSEQ_NR_TEMPLATES), r, exp = 0;
+	int id = (int)opseq_pick(src, OPSEQ_NR_TEMPLATES), r, exp = 0;
 	struct model_slot *ms = &s->slots[id];
 	u64 words = tmpl[id].npages / 64 + 1, *got, *want;
 
-	s->last_op = "get dirty log";
+	s->run.last_op = "get dirty log";
 	got = calloc(words, 8);
 	want = calloc(words, 8);
 	r = tdp_mmu_get_dirty_log(&s->mmu, (u16)id, got,
-				  pick(src, 16) ? words : 0);
+				  opseq_pick(src, 16) ? words : 0);
 	if (!ms->present)
 		exp = -ENOENT;
 	else if (!(ms->flags & TDP_MEMSLOT_LOG_DIRTY) || r == -EINVAL)
@@ -829,7 +631,8 @@ static bool op_dirty_log(struct mmu_opseq *s, struct opseq_src *src)
 	if (r != exp) {
 		free(got);
 		free(want);
-		FAIL(s, "get_dirty_log slot %d: %d, model %d", id, r, exp);
+		OPSEQ_FAIL(s, "get_dirty_log slot %d: %d, model %d", id, r,
+			   exp);
 	}
 	if (!exp)
 		model_harvest(s, id, want, (ms->npages + 63) / 64);
@@ -838,7 +641,7 @@ static bool op_dirty_log(struct mmu_opseq *s, struct opseq_src *src)
 
 		for (i = 0; got[i] == want[i]; i++)
 			;
-		snprintf(s->err, sizeof(s->err),
+		snprintf(s->run.err, sizeof(s->run.err),
 			 "dirty log slot %d word %llu: 0x%llx, model 0x%llx",
 			 id, i, got[i], want[i]);
 		free(got);
@@ -859,27 +662,29 @@ static bool op_invalidate(struct mmu_opseq *s, struct opseq_src *src)
 	int r;
 
 	(void)src;
-	s->last_op = "invalidate roots";
+	s->run.last_op = "invalidate roots";
 	tdp_mmu_invalidate_roots(&s->mmu);
 	if (tdp_mmu_root_is_valid(s->root))
-		FAIL(s, "root still valid after invalidate");
+		OPSEQ_FAIL(s, "root still valid after invalidate");
 	tdp_mmu_put_root(&s->mmu, s->root);
 	r = tdp_mmu_get_root(&s->mmu, TDP_ROOT_DIRECT, &s->root);
 	if (r)
-		FAIL(s, "get_root: %d", r);
-	model_zap(s, 0, OPSEQ_UNIVERSE);
+		OPSEQ_FAIL(s, "get_root: %d", r);
+	model_zap(s->m, OPSEQ_UNIVERSE, 0, OPSEQ_UNIVERSE, model_leaf_dropped,
+		  s);
 	memset(s->m, 0, OPSEQ_UNIVERSE * sizeof(*s->m));
 	return true;
 }
 
 static bool op_zap_mmio(struct mmu_opseq *s, struct opseq_src *src)
 {
-	u64 n = tdp_mmu_zap_all_mmio(&s->mmu), exp = model_zap_mmio(s);
+	u64 n = tdp_mmu_zap_all_mmio(&s->mmu),
+	    exp = model_zap_mmio(s->m, OPSEQ_UNIVERSE);
 
 	(void)src;
-	s->last_op = "zap all mmio";
+	s->run.last_op = "zap all mmio";
 	if (n != exp)
-		FAIL(s, "zap_all_mmio: %llu, model %llu", n, exp);
+		OPSEQ_FAIL(s, "zap_all_mmio: %llu, model %llu", n, exp);
 	return true;
 }
 
@@ -909,9 +714,10 @@ static bool beyond_ops(struct mmu_opseq *s, gfn_t t, u64 n)
 	r[2] = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
 	if (v[0] || v[1] || v[2] || v[3] || r[0] || r[1] != -EINVAL ||
 	    r[2] != -EINVAL)
-		FAIL(s,
-		     "range 0x%llx+0x%llx beyond the width: zap %llu young %llu recover %llu test_young %llu split %d access %d fault %d",
-		     t, n, v[0], v[1], v[2], v[3], r[0], r[1], r[2]);
+		OPSEQ_FAIL(
+			s,
+			"range 0x%llx+0x%llx beyond the width: zap %llu young %llu recover %llu test_young %llu split %d access %d fault %d",
+			t, n, v[0], v[1], v[2], v[3], r[0], r[1], r[2]);
 	if (low >= OPSEQ_UNIVERSE)
 		return true;
 	/* A wrapped walk would begin at @low: compare around it. */
@@ -922,14 +728,15 @@ static bool beyond_ops(struct mmu_opseq *s, gfn_t t, u64 n)
 /* A slot that ends at the top of the width: fault, zap, delete. */
 static bool top_slot(struct mmu_opseq *s, struct opseq_src *src)
 {
-	gfn_t base = TDP_MAX_GFN - TOP_PAGES, g = base + pick(src, TOP_PAGES);
+	gfn_t base = TDP_MAX_GFN - TOP_PAGES,
+	      g = base + opseq_pick(src, TOP_PAGES);
 	struct tdp_fault f = { .gpa = g << PAGE_SHIFT,
 			       .access = TDP_ACC_R | TDP_ACC_W };
 	int r[6];
 	u64 z;
 
 	r[0] = tdp_memslot_add(&s->mmu, TOP_SLOT, base, TOP_PAGES, TOP_PFN, 0);
-	model_gen_bump(s);
+	model_gen_bump(&s->gen, s->m, OPSEQ_UNIVERSE);
 	r[1] = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
 	r[2] = tdp_mmu_sim_access(&s->mmu, s->root, f.gpa, TDP_ACC_W);
 	z = tdp_mmu_zap_gfn_range(&s->mmu, base, TDP_MAX_GFN + TOP_PAGES);
@@ -937,26 +744,28 @@ static bool top_slot(struct mmu_opseq *s, struct opseq_src *src)
 	f.access = TDP_ACC_R | TDP_ACC_W;
 	r[4] = tdp_mmu_page_fault(&s->mmu, s->root, &s->cache, &f);
 	r[5] = tdp_memslot_delete(&s->mmu, TOP_SLOT);
-	model_gen_bump(s);
+	model_gen_bump(&s->gen, s->m, OPSEQ_UNIVERSE);
 	if (r[0] || r[1] || f.pfn != TOP_PFN + (g - base) || r[2] || !z ||
 	    r[3] != -EFAULT || r[4] || r[5] ||
 	    tdp_mmu_sim_access(&s->mmu, s->root, f.gpa, TDP_ACC_R) != -EFAULT)
-		FAIL(s,
-		     "top slot gfn 0x%llx: add %d fault %d pfn 0x%llx access %d zap %llu access %d fault %d delete %d",
-		     g, r[0], r[1], f.pfn, r[2], z, r[3], r[4], r[5]);
+		OPSEQ_FAIL(
+			s,
+			"top slot gfn 0x%llx: add %d fault %d pfn 0x%llx access %d zap %llu access %d fault %d delete %d",
+			g, r[0], r[1], f.pfn, r[2], z, r[3], r[4], r[5]);
 	return compare_range(s, 0, TOP_PAGES);
 }
 
 static bool op_beyond(struct mmu_opseq *s, struct opseq_src *src)
 {
 	static const u64 lens[] = { 1, 0x200, 0x40000, 0x81000 };
-	gfn_t t = TDP_MAX_GFN * (1 + pick(src, pick(src, 2) ? 1 : 1000)) +
+	gfn_t t = TDP_MAX_GFN *
+			  (1 + opseq_pick(src, opseq_pick(src, 2) ? 1 : 1000)) +
 		  pick_gfn(s, src);
 
-	s->last_op = "beyond the width";
-	if (!pick(src, 4))
+	s->run.last_op = "beyond the width";
+	if (!opseq_pick(src, 4))
 		return top_slot(s, src);
-	return beyond_ops(s, t, lens[pick(src, ARRAY_SIZE(lens))]);
+	return beyond_ops(s, t, lens[opseq_pick(src, ARRAY_SIZE(lens))]);
 }
 
 typedef bool (*opseq_fn)(struct mmu_opseq *s, struct opseq_src *src);
@@ -972,22 +781,14 @@ static const struct {
 	{ op_zap_mmio, 6 },    { op_beyond, 8 },
 };
 
-bool opseq_step(struct mmu_opseq *s, struct opseq_src *src)
+bool opseq_step(struct opseq_run *run, struct opseq_src *src)
 {
-	unsigned int total = 0, i, c;
+	struct mmu_opseq *s = container_of(run, struct mmu_opseq, run);
+	unsigned int i = OPSEQ_NEXT_OP(run, src, ops);
 
-	for (i = 0; i < ARRAY_SIZE(ops); i++)
-		total += ops[i].weight;
-	c = (unsigned int)pick(src, total);
-	for (i = 0; c >= ops[i].weight; i++)
-		c -= ops[i].weight;
-	s->nops++;
-	s->op_counts[i]++;
 	if (!ops[i].fn(s, src))
 		return false;
-	if (!(s->nops % 256))
-		return opseq_check_all(s);
-	return true;
+	return run->nops % 256 || opseq_check_all(run);
 }
 
 int opseq_init(struct mmu_opseq *s, struct opseq_src *src)
@@ -1001,11 +802,13 @@ int opseq_init(struct mmu_opseq *s, struct opseq_src *src)
 	mmu_fake_init(&s->fake);
 	s->fake.sched_yield = false;
 	tdp_mmu_default_config(&s->cfg);
-	s->cfg.max_level = levels[pick(src, 4)];
-	s->cfg.dirty_mode = pick(src, 2) ? TDP_DIRTY_DBIT : TDP_DIRTY_WRPROT;
-	s->cfg.eager_split = pick(src, 2);
-	s->cfg.initial_generation = gens[pick(src, 4)];
-	s->cfg.yield_every = pick(src, 2) ? 0 : 1 + (u32)pick(src, 40);
+	s->cfg.max_level = levels[opseq_pick(src, 4)];
+	s->cfg.dirty_mode = opseq_pick(src, 2) ? TDP_DIRTY_DBIT
+					       : TDP_DIRTY_WRPROT;
+	s->cfg.eager_split = opseq_pick(src, 2);
+	s->cfg.initial_generation = gens[opseq_pick(src, 4)];
+	s->cfg.yield_every = opseq_pick(src, 2) ? 0
+						: 1 + (u32)opseq_pick(src, 40);
 	s->cfg.trace_pages = 1;
 	s->gen = s->cfg.initial_generation;
 	s->m = calloc(OPSEQ_UNIVERSE, sizeof(*s->m));
@@ -1014,14 +817,15 @@ int opseq_init(struct mmu_opseq *s, struct opseq_src *src)
 		return r;
 	tdp_mmu_cache_init(&s->cache, 0);
 	for (i = 0; i < OPSEQ_NR_TEMPLATES; i++)
-		if ((i != BIG_SLOT || pick(src, 2)) &&
+		if ((i != BIG_SLOT || opseq_pick(src, 2)) &&
 		    !slot_add(s, i, tmpl[i].base[0]))
 			return -EIO;
 	return 0;
 }
 
-bool opseq_fini(struct mmu_opseq *s)
+bool opseq_fini(struct opseq_run *run)
 {
+	struct mmu_opseq *s = container_of(run, struct mmu_opseq, run);
 	u64 live;
 	int i;
 
@@ -1031,14 +835,16 @@ bool opseq_fini(struct mmu_opseq *s)
 		free(s->slots[i].bitmap);
 	free(s->m);
 	if (s->fake.double_frees || s->fake.bad_frees) {
-		snprintf(s->err, sizeof(s->err), "%llu double / %llu bad frees",
-			 s->fake.double_frees, s->fake.bad_frees);
+		snprintf(s->run.err, sizeof(s->run.err),
+			 "%llu double / %llu bad frees", s->fake.double_frees,
+			 s->fake.bad_frees);
 		mmu_fake_destroy(&s->fake);
 		return false;
 	}
 	live = mmu_fake_destroy(&s->fake);
 	if (live) {
-		snprintf(s->err, sizeof(s->err), "%llu pages leaked", live);
+		snprintf(s->run.err, sizeof(s->run.err), "%llu pages leaked",
+			 live);
 		return false;
 	}
 	return true;

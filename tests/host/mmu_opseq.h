@@ -17,38 +17,10 @@
 #ifndef TESTS_HOST_MMU_OPSEQ_H
 #define TESTS_HOST_MMU_OPSEQ_H
 
-#include "mmu_fake.h"
+#include "model.h"
 
 #define OPSEQ_UNIVERSE 0x81000ULL /* GFNs */
 #define OPSEQ_NR_TEMPLATES 5
-
-enum model_kind { M_NONE = 0, M_MMIO, M_LEAF };
-
-struct model_ent {
-	u8 kind;
-	u8 level;
-	u8 w, a, d;
-	u32 gen;
-	u64 pfn;
-};
-
-struct model_slot {
-	bool present;
-	gfn_t base;
-	u64 npages;
-	pfn_t pfn;
-	u32 flags;
-	u64 *bitmap;
-};
-
-/* A source of 64-bit choices: a seeded PRNG or fuzz input. */
-struct opseq_src {
-	u64 (*next)(struct opseq_src *src);
-	bool exhausted;
-	u64 state;
-	const u8 *data;
-	size_t size, pos;
-};
 
 struct mmu_opseq {
 	struct mmu_fake fake;
@@ -59,22 +31,20 @@ struct mmu_opseq {
 	struct model_ent *m;
 	struct model_slot slots[OPSEQ_NR_TEMPLATES];
 	u64 gen;
-	u64 nops;
-	u64 op_counts[16];
-	char err[512];
-	const char *last_op;
+	struct opseq_run run;
 };
-
-void opseq_src_rng(struct opseq_src *src, u64 seed);
-void opseq_src_bytes(struct opseq_src *src, const u8 *data, size_t size);
 
 /* Config derived from a choice; returns 0 or an MMU error. */
 int opseq_init(struct mmu_opseq *s, struct opseq_src *src);
-/* One random operation, then a check; false on divergence (see s->err). */
-bool opseq_step(struct mmu_opseq *s, struct opseq_src *src);
+/*
+ * The calls below take &s->run of a struct mmu_opseq set up by
+ * opseq_init(): the part of it the seeded test's loop and the fuzzer see.
+ */
+/* One random operation, then a check; false on divergence (run->err). */
+bool opseq_step(struct opseq_run *run, struct opseq_src *src);
 /* Compare the whole universe and run the invariant checker. */
-bool opseq_check_all(struct mmu_opseq *s);
+bool opseq_check_all(struct opseq_run *run);
 /* Tear down; false on a leak or double free. */
-bool opseq_fini(struct mmu_opseq *s);
+bool opseq_fini(struct opseq_run *run);
 
 #endif /* TESTS_HOST_MMU_OPSEQ_H */

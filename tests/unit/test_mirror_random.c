@@ -24,63 +24,66 @@
 #include <time.h>
 #include <cmocka.h>
 #include "mirror_opseq.h"
+#include "random_runs.h"
 
 #define RUNS 4
 
-static u64 env_u64(const char *name, u64 def)
-{
-	const char *v = getenv(name);
+static u32 busy; /* MIRROR_RANDOM_BUSY */
 
-	return v ? strtoull(v, NULL, 0) : def;
+static int start(struct opseq_run *run, struct opseq_src *src, int n)
+{
+	struct mirror_opseq *s = container_of(run, struct mirror_opseq, run);
+	int r = mopseq_init(s, src, busy);
+
+	if (!r)
+		printf("  run %d: shared_bit %u (hw split level %d) max_level %d gen 0x%llx yield_every %u\n",
+		       n, s->cfg.shared_bit, s->mmu.hw_level, s->cfg.max_level,
+		       s->cfg.initial_generation, s->cfg.yield_every);
+	return r;
 }
+
+/* The S-EPT's counts: no violation, and every op kind saw its -EBUSY. */
+static void counted(struct opseq_run *run)
+{
+	struct mirror_opseq *s = container_of(run, struct mirror_opseq, run);
+	struct sept_stats st;
+	int k;
+
+	tdp_mmu_get_sept_stats(&s->mmu, &st);
+	printf("    S-EPT ops:");
+	for (k = 0; k < SEPT_OP_NR; k++)
+		printf(" %s %llu (busy %llu)", sept_op_name(k), st.ops[k],
+		       st.busy[k]);
+	printf("\n    zeroed %llu, fault retries %llu, zero checks %llu, CPU walks %llu, violations %llu\n",
+	       st.zeroed_pages, s->retries, s->zero_checks, s->hw_walks,
+	       st.violations);
+	assert_int_equal(st.violations, 0);
+	if (busy)
+		for (k = 0; k < SEPT_OP_NR; k++)
+			if (k != SEPT_OP_UNBLOCK && st.ops[k] > 1000)
+				assert_true(st.busy[k] > 0);
+}
+
+static const struct random_driver mirror_random = {
+	.runs = RUNS,
+	.start = start,
+	.step = mopseq_step,
+	.check_all = mopseq_check_all,
+	.counted = counted,
+	.fini = mopseq_fini,
+};
 
 static void random_sequences(void **state)
 {
-	u64 seed = env_u64("MIRROR_RANDOM_SEED", (u64)time(NULL));
-	u64 total = env_u64("MIRROR_RANDOM_OPS", 100000), done = 0;
-	u32 busy = (u32)env_u64("MIRROR_RANDOM_BUSY", 100000);
+	u64 seed = random_env_u64("MIRROR_RANDOM_SEED", (u64)time(NULL));
+	u64 total = random_env_u64("MIRROR_RANDOM_OPS", 100000), done;
 	struct mirror_opseq *s = calloc(1, sizeof(*s));
-	struct sept_stats st;
-	struct opseq_src src;
-	int run, k;
 
 	(void)state;
+	busy = (u32)random_env_u64("MIRROR_RANDOM_BUSY", 100000);
 	printf("mirror random: seed %llu (MIRROR_RANDOM_SEED=%llu to reproduce), %llu ops, busy %u ppm\n",
 	       seed, seed, total, busy);
-	for (run = 0; run < RUNS; run++) {
-		u64 i, n = total / RUNS + (run < (int)(total % RUNS));
-
-		opseq_src_rng(&src, seed * 1000003ULL + (u64)run);
-		assert_int_equal(mopseq_init(s, &src, busy), 0);
-		printf("  run %d: shared_bit %u (hw split level %d) max_level %d gen 0x%llx yield_every %u\n",
-		       run, s->cfg.shared_bit, s->mmu.hw_level,
-		       s->cfg.max_level, s->cfg.initial_generation,
-		       s->cfg.yield_every);
-		for (i = 0; i < n; i++)
-			if (!mopseq_step(s, &src))
-				fail_msg("seed %llu run %d op %llu (%s): %s",
-					 seed, run, i, s->last_op, s->err);
-		if (!mopseq_check_all(s))
-			fail_msg("seed %llu run %d final check: %s", seed, run,
-				 s->err);
-		tdp_mmu_get_sept_stats(&s->mmu, &st);
-		printf("    S-EPT ops:");
-		for (k = 0; k < SEPT_OP_NR; k++)
-			printf(" %s %llu (busy %llu)", sept_op_name(k),
-			       st.ops[k], st.busy[k]);
-		printf("\n    zeroed %llu, fault retries %llu, zero checks %llu, CPU walks %llu, violations %llu\n",
-		       st.zeroed_pages, s->retries, s->zero_checks, s->hw_walks,
-		       st.violations);
-		assert_int_equal(st.violations, 0);
-		if (busy)
-			for (k = 0; k < SEPT_OP_NR; k++)
-				if (k != SEPT_OP_UNBLOCK && st.ops[k] > 1000)
-					assert_true(st.busy[k] > 0);
-		done += s->nops;
-		if (!mopseq_fini(s))
-			fail_msg("seed %llu run %d teardown: %s", seed, run,
-				 s->err);
-	}
+	done = random_runs(&mirror_random, &s->run, seed, total);
 	printf("mirror random: %llu operations checked\n", done);
 	assert_true(done >= total);
 	free(s);

@@ -17,45 +17,41 @@
 #include <time.h>
 #include <cmocka.h>
 #include "mmu_opseq.h"
+#include "random_runs.h"
 
 #define RUNS 8
 
+static int start(struct opseq_run *run, struct opseq_src *src, int n)
+{
+	struct mmu_opseq *s = container_of(run, struct mmu_opseq, run);
+	int r = opseq_init(s, src);
+
+	if (!r)
+		printf("  run %d: max_level %d dirty_mode %d eager_split %d gen 0x%llx yield_every %u\n",
+		       n, s->cfg.max_level, s->cfg.dirty_mode,
+		       s->cfg.eager_split, s->cfg.initial_generation,
+		       s->cfg.yield_every);
+	return r;
+}
+
+static const struct random_driver mmu_random = {
+	.runs = RUNS,
+	.start = start,
+	.step = opseq_step,
+	.check_all = opseq_check_all,
+	.fini = opseq_fini,
+};
+
 static void random_sequences(void **state)
 {
-	const char *env_seed = getenv("MMU_RANDOM_SEED");
-	const char *env_ops = getenv("MMU_RANDOM_OPS");
-	u64 seed = env_seed ? strtoull(env_seed, NULL, 0) : (u64)time(NULL);
-	u64 total = env_ops ? strtoull(env_ops, NULL, 0) : 100000, done = 0;
+	u64 seed = random_env_u64("MMU_RANDOM_SEED", (u64)time(NULL));
+	u64 total = random_env_u64("MMU_RANDOM_OPS", 100000), done;
 	struct mmu_opseq *s = calloc(1, sizeof(*s));
-	struct opseq_src src;
-	int run;
 
 	(void)state;
 	printf("mmu random: seed %llu (MMU_RANDOM_SEED=%llu to reproduce), %llu ops\n",
 	       seed, seed, total);
-	for (run = 0; run < RUNS; run++) {
-		u64 i, n = total / RUNS + (run < (int)(total % RUNS));
-
-		opseq_src_rng(&src, seed * 1000003ULL + (u64)run);
-		assert_int_equal(opseq_init(s, &src), 0);
-		printf("  run %d: max_level %d dirty_mode %d eager_split %d gen 0x%llx yield_every %u\n",
-		       run, s->cfg.max_level, s->cfg.dirty_mode,
-		       s->cfg.eager_split, s->cfg.initial_generation,
-		       s->cfg.yield_every);
-		for (i = 0; i < n; i++) {
-			if (!opseq_step(s, &src)) {
-				fail_msg("seed %llu run %d op %llu (%s): %s",
-					 seed, run, i, s->last_op, s->err);
-			}
-		}
-		if (!opseq_check_all(s))
-			fail_msg("seed %llu run %d final check: %s", seed, run,
-				 s->err);
-		done += s->nops;
-		if (!opseq_fini(s))
-			fail_msg("seed %llu run %d teardown: %s", seed, run,
-				 s->err);
-	}
+	done = random_runs(&mmu_random, &s->run, seed, total);
 	printf("mmu random: %llu operations checked against the model\n", done);
 	assert_true(done >= total);
 	free(s);

@@ -69,7 +69,8 @@ static void test_good_state(void **state)
 	expect(&s, VMCHK_OK, -1);
 }
 
-/* The failures issue-style guests produced: each caught by name. */
+/* The EFER/CR0 states a guest's WRMSR or MOV CR0 left before those were
+ * emulated: each caught by name. */
 static void test_efer_cr0_states(void **state)
 {
 	struct vmcheck_state s = good();
