@@ -19,6 +19,9 @@ void vm_handle_exit(struct vm *vm, u32 reason);
 void vm_handle_ept_violation(struct vm *vm);
 void vm_handle_ept_misconfig(struct vm *vm);
 
+/* vmx/emulate.c */
+void vcpu_emulate_mmio(struct vm *vm, gpa_t gpa);
+
 /* io.c */
 void vm_handle_io(struct vm *vm, u64 qual);
 
