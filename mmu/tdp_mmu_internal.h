@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interfaces shared by the files of mmu/ (not for hv/).
+ * Internal interfaces shared by the files of mmu/ (not for hv/).  The
+ * types they use are in tdp_types.h.
  */
 #ifndef TDP_MMU_INTERNAL_H
 #define TDP_MMU_INTERNAL_H
@@ -9,42 +10,6 @@
 #include "log.h"
 #include "mmu/tdp_mmu.h"
 #include "mmu/tdp_iter.h"
-
-enum {
-	TDP_SP_FREE = 0,
-	TDP_SP_CACHED, /* in a vCPU cache, not linked */
-	TDP_SP_LIVE, /* linked into a root (or a root) */
-	TDP_SP_DEFERRED, /* unlinked, waiting for the grace period */
-	TDP_SP_SLAB, /* slab header slot */
-};
-
-/*
- * One operation's context: which root, whether the lock is held shared
- * (read) or exclusive (write), and which stats shard to charge.
- */
-struct tdp_ctx {
-	struct tdp_mmu *mmu;
-	struct tdp_mmu_page *root;
-	unsigned int shard;
-	bool shared;
-	bool no_yield; /* write-lock walks that must not drop the lock */
-};
-
-static inline struct tdp_mmu_stats *tdp_stats(const struct tdp_ctx *ctx)
-{
-	return &ctx->mmu->stats[ctx->shard % TDP_STAT_SHARDS];
-}
-
-static inline void tdp_stat_add(u64 *ctr, u64 v)
-{
-	__atomic_fetch_add(ctr, v, __ATOMIC_RELAXED);
-}
-
-static inline bool tdp_try_cmpxchg(u64 *sptep, u64 *old, u64 new_spte)
-{
-	return __atomic_compare_exchange_n(sptep, old, new_spte, false,
-					   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
-}
 
 /* Locks: the write side drains the deferred-free list (tdp_mmu.c). */
 void tdp_mmu_read_lock(struct tdp_mmu *mmu, unsigned int shard);
@@ -80,19 +45,6 @@ bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			       bool flush);
 
 /* Roots (tdp_root.c). */
-static inline bool tdp_root_tryget(struct tdp_mmu_page *root)
-{
-	u32 n = __atomic_load_n(&root->root_refcount, __ATOMIC_RELAXED);
-
-	do {
-		if (!n)
-			return false;
-	} while (!__atomic_compare_exchange_n(&root->root_refcount, &n, n + 1,
-					      false, __ATOMIC_ACQUIRE,
-					      __ATOMIC_RELAXED));
-	return true;
-}
-
 void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 
 /* Zap (tdp_zap.c). */
@@ -118,40 +70,6 @@ int tdp_side_max_level(const struct tdp_mmu *mmu,
 		       const struct tdp_memslot *slot, gfn_t gfn, bool mirror);
 
 /* Private memory (tdp_private.c, tdp_mirror.c, tdp_hw.c). */
-#define TDP_PRIVATE_MAX_LEVEL TDP_LEVEL_4K
-#define TDP_SEPT_WRITE_RETRIES 1000
-
-static inline bool tdp_is_mirror(const struct tdp_mmu_page *root)
-{
-	return root->role == TDP_ROOT_MIRROR;
-}
-
-static inline gfn_t tdp_gfn_strip(const struct tdp_mmu *mmu, gfn_t gfn)
-{
-	return gfn & ~mmu->shared_gfn;
-}
-
-/*
- * The guest-physical width in GFNs: 2^36 (4-level EPT, 48-bit GPAs), or
- * twice the shared bit with private memory (no GPA bit above it is ever
- * valid).  The iterator indexes each level with the GFN's index bits
- * alone, so a GFN at or beyond 2^36 would walk onto a low GFN's SPTE:
- * every exported operation clamps its range to this limit, or refuses an
- * address beyond it.
- */
-static inline gfn_t tdp_gfn_limit(const struct tdp_mmu *mmu)
-{
-	return mmu->shared_gfn ? 2 * mmu->shared_gfn : TDP_MAX_GFN;
-}
-
-/* Clamp [@start, *@end) to tdp_gfn_limit(); false if nothing is left. */
-static inline bool tdp_gfn_range_clamp(const struct tdp_mmu *mmu, gfn_t start,
-				       gfn_t *end)
-{
-	*end = MIN(*end, tdp_gfn_limit(mmu));
-	return start < *end;
-}
-
 int tdp_set_external_spte(const struct tdp_ctx *ctx, gfn_t gfn, u64 old_spte,
 			  u64 new_spte, int level);
 int tdp_mirror_remove_pt(const struct tdp_ctx *ctx, u64 parent_spte,
@@ -169,23 +87,5 @@ void tdp_hw_direct_changed(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 void tdp_hw_set_direct(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 int tdp_hw_init(struct tdp_mmu *mmu);
 void tdp_hw_destroy(struct tdp_mmu *mmu);
-
-#define for_each_direct_root(mmu, i, root) \
-	for_each_root (mmu, i, root)       \
-		if (tdp_is_mirror(root))   \
-			;                  \
-		else
-
-#define for_each_valid_root(mmu, i, root)                                  \
-	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)                          \
-		if (!((root) = (mmu)->roots[(i)]) || (root)->root_invalid) \
-			;                                                  \
-		else
-
-#define for_each_root(mmu, i, root)                \
-	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)  \
-		if (!((root) = (mmu)->roots[(i)])) \
-			;                          \
-		else
 
 #endif /* TDP_MMU_INTERNAL_H */
