@@ -17,7 +17,7 @@
  *                          removed and accounted as its own change), then
  *                          sept_free_table() of the now empty table; its
  *                          page is freed with the MMU's own deferred
- *                          tables, after a TLB flush (tdp_mmu.c)
+ *                          tables, after a TLB flush (tdp_core.c)
  *
  * Anything else (a present -> present change: write-protection, A/D
  * clearing, huge-page split or collapse) is not supported for private

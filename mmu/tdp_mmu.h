@@ -24,7 +24,7 @@
 
 #include "mmu/tdp_types.h"
 
-/* --- lifetime (tdp_mmu.c) --- */
+/* --- lifetime (tdp_init.c) --- */
 void tdp_mmu_default_config(struct tdp_mmu_config *cfg);
 int __must_check tdp_mmu_init(struct tdp_mmu *mmu,
 			      const struct tdp_mmu_ops *ops, void *opaque,
@@ -41,7 +41,7 @@ hpa_t tdp_mmu_root_hpa(const struct tdp_mmu_page *root);
 u64 tdp_mmu_root_eptp(const struct tdp_mmu_page *root);
 bool tdp_mmu_root_is_valid(const struct tdp_mmu_page *root);
 
-/* --- caches (tdp_mmu.c) --- */
+/* --- caches (tdp_core.c) --- */
 void tdp_mmu_cache_init(struct tdp_mmu_cache *cache, unsigned int shard);
 int __must_check tdp_mmu_cache_topup(struct tdp_mmu *mmu,
 				     struct tdp_mmu_cache *cache, int min);

@@ -11,7 +11,10 @@
 #include "mmu/tdp_mmu.h"
 #include "mmu/tdp_iter.h"
 
-/* Locks: the write side drains the deferred-free list (tdp_mmu.c). */
+/*
+ * Primitives (tdp_core.c).  Locks: the write side drains the deferred-free
+ * list.
+ */
 void tdp_mmu_read_lock(struct tdp_mmu *mmu, unsigned int shard);
 void tdp_mmu_read_unlock(struct tdp_mmu *mmu, unsigned int shard);
 void tdp_mmu_write_lock(struct tdp_mmu *mmu);
@@ -31,16 +34,16 @@ void tdp_cache_push(struct tdp_mmu *mmu, struct tdp_mmu_cache *cache,
 void tdp_sp_defer_free(struct tdp_mmu *mmu, struct tdp_mmu_page *sp);
 void *tdp_aux_page_alloc(struct tdp_mmu *mmu);
 void tdp_aux_page_free(struct tdp_mmu *mmu, void *va);
+void tdp_trace_record(struct tdp_mmu *mmu, gfn_t gfn, int level, u64 old_spte,
+		      u64 new_spte);
 
-/* SPTE changes (tdp_mmu.c). */
+/* SPTE changes (tdp_change.c). */
 int __tdp_handle_changed_spte(const struct tdp_ctx *ctx, gfn_t gfn,
 			      u64 old_spte, u64 new_spte, int level);
 int __must_check tdp_mmu_set_spte_atomic(const struct tdp_ctx *ctx,
 					 struct tdp_iter *iter, u64 new_spte);
 int tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 		     u64 new_spte);
-void tdp_trace_record(struct tdp_mmu *mmu, gfn_t gfn, int level, u64 old_spte,
-		      u64 new_spte);
 bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			       bool flush);
 
