@@ -84,11 +84,13 @@ bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn);
 int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 		       gpa_t gpa, u64 access);
 
+/* --- the walk to one GPA (tdp_iter.c) --- */
+int tdp_mmu_get_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root, gpa_t gpa,
+		     u64 sptes[TDP_ROOT_LEVEL + 1]);
+
 /* --- introspection (tdp_check.c) --- */
 int __must_check tdp_mmu_check_invariants(struct tdp_mmu *mmu,
 					  struct tdp_mmu_check *out);
-int tdp_mmu_get_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root, gpa_t gpa,
-		     u64 sptes[TDP_ROOT_LEVEL + 1]);
 void tdp_mmu_dump_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 		       gpa_t gpa);
 int tdp_mmu_test_break_leaf(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
