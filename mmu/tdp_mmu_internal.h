@@ -48,6 +48,8 @@ bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			       bool flush);
 
 /* Roots (tdp_root.c). */
+int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
+		    gfn_t start, gfn_t end, gfn_t r[2][2]);
 void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 
 /* Zap (tdp_zap.c). */
@@ -81,8 +83,6 @@ int tdp_private_init(struct tdp_mmu *mmu);
 void tdp_private_destroy(struct tdp_mmu *mmu);
 bool tdp_gfn_range_private(const struct tdp_memslot *slot, gfn_t gfn, u64 n,
 			   bool private);
-int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
-		    gfn_t start, gfn_t end, gfn_t r[2][2]);
 void tdp_hw_sync(struct tdp_mmu *mmu);
 bool tdp_hw_check(struct tdp_mmu *mmu, u32 *idx);
 void tdp_hw_direct_changed(struct tdp_mmu *mmu, struct tdp_mmu_page *root,

@@ -4,7 +4,8 @@
  * reference to each valid root; a vCPU holds one for the root its EPTP
  * points at.  Invalidating a root drops the array's reference; the root is
  * torn down (under the write lock) when the last reference goes, so no
- * walker ever sees a freed root.
+ * walker ever sees a freed root.  With private memory, tdp_root_ranges()
+ * says which GFN ranges of a root an operation on a GFN range covers.
  */
 #include "mmu/tdp_mmu_internal.h"
 
@@ -37,6 +38,46 @@ u64 tdp_mmu_root_eptp(const struct tdp_mmu_page *root)
 bool tdp_mmu_root_is_valid(const struct tdp_mmu_page *root)
 {
 	return !__atomic_load_n(&root->root_invalid, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * tdp_root_ranges() - the GFN ranges of @root that an operation on the
+ * (stripped) GFN range [@start, @end) covers.
+ * @mmu: the MMU.
+ * @root: the root.
+ * @start: first GFN.
+ * @end: GFN after the last.
+ * @r: out: up to two [start, end) pairs.
+ *
+ * Without private memory: the range itself.  Mirror root: its part below
+ * the shared bit.  Direct root: the range as given (so callers that name
+ * shared GFNs, or all GFNs, reach them), plus the shared alias of its
+ * part below the shared bit: [start + s, MIN(end, s) + s), which for a
+ * range ending at or past the shared bit ends at 2 * s (the alias of the
+ * last page below the bit is 2 * s - 1).  Every range is first clamped to
+ * tdp_gfn_limit(): GFNs beyond the guest-physical width map nothing, and
+ * the iterator would wrap them onto low GFNs.
+ *
+ * Return: the number of ranges (0..2).
+ */
+int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
+		    gfn_t start, gfn_t end, gfn_t r[2][2])
+{
+	gfn_t s = mmu->shared_gfn;
+	int n = 0;
+
+	if (!tdp_gfn_range_clamp(mmu, start, &end))
+		return 0;
+	if (!s || !tdp_is_mirror(root)) {
+		r[n][0] = start;
+		r[n++][1] = end;
+	}
+	if (s && start < s) {
+		r[n][0] = tdp_is_mirror(root) ? start : start + s;
+		r[n][1] = tdp_is_mirror(root) ? MIN(end, s) : MIN(end, s) + s;
+		n++;
+	}
+	return n;
 }
 
 static struct tdp_mmu_page *tdp_find_valid_root(struct tdp_mmu *mmu,
