@@ -35,8 +35,6 @@ void tdp_mmu_reclaim(struct tdp_mmu *mmu);
 /* --- roots (tdp_root.c) --- */
 int __must_check tdp_mmu_get_root(struct tdp_mmu *mmu, enum tdp_root_role role,
 				  struct tdp_mmu_page **rootp);
-void tdp_mmu_put_root(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
-void tdp_mmu_invalidate_roots(struct tdp_mmu *mmu);
 hpa_t tdp_mmu_root_hpa(const struct tdp_mmu_page *root);
 u64 tdp_mmu_root_eptp(const struct tdp_mmu_page *root);
 bool tdp_mmu_root_is_valid(const struct tdp_mmu_page *root);
@@ -61,7 +59,9 @@ u64 tdp_mmu_hw_eptp(struct tdp_mmu *mmu);
 void tdp_mmu_get_sept_stats(const struct tdp_mmu *mmu, struct sept_stats *out);
 int __must_check tdp_mmu_check_mirror(struct tdp_mmu *mmu);
 
-/* --- zap (tdp_zap.c) --- */
+/* --- zap and root teardown (tdp_zap.c) --- */
+void tdp_mmu_put_root(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
+void tdp_mmu_invalidate_roots(struct tdp_mmu *mmu);
 u64 tdp_mmu_zap_gfn_range(struct tdp_mmu *mmu, gfn_t start, gfn_t end);
 void tdp_mmu_zap_all(struct tdp_mmu *mmu);
 u64 tdp_mmu_zap_all_mmio(struct tdp_mmu *mmu);

@@ -50,9 +50,9 @@ bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 /* Roots (tdp_root.c). */
 int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
 		    gfn_t start, gfn_t end, gfn_t r[2][2]);
-void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 
-/* Zap (tdp_zap.c). */
+/* Zap and root teardown (tdp_zap.c). */
+void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 bool __tdp_mmu_zap_range(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
 			 u64 *zapped, int *err);
 void __tdp_mmu_zap_root(const struct tdp_ctx *ctx);
