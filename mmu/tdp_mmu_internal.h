@@ -74,11 +74,7 @@ int tdp_max_mapping_level(const struct tdp_mmu *mmu,
 int tdp_side_max_level(const struct tdp_mmu *mmu,
 		       const struct tdp_memslot *slot, gfn_t gfn, bool mirror);
 
-/* Private memory (tdp_private.c, tdp_mirror.c, tdp_hw.c). */
-int tdp_set_external_spte(const struct tdp_ctx *ctx, gfn_t gfn, u64 old_spte,
-			  u64 new_spte, int level);
-int tdp_mirror_remove_pt(const struct tdp_ctx *ctx, u64 parent_spte,
-			 int parent_level);
+/* Private memory (tdp_private.c, tdp_hw.c). */
 int tdp_private_init(struct tdp_mmu *mmu);
 void tdp_private_destroy(struct tdp_mmu *mmu);
 bool tdp_gfn_range_private(const struct tdp_memslot *slot, gfn_t gfn, u64 n,

@@ -9,7 +9,7 @@
  *  - GPA bit S set = shared: mapped through the direct root at the GPA as
  *    is (shared bit included); bit S clear = private: mapped through the
  *    mirror root (TDP_ROOT_MIRROR), whose every change reaches the S-EPT
- *    backend (tdp_mirror.c, mmu/sept/).
+ *    backend (tdp_change.c, mmu/sept/).
  *  - Memslots hold stripped GFNs (below BIT(S - 12)); both aliases of a
  *    GFN map the same host frame.
  *  - Each memslot page carries an attribute, private (the initial state)

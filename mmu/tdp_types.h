@@ -121,7 +121,7 @@ struct tdp_mmu {
 	struct tdp_memslots *deferred_slots;
 	u32 nr_deferred;
 	u64 flush_seq; /* bumped before each TLB flush request */
-	/* flush_seq at the last S-EPT table unlink (tdp_mirror.c; atomic). */
+	/* flush_seq at the last S-EPT table unlink (tdp_change.c; atomic). */
 	u64 sept_unlink_seq;
 
 	/* Descriptor slab (tdp_mmu_page), built from ops pages. */
