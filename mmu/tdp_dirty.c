@@ -169,49 +169,6 @@ int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
 	return r;
 }
 
-/**
- * tdp_dirty_spte_dropped() - a leaf with D set is gone: keep its writes.
- * @mmu: the MMU.
- * @gfn: first GFN the leaf mapped (with private memory: may carry the
- *       shared bit).
- * @old_spte: the leaf as it was replaced (D set).
- * @level: its level.
- *
- * In D-bit mode the D bit is the only record of the writes since the last
- * harvest; a zap, the removal of the table above, a memslot delete or
- * move, or a root teardown would lose it.  Each page the leaf mapped for a
- * memslot that logs dirty pages is marked in its bitmap, indexed by slot
- * offset (so a move keeps it).  A page is marked only if the leaf mapped
- * the slot's own frame for it.  Write-protection mode needs nothing here:
- * a page is marked when it is made writable.
- *
- * Context: MMU lock held (read or write), which keeps the memslot array
- * alive.
- */
-void tdp_dirty_spte_dropped(struct tdp_mmu *mmu, gfn_t gfn, u64 old_spte,
-			    int level)
-{
-	const struct tdp_memslots *slots;
-	const struct tdp_memslot *slot;
-	gfn_t g, end;
-	pfn_t pfn;
-
-	if (mmu->cfg.dirty_mode != TDP_DIRTY_DBIT)
-		return;
-	slots = tdp_memslots_current(mmu);
-	gfn = tdp_gfn_strip(mmu, gfn);
-	end = gfn + tdp_pages_per_level(level);
-	pfn = spte_to_pfn(old_spte);
-	for (g = gfn; g < end; g++) {
-		slot = tdp_memslot_lookup(slots, g);
-		if (!slot || !(slot->flags & TDP_MEMSLOT_LOG_DIRTY) ||
-		    !slot->dirty_dir)
-			continue;
-		if (tdp_memslot_gfn_to_pfn(slot, g) == pfn + (g - gfn))
-			tdp_memslot_mark_dirty(slot, g);
-	}
-}
-
 struct tdp_harvest {
 	const struct tdp_memslot *slot;
 	u64 *bitmap;

@@ -63,8 +63,6 @@ u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu);
 /* Dirty logging and huge pages, used by memslot updates. */
 int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
 				 const struct tdp_memslot *slot);
-void tdp_dirty_spte_dropped(struct tdp_mmu *mmu, gfn_t gfn, u64 old_spte,
-			    int level);
 void tdp_mmu_slot_write_protect(struct tdp_mmu *mmu,
 				const struct tdp_memslot *slot, bool readonly);
 int tdp_split_huge_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
