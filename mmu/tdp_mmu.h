@@ -81,8 +81,6 @@ int __must_check tdp_mmu_split_huge_pages(struct tdp_mmu *mmu, gfn_t start,
 u64 tdp_mmu_recover_huge_pages(struct tdp_mmu *mmu, gfn_t start, gfn_t end);
 u64 tdp_mmu_test_and_clear_young(struct tdp_mmu *mmu, gfn_t start, gfn_t end);
 bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn);
-int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
-		       gpa_t gpa, u64 access);
 
 /* --- the walk to one GPA (tdp_iter.c) --- */
 int tdp_mmu_get_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root, gpa_t gpa,
@@ -99,5 +97,11 @@ void tdp_mmu_get_stats(const struct tdp_mmu *mmu, struct tdp_mmu_stats *out);
 u64 tdp_mmu_trace_count(const struct tdp_mmu *mmu);
 bool tdp_mmu_trace_get(const struct tdp_mmu *mmu, u64 seq,
 		       struct tdp_trace_entry *out);
+
+#ifdef TDP_HOSTED
+/* --- the CPU's EPT walker, simulated for host tests (tdp_sim.c) --- */
+int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
+		       gpa_t gpa, u64 access);
+#endif
 
 #endif /* TDP_MMU_TDP_MMU_H */
