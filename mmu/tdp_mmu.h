@@ -91,12 +91,14 @@ int __must_check tdp_mmu_check_invariants(struct tdp_mmu *mmu,
 					  struct tdp_mmu_check *out);
 void tdp_mmu_dump_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 		       gpa_t gpa);
-int tdp_mmu_test_break_leaf(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
-			    gpa_t gpa);
 void tdp_mmu_get_stats(const struct tdp_mmu *mmu, struct tdp_mmu_stats *out);
 u64 tdp_mmu_trace_count(const struct tdp_mmu *mmu);
 bool tdp_mmu_trace_get(const struct tdp_mmu *mmu, u64 seq,
 		       struct tdp_trace_entry *out);
+
+/* --- test knobs (tdp_test_knobs.c) --- */
+int tdp_mmu_test_break_leaf(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
+			    gpa_t gpa);
 
 #ifdef TDP_HOSTED
 /* --- the CPU's EPT walker, simulated for host tests (tdp_sim.c) --- */
