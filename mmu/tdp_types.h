@@ -167,7 +167,7 @@ enum tdp_fault_result {
 	TDP_FAULT_MAPPED, /* a leaf was installed */
 	TDP_FAULT_FIXED, /* an existing leaf gained the access */
 	TDP_FAULT_SPURIOUS, /* the access was already allowed */
-	TDP_FAULT_MMIO, /* no memslot: emulate (MMIO SPTE cached?) */
+	TDP_FAULT_MMIO, /* no memslot: emulate (see mmio_installed) */
 	TDP_FAULT_RO_WRITE, /* write to a read-only memslot: emulate */
 };
 
@@ -177,7 +177,12 @@ struct tdp_fault {
 	enum tdp_fault_result result; /* out */
 	int level; /* out: level of the leaf that maps gpa */
 	pfn_t pfn; /* out: host frame of gpa (MAPPED/FIXED/SPURIOUS) */
-	bool mmio_cached; /* out: an MMIO SPTE was installed */
+	union {
+		bool mmio_installed; /* out: an MMIO SPTE was installed */
+		/* The old name of mmio_installed, kept until every user
+		 * has moved to the new one. */
+		bool mmio_cached;
+	};
 };
 
 /* MMIO SPTEs (mmio.c). */
