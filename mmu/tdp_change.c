@@ -2,18 +2,20 @@
 /*
  * Committing SPTE changes, and the bookkeeping that follows them.
  *
- * Order (the 2026 mirror-SPTE-removal fix, see shared/reference/): a change
+ * Order: a failed external (S-EPT) operation must leave the page stats and
+ * the tables exactly as they were, so the bookkeeping comes last.  A change
  * first commits — the compare-exchange (read lock) or exchange (write lock)
  * on the SPTE, and, for mirror roots, the external S-EPT operation — and
  * only then are its side effects applied: teardown of a removed subtree,
  * the trace record, the page stats, and (D-bit dirty logging) the dirty
  * bits of a dropped leaf moved to the memslot's bitmap.  A change that
- * fails leaves stats and trace exactly as they were.
+ * fails leaves stats, trace and tables exactly as they were.
  *
  * Mirror roots (the "Mirror roots" section below): the SPTE is frozen
  * (FROZEN_SPTE) for the whole external operation, then set to the new
- * value if it succeeded or back to the old one if it failed.  __tdp_handle_changed_spte() is given
- * @new_spte and never re-reads the SPTE (which still holds FROZEN_SPTE).
+ * value if it succeeded or back to the old one if it failed.
+ * __tdp_handle_changed_spte() is given @new_spte and never re-reads the
+ * SPTE (which still holds FROZEN_SPTE).
  * A removed mirror table is emptied child by child (each child its own
  * committed change) before the S-EPT may free its copy, so for mirror
  * roots the subtree goes first and the parent's record last.

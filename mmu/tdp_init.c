@@ -9,7 +9,8 @@
 #include "mmu/tdp_mmu_internal.h"
 
 /**
- * tdp_mmu_default_config() - the configuration hv/ uses unless told otherwise.
+ * tdp_mmu_default_config() - the configuration the hypervisor uses
+ * unless told otherwise.
  * @cfg: filled in.
  */
 void tdp_mmu_default_config(struct tdp_mmu_config *cfg)

@@ -14,7 +14,8 @@
  *    see them has left; a TLB flush has happened since they were unlinked).
  *
  * Bookkeeping (page stats, the trace ring, teardown of a removed subtree)
- * happens in tdp_handle_changed_spte() only after the change has committed.
+ * happens in __tdp_handle_changed_spte() (tdp_change.c) only after the
+ * change has committed.
  *
  * This header is the public API (with memslot.h); the types it uses are
  * in tdp_types.h.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interfaces shared by the files of mmu/ (not for hv/).  The
- * types they use are in tdp_types.h.
+ * Internal interfaces shared by the files of mmu/ (not for the
+ * hypervisor).  The types they use are in tdp_types.h.
  */
 #ifndef TDP_MMU_INTERNAL_H
 #define TDP_MMU_INTERNAL_H

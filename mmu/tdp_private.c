@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Private memory (DESIGN.md §4, docs/sept.md): the shared bit, per-page
- * private/shared attributes and conversion.  Which GFN ranges of a root
- * an operation on a (stripped) GFN range means is tdp_root_ranges(), in
- * tdp_root.c.
+ * Private memory (docs/sept.md): the shared bit, per-page private/shared
+ * attributes and conversion.  Which GFN ranges of a root an operation on
+ * a (stripped) GFN range means is tdp_root_ranges(), in tdp_root.c.
  *
  * With cfg.shared_bit = S != 0:
  *  - GPA bit S set = shared: mapped through the direct root at the GPA as

@@ -26,7 +26,7 @@
 #define TDP_TRACE_MAX_PAGES 16
 
 enum tdp_root_role {
-	TDP_ROOT_DIRECT = 0, /* shared/normal memory */
+	TDP_ROOT_DIRECT = 0, /* shared or normal memory */
 	TDP_ROOT_MIRROR = 1, /* private memory, mirrored to the S-EPT */
 };
 
@@ -44,8 +44,8 @@ struct tdp_mmu_config {
 	u32 yield_every; /* writers yield every N steps (0: on contention) */
 	u32 reclaim_threshold; /* faults reclaim deferred pages beyond this */
 	/*
-	 * Private memory (DESIGN.md §4, docs/sept.md): 0 = none (no mirror
-	 * root).  Otherwise GPA bit @shared_bit (13..47; the hv uses
+	 * Private memory (docs/sept.md): 0 = none (no mirror root).
+	 * Otherwise GPA bit @shared_bit (13..47; the hypervisor uses
 	 * MAXPHYADDR - 1) is the shared bit: shared GPAs map through the
 	 * direct root, private ones through the mirror root and the S-EPT.
 	 */

@@ -2,10 +2,10 @@
 /*
  * Private memory through the MMU: configuration, fault semantics per side
  * (-EINVAL, -EPERM, MMIO), conversion and zeroing, the hardware view for
- * several shared bits, and the regression test for the 2026 reference post
- * (shared/reference/lkml-2026-02-13-mirror-spte-removal.txt): when the
- * S-EPT fails a set or a remove, the page stats, the trace ring and the
- * tables are exactly as before the attempt.
+ * several shared bits, and the regression test for bookkeeping before a
+ * failed external operation: when the S-EPT fails a set or a remove, the
+ * page stats, the trace ring and the tables are exactly as before the
+ * attempt.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -299,7 +299,7 @@ static void test_hw_view(void **state)
 		hw_view_for(bits[i]);
 }
 
-/* Everything the reference post says must not move on a failed op. */
+/* Everything that must not move on a failed external op. */
 struct snap {
 	struct tdp_mmu_stats st;
 	u64 trace;
