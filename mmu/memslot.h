@@ -106,5 +106,8 @@ void tdp_memslots_destroy(struct tdp_mmu *mmu);
 void tdp_memslot_mark_dirty(const struct tdp_memslot *slot, gfn_t gfn);
 bool tdp_memslot_test_and_clear_dirty_word(const struct tdp_memslot *slot,
 					   u64 word, u64 *out);
+/* A bitmap directory (dirty or attribute bits) for @npages pages. */
+u64 **tdp_alloc_dirty_dir(struct tdp_mmu *mmu, u64 npages);
+void tdp_free_dirty_dir(struct tdp_mmu *mmu, u64 **dir);
 
 #endif /* TDP_MMU_MEMSLOT_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MMIO SPTEs (DESIGN.md §5): the MMU side of EPT-misconfiguration handling.
+ * MMIO SPTEs (docs/mmu.md, "MMIO SPTEs"): the MMU side of
+ * EPT-misconfiguration handling.
  * An MMIO SPTE caches "no memslot here" together with the memslot
  * generation it was created under; it is current only while that
  * generation is, and no update is in progress.  When the 19-bit generation
@@ -126,9 +127,10 @@ u64 tdp_mmu_zap_all_mmio(struct tdp_mmu *mmu)
 
 /**
  * tdp_mmio_config_check() - refuse an MMIO SPTE encoding that another SPTE
- * kind could be mistaken for, or that could itself look present (the bug
- * of the 2021 reference post).  tdp_mmu_init() runs it on the real
- * encoding; tests run it on broken ones.
+ * kind could be mistaken for, or that could itself look present (a
+ * generation bit in the MMU-present bit would make a stale MMIO SPTE look
+ * present).  tdp_mmu_init() runs it on the real encoding; tests run it on
+ * broken ones.
  * @value:    what is_mmio_spte() expects under @mask (SPTE_MMIO_VALUE).
  * @mask:     the bits is_mmio_spte() compares (SPTE_MMIO_MASK).
  * @gen_mask: where the generation is stored (MMIO_SPTE_GEN_MASK).

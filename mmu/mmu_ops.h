@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The MMU's one window onto the platform.  hv/ fills it in on the machine
- * (identity-mapped page pool, INVEPT, PAUSE); tests/host/mmu_fake.c fills it
- * in on the host (aligned_alloc'ed pages behind fake physical addresses).
+ * The MMU's one window onto the platform.  The hypervisor fills it in on
+ * the machine (identity-mapped page pool, INVEPT, PAUSE);
+ * tests/host/mmu_fake.c fills it in on the host (aligned_alloc'ed pages
+ * behind fake physical addresses).
  *
  * The MMU only ever dereferences its own page-table pages (through
  * pa_to_va) and its own bookkeeping pages; guest memory only to zero a

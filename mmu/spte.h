@@ -17,11 +17,12 @@
  * that makes an SPTE shadow-present.  Non-present SPTEs hold
  * SHADOW_NONPRESENT_VALUE (bit 63, "suppress #VE").
  *
- * MMIO SPTE (a GPA with no memslot; DESIGN.md §5): XWR = 0b110, which the
- * CPU reports as an EPT misconfiguration (write without read), bit 63 and
- * bit 11 clear, GPA in 51..12, and a 19-bit memslot generation in bits
- * 10..3 (low 8 bits of the generation) and 62..52 (high 11 bits).  Bit 11 is
- * never a generation bit (the 2021 MMIO-generation/present-bit bug).
+ * MMIO SPTE (a GPA with no memslot; docs/mmu.md, "MMIO SPTEs"): XWR =
+ * 0b110, which the CPU reports as an EPT misconfiguration (write without
+ * read), bit 63 and bit 11 clear, GPA in 51..12, and a 19-bit memslot
+ * generation in bits 10..3 (low 8 bits of the generation) and 62..52 (high
+ * 11 bits).  Bit 11 is never a generation bit: the generation must never
+ * occupy the present bit, or a stale MMIO SPTE would look present.
  *
  * FROZEN_SPTE: a transient non-present value written while a change is in
  * flight (removed page tables, and later mirror roots / S-EPT): no XWR, no

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Introspection: the invariant checker, the per-GPA walk (for the
- * hypervisor's EPT hierarchy dump), stats and the trace ring.
+ * Introspection: the invariant checker, the EPT hierarchy dump for a GPA
+ * (the walk itself is tdp_mmu_get_walk(), beside the iterator), stats and
+ * the trace ring.
  */
 #include "string_util.h"
 #include "mmu/tdp_mmu_internal.h"
@@ -210,35 +211,6 @@ int tdp_mmu_check_invariants(struct tdp_mmu *mmu, struct tdp_mmu_check *out)
 }
 
 /**
- * tdp_mmu_get_walk() - the SPTE at every level on the way to @gpa.
- * @mmu: the MMU.
- * @root: the root to walk.
- * @gpa: the guest-physical address.
- * @sptes: out: sptes[level] for level = TDP_ROOT_LEVEL down to the return
- *         value (lower entries are set to SHADOW_NONPRESENT_VALUE).
- *
- * Context: takes the read lock.
- * Return: the lowest level reached (the leaf's level if one maps @gpa).
- */
-int tdp_mmu_get_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root, gpa_t gpa,
-		     u64 sptes[TDP_ROOT_LEVEL + 1])
-{
-	gfn_t gfn = (gpa & ((1ULL << TDP_MAX_GPA_BITS) - 1)) >> PAGE_SHIFT;
-	struct tdp_iter iter;
-	int l, leaf = TDP_ROOT_LEVEL;
-
-	for (l = 0; l <= TDP_ROOT_LEVEL; l++)
-		sptes[l] = SHADOW_NONPRESENT_VALUE;
-	tdp_mmu_read_lock(mmu, 0);
-	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1) {
-		leaf = iter.level;
-		sptes[leaf] = iter.old_spte;
-	}
-	tdp_mmu_read_unlock(mmu, 0);
-	return leaf;
-}
-
-/**
  * tdp_mmu_dump_walk() - log the EPT hierarchy for @gpa, one line per level
  * (the format of KVM's "dump hierarchy").
  * @mmu: the MMU.
@@ -316,42 +288,4 @@ bool tdp_mmu_trace_get(const struct tdp_mmu *mmu, u64 seq,
 	out->old_spte = __atomic_load_n(&e->old_spte, __ATOMIC_RELAXED);
 	out->new_spte = __atomic_load_n(&e->new_spte, __ATOMIC_RELAXED);
 	return (out->seq_level >> 3) == seq;
-}
-
-/**
- * tdp_mmu_test_break_leaf() - test knob: give the leaf that maps @gpa a
- * reserved memory type (an EPT misconfiguration for the CPU), bypassing
- * the change handler, so the hypervisor's "misconfiguration on an SPTE that
- * is not an MMIO SPTE" path (hierarchy dump, VM stopped) can be exercised.
- * Used only by the test_bad_spte_gpa knob; the VM is stopped right after.
- * @mmu: the MMU.
- * @root: the root.
- * @gpa: a GPA mapped by a present leaf.
- *
- * Context: takes the write lock.
- * Return: 0, or -ENOENT when no present leaf maps @gpa.
- */
-int tdp_mmu_test_break_leaf(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
-			    gpa_t gpa)
-{
-	gfn_t gfn = (gpa & ((1ULL << TDP_MAX_GPA_BITS) - 1)) >> PAGE_SHIFT;
-	struct tdp_iter iter;
-	int r = -ENOENT;
-
-	tdp_mmu_write_lock(mmu);
-	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1) {
-		if (!is_shadow_present_pte(iter.old_spte) ||
-		    !is_last_spte(iter.old_spte, iter.level))
-			continue;
-		/* Memory type 2 is reserved (SDM 29.3.3.1). */
-		__atomic_store_n(iter.sptep,
-				 (iter.old_spte & ~SPTE_EPT_MEMTYPE_MASK) |
-					 (2ULL << SPTE_EPT_MEMTYPE_SHIFT),
-				 __ATOMIC_RELEASE);
-		r = 0;
-	}
-	tdp_mmu_write_unlock(mmu);
-	if (!r)
-		mmu->ops->flush_tlb(mmu->opaque, root->pa);
-	return r;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Leaf-attribute walks under the read lock: dirty logging (write-protection
- * or D-bit clearing, "get and clear dirty log"), access tracking (A bits),
- * and the CPU-walker simulation the host tests use.
+ * or D-bit clearing, "get and clear dirty log") and access tracking (A
+ * bits).
  *
  * Every walk changes leaves only by compare-exchange, retries a lost race
  * on the same SPTE, and reports whether a TLB flush is needed; the caller
@@ -167,49 +167,6 @@ int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
 		w.fn = tdp_leaf_dbit_start;
 	tdp_walk_leaves(mmu, &w);
 	return r;
-}
-
-/**
- * tdp_dirty_spte_dropped() - a leaf with D set is gone: keep its writes.
- * @mmu: the MMU.
- * @gfn: first GFN the leaf mapped (with private memory: may carry the
- *       shared bit).
- * @old_spte: the leaf as it was replaced (D set).
- * @level: its level.
- *
- * In D-bit mode the D bit is the only record of the writes since the last
- * harvest; a zap, the removal of the table above, a memslot delete or
- * move, or a root teardown would lose it.  Each page the leaf mapped for a
- * memslot that logs dirty pages is marked in its bitmap, indexed by slot
- * offset (so a move keeps it).  A page is marked only if the leaf mapped
- * the slot's own frame for it.  Write-protection mode needs nothing here:
- * a page is marked when it is made writable.
- *
- * Context: MMU lock held (read or write), which keeps the memslot array
- * alive.
- */
-void tdp_dirty_spte_dropped(struct tdp_mmu *mmu, gfn_t gfn, u64 old_spte,
-			    int level)
-{
-	const struct tdp_memslots *slots;
-	const struct tdp_memslot *slot;
-	gfn_t g, end;
-	pfn_t pfn;
-
-	if (mmu->cfg.dirty_mode != TDP_DIRTY_DBIT)
-		return;
-	slots = tdp_memslots_current(mmu);
-	gfn = tdp_gfn_strip(mmu, gfn);
-	end = gfn + tdp_pages_per_level(level);
-	pfn = spte_to_pfn(old_spte);
-	for (g = gfn; g < end; g++) {
-		slot = tdp_memslot_lookup(slots, g);
-		if (!slot || !(slot->flags & TDP_MEMSLOT_LOG_DIRTY) ||
-		    !slot->dirty_dir)
-			continue;
-		if (tdp_memslot_gfn_to_pfn(slot, g) == pfn + (g - gfn))
-			tdp_memslot_mark_dirty(slot, g);
-	}
 }
 
 struct tdp_harvest {
@@ -389,62 +346,4 @@ bool tdp_mmu_test_young(struct tdp_mmu *mmu, gfn_t gfn)
 	}
 	tdp_mmu_read_unlock(mmu, 0);
 	return young;
-}
-
-/**
- * tdp_mmu_sim_access() - what the CPU's EPT walker does on a guest access:
- * set A (and D on a write) on the leaf, or report the exit it would take.
- * @mmu: the MMU.
- * @root: the root the access goes through.
- * @gpa: the guest-physical address.
- * @access: TDP_ACC_R/W/X.
- *
- * For host tests and in-firmware self-tests; never touches guest memory.
- * A and D are set by compare-exchange, so a frozen or changed SPTE is
- * never written.  Private leaves (mirror root) carry A and D already.
- *
- * Context: takes the read lock.
- * Return: 0 if the access is allowed; -EFAULT for an EPT violation
- * (no leaf, or missing permission); -EIO for an EPT misconfiguration (an
- * MMIO SPTE); -EINVAL for a GPA beyond the guest-physical width (48 bits,
- * or the shared bit plus one), which the CPU could not have issued.
- */
-int tdp_mmu_sim_access(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
-		       gpa_t gpa, u64 access)
-{
-	gfn_t gfn = gpa >> PAGE_SHIFT;
-	struct tdp_iter iter;
-	int r = -EFAULT;
-	u64 set;
-
-	if (gfn >= tdp_gfn_limit(mmu))
-		return -EINVAL;
-	tdp_mmu_read_lock(mmu, 0);
-	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1) {
-		if (is_mmio_spte(iter.old_spte)) {
-			r = -EIO;
-			break;
-		}
-		if (!is_shadow_present_pte(iter.old_spte) ||
-		    !is_last_spte(iter.old_spte, iter.level))
-			continue;
-		if ((spte_access(iter.old_spte) & access) != access)
-			break;
-		set = SPTE_ACCESSED_MASK |
-		      ((access & TDP_ACC_W) ? SPTE_DIRTY_MASK : 0);
-		r = 0;
-		while ((iter.old_spte & set) != set &&
-		       !__atomic_compare_exchange_n(
-			       iter.sptep, &iter.old_spte, iter.old_spte | set,
-			       false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
-			if (!is_shadow_present_pte(iter.old_spte) ||
-			    (spte_access(iter.old_spte) & access) != access) {
-				r = -EFAULT;
-				break;
-			}
-		}
-		break;
-	}
-	tdp_mmu_read_unlock(mmu, 0);
-	return r;
 }

@@ -275,7 +275,7 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx,
 
 	f->result = TDP_FAULT_MMIO;
 	f->level = TDP_LEVEL_4K;
-	f->mmio_cached = false;
+	f->mmio_installed = false;
 	/* Mid-update: an MMIO SPTE could outlive a slot that appears. */
 	if (generation & TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS)
 		return 0;
@@ -285,7 +285,7 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx,
 		if (iter.level == TDP_LEVEL_4K) {
 			if (is_mmio_spte(iter.old_spte) &&
 			    get_mmio_spte_gen(iter.old_spte) == gen) {
-				f->mmio_cached = true;
+				f->mmio_installed = true;
 				return 0;
 			}
 			/* RAM mapped by a fault that saw a newer array. */
@@ -296,7 +296,7 @@ static int tdp_fault_mmio(const struct tdp_ctx *ctx,
 			if (r)
 				return r;
 			tdp_stat_add(&tdp_stats(ctx)->mmio_installed, 1);
-			f->mmio_cached = true;
+			f->mmio_installed = true;
 			return 0;
 		}
 		if (!is_shadow_present_pte(iter.old_spte)) {
@@ -326,7 +326,7 @@ static int tdp_fault_locked(const struct tdp_ctx *ctx,
 		/* No private MMIO (TDX): an access outside every memslot. */
 		f->result = TDP_FAULT_MMIO;
 		f->level = TDP_LEVEL_4K;
-		f->mmio_cached = false;
+		f->mmio_installed = false;
 		return 0;
 	}
 	if (!slot)
@@ -360,7 +360,7 @@ static int tdp_fault_locked(const struct tdp_ctx *ctx,
  * Private memory (cfg.shared_bit = S): @fault->gpa includes the shared
  * bit; a shared GPA (bit S set) needs the direct root, a private one the
  * mirror root.  The memslot is looked up with bit S stripped.  A private
- * GPA outside every memslot gets TDP_FAULT_MMIO with mmio_cached = false
+ * GPA outside every memslot gets TDP_FAULT_MMIO with mmio_installed = false
  * and no SPTE (there is no private MMIO); a shared one an MMIO SPTE in the
  * direct root as without private memory.  A GPA whose page has the other
  * attribute (private/shared) fails with -EPERM and changes nothing.

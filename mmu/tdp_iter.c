@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The TDP iterator (see tdp_iter.h for the level diagram and contract).
+ * The TDP iterator (see tdp_iter.h for the level diagram and contract),
+ * and the one-GPA walk built on it.
  */
-#include "mmu/tdp_iter.h"
-#include "mmu/tdp_mmu.h"
+#include "mmu/tdp_mmu_internal.h"
 
 static void tdp_iter_refresh_sptep(struct tdp_iter *iter)
 {
@@ -118,4 +118,33 @@ void tdp_iter_next(struct tdp_iter *iter)
 			return;
 	} while (try_step_up(iter));
 	iter->valid = false;
+}
+
+/**
+ * tdp_mmu_get_walk() - the SPTE at every level on the way to @gpa.
+ * @mmu: the MMU.
+ * @root: the root to walk.
+ * @gpa: the guest-physical address.
+ * @sptes: out: sptes[level] for level = TDP_ROOT_LEVEL down to the return
+ *         value (lower entries are set to SHADOW_NONPRESENT_VALUE).
+ *
+ * Context: takes the read lock.
+ * Return: the lowest level reached (the leaf's level if one maps @gpa).
+ */
+int tdp_mmu_get_walk(struct tdp_mmu *mmu, struct tdp_mmu_page *root, gpa_t gpa,
+		     u64 sptes[TDP_ROOT_LEVEL + 1])
+{
+	gfn_t gfn = (gpa & ((1ULL << TDP_MAX_GPA_BITS) - 1)) >> PAGE_SHIFT;
+	struct tdp_iter iter;
+	int l, leaf = TDP_ROOT_LEVEL;
+
+	for (l = 0; l <= TDP_ROOT_LEVEL; l++)
+		sptes[l] = SHADOW_NONPRESENT_VALUE;
+	tdp_mmu_read_lock(mmu, 0);
+	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1) {
+		leaf = iter.level;
+		sptes[leaf] = iter.old_spte;
+	}
+	tdp_mmu_read_unlock(mmu, 0);
+	return leaf;
 }

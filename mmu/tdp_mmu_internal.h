@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interfaces shared by the files of mmu/ (not for hv/).
+ * Internal interfaces shared by the files of mmu/ (not for the
+ * hypervisor).  The types they use are in tdp_types.h.
  */
 #ifndef TDP_MMU_INTERNAL_H
 #define TDP_MMU_INTERNAL_H
@@ -10,43 +11,10 @@
 #include "mmu/tdp_mmu.h"
 #include "mmu/tdp_iter.h"
 
-enum {
-	TDP_SP_FREE = 0,
-	TDP_SP_CACHED, /* in a vCPU cache, not linked */
-	TDP_SP_LIVE, /* linked into a root (or a root) */
-	TDP_SP_DEFERRED, /* unlinked, waiting for the grace period */
-	TDP_SP_SLAB, /* slab header slot */
-};
-
 /*
- * One operation's context: which root, whether the lock is held shared
- * (read) or exclusive (write), and which stats shard to charge.
+ * Primitives (tdp_core.c).  Locks: the write side drains the deferred-free
+ * list.
  */
-struct tdp_ctx {
-	struct tdp_mmu *mmu;
-	struct tdp_mmu_page *root;
-	unsigned int shard;
-	bool shared;
-	bool no_yield; /* write-lock walks that must not drop the lock */
-};
-
-static inline struct tdp_mmu_stats *tdp_stats(const struct tdp_ctx *ctx)
-{
-	return &ctx->mmu->stats[ctx->shard % TDP_STAT_SHARDS];
-}
-
-static inline void tdp_stat_add(u64 *ctr, u64 v)
-{
-	__atomic_fetch_add(ctr, v, __ATOMIC_RELAXED);
-}
-
-static inline bool tdp_try_cmpxchg(u64 *sptep, u64 *old, u64 new_spte)
-{
-	return __atomic_compare_exchange_n(sptep, old, new_spte, false,
-					   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
-}
-
-/* Locks: the write side drains the deferred-free list (tdp_mmu.c). */
 void tdp_mmu_read_lock(struct tdp_mmu *mmu, unsigned int shard);
 void tdp_mmu_read_unlock(struct tdp_mmu *mmu, unsigned int shard);
 void tdp_mmu_write_lock(struct tdp_mmu *mmu);
@@ -66,36 +34,25 @@ void tdp_cache_push(struct tdp_mmu *mmu, struct tdp_mmu_cache *cache,
 void tdp_sp_defer_free(struct tdp_mmu *mmu, struct tdp_mmu_page *sp);
 void *tdp_aux_page_alloc(struct tdp_mmu *mmu);
 void tdp_aux_page_free(struct tdp_mmu *mmu, void *va);
+void tdp_trace_record(struct tdp_mmu *mmu, gfn_t gfn, int level, u64 old_spte,
+		      u64 new_spte);
 
-/* SPTE changes (tdp_mmu.c). */
+/* SPTE changes (tdp_change.c). */
 int __tdp_handle_changed_spte(const struct tdp_ctx *ctx, gfn_t gfn,
 			      u64 old_spte, u64 new_spte, int level);
 int __must_check tdp_mmu_set_spte_atomic(const struct tdp_ctx *ctx,
 					 struct tdp_iter *iter, u64 new_spte);
 int tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 		     u64 new_spte);
-void tdp_trace_record(struct tdp_mmu *mmu, gfn_t gfn, int level, u64 old_spte,
-		      u64 new_spte);
 bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			       bool flush);
 
 /* Roots (tdp_root.c). */
-static inline bool tdp_root_tryget(struct tdp_mmu_page *root)
-{
-	u32 n = __atomic_load_n(&root->root_refcount, __ATOMIC_RELAXED);
+int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
+		    gfn_t start, gfn_t end, gfn_t r[2][2]);
 
-	do {
-		if (!n)
-			return false;
-	} while (!__atomic_compare_exchange_n(&root->root_refcount, &n, n + 1,
-					      false, __ATOMIC_ACQUIRE,
-					      __ATOMIC_RELAXED));
-	return true;
-}
-
+/* Zap and root teardown (tdp_zap.c). */
 void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
-
-/* Zap (tdp_zap.c). */
 bool __tdp_mmu_zap_range(const struct tdp_ctx *ctx, gfn_t start, gfn_t end,
 			 u64 *zapped, int *err);
 void __tdp_mmu_zap_root(const struct tdp_ctx *ctx);
@@ -106,8 +63,6 @@ u64 tdp_mmu_zap_all_mmio_locked(struct tdp_mmu *mmu);
 /* Dirty logging and huge pages, used by memslot updates. */
 int tdp_mmu_slot_dirty_log_start(struct tdp_mmu *mmu,
 				 const struct tdp_memslot *slot);
-void tdp_dirty_spte_dropped(struct tdp_mmu *mmu, gfn_t gfn, u64 old_spte,
-			    int level);
 void tdp_mmu_slot_write_protect(struct tdp_mmu *mmu,
 				const struct tdp_memslot *slot, bool readonly);
 int tdp_split_huge_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
@@ -117,51 +72,11 @@ int tdp_max_mapping_level(const struct tdp_mmu *mmu,
 int tdp_side_max_level(const struct tdp_mmu *mmu,
 		       const struct tdp_memslot *slot, gfn_t gfn, bool mirror);
 
-/* Private memory (tdp_private.c, tdp_mirror.c, tdp_hw.c). */
-#define TDP_PRIVATE_MAX_LEVEL TDP_LEVEL_4K
-#define TDP_SEPT_WRITE_RETRIES 1000
-
-static inline bool tdp_is_mirror(const struct tdp_mmu_page *root)
-{
-	return root->role == TDP_ROOT_MIRROR;
-}
-
-static inline gfn_t tdp_gfn_strip(const struct tdp_mmu *mmu, gfn_t gfn)
-{
-	return gfn & ~mmu->shared_gfn;
-}
-
-/*
- * The guest-physical width in GFNs: 2^36 (4-level EPT, 48-bit GPAs), or
- * twice the shared bit with private memory (no GPA bit above it is ever
- * valid).  The iterator indexes each level with the GFN's index bits
- * alone, so a GFN at or beyond 2^36 would walk onto a low GFN's SPTE:
- * every exported operation clamps its range to this limit, or refuses an
- * address beyond it.
- */
-static inline gfn_t tdp_gfn_limit(const struct tdp_mmu *mmu)
-{
-	return mmu->shared_gfn ? 2 * mmu->shared_gfn : TDP_MAX_GFN;
-}
-
-/* Clamp [@start, *@end) to tdp_gfn_limit(); false if nothing is left. */
-static inline bool tdp_gfn_range_clamp(const struct tdp_mmu *mmu, gfn_t start,
-				       gfn_t *end)
-{
-	*end = MIN(*end, tdp_gfn_limit(mmu));
-	return start < *end;
-}
-
-int tdp_set_external_spte(const struct tdp_ctx *ctx, gfn_t gfn, u64 old_spte,
-			  u64 new_spte, int level);
-int tdp_mirror_remove_pt(const struct tdp_ctx *ctx, u64 parent_spte,
-			 int parent_level);
+/* Private memory (tdp_private.c, tdp_hw.c). */
 int tdp_private_init(struct tdp_mmu *mmu);
 void tdp_private_destroy(struct tdp_mmu *mmu);
 bool tdp_gfn_range_private(const struct tdp_memslot *slot, gfn_t gfn, u64 n,
 			   bool private);
-int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
-		    gfn_t start, gfn_t end, gfn_t r[2][2]);
 void tdp_hw_sync(struct tdp_mmu *mmu);
 bool tdp_hw_check(struct tdp_mmu *mmu, u32 *idx);
 void tdp_hw_direct_changed(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
@@ -169,23 +84,5 @@ void tdp_hw_direct_changed(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 void tdp_hw_set_direct(struct tdp_mmu *mmu, struct tdp_mmu_page *root);
 int tdp_hw_init(struct tdp_mmu *mmu);
 void tdp_hw_destroy(struct tdp_mmu *mmu);
-
-#define for_each_direct_root(mmu, i, root) \
-	for_each_root (mmu, i, root)       \
-		if (tdp_is_mirror(root))   \
-			;                  \
-		else
-
-#define for_each_valid_root(mmu, i, root)                                  \
-	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)                          \
-		if (!((root) = (mmu)->roots[(i)]) || (root)->root_invalid) \
-			;                                                  \
-		else
-
-#define for_each_root(mmu, i, root)                \
-	for ((i) = 0; (i) < TDP_MAX_ROOTS; (i)++)  \
-		if (!((root) = (mmu)->roots[(i)])) \
-			;                          \
-		else
 
 #endif /* TDP_MMU_INTERNAL_H */

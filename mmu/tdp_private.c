@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Private memory (DESIGN.md §4, docs/sept.md): the shared bit, per-page
- * private/shared attributes, conversion, and which GFN ranges of a root an
- * operation on a (stripped) GFN range means.
+ * Private memory (docs/sept.md): the shared bit, per-page private/shared
+ * attributes and conversion.  Which GFN ranges of a root an operation on
+ * a (stripped) GFN range means is tdp_root_ranges(), in tdp_root.c.
  *
  * With cfg.shared_bit = S != 0:
  *  - GPA bit S set = shared: mapped through the direct root at the GPA as
  *    is (shared bit included); bit S clear = private: mapped through the
  *    mirror root (TDP_ROOT_MIRROR), whose every change reaches the S-EPT
- *    backend (tdp_mirror.c, mmu/sept/).
+ *    backend (tdp_change.c, mmu/sept/).
  *  - Memslots hold stripped GFNs (below BIT(S - 12)); both aliases of a
  *    GFN map the same host frame.
  *  - Each memslot page carries an attribute, private (the initial state)
@@ -129,46 +129,6 @@ bool tdp_mmu_gfn_is_private(struct tdp_mmu *mmu, gfn_t gfn)
 	private = tdp_gfn_range_private(slot, gfn, 1, true);
 	tdp_mmu_read_unlock(mmu, 0);
 	return private;
-}
-
-/**
- * tdp_root_ranges() - the GFN ranges of @root that an operation on the
- * (stripped) GFN range [@start, @end) covers.
- * @mmu: the MMU.
- * @root: the root.
- * @start: first GFN.
- * @end: GFN after the last.
- * @r: out: up to two [start, end) pairs.
- *
- * Without private memory: the range itself.  Mirror root: its part below
- * the shared bit.  Direct root: the range as given (so callers that name
- * shared GFNs, or all GFNs, reach them), plus the shared alias of its
- * part below the shared bit: [start + s, MIN(end, s) + s), which for a
- * range ending at or past the shared bit ends at 2 * s (the alias of the
- * last page below the bit is 2 * s - 1).  Every range is first clamped to
- * tdp_gfn_limit(): GFNs beyond the guest-physical width map nothing, and
- * the iterator would wrap them onto low GFNs.
- *
- * Return: the number of ranges (0..2).
- */
-int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
-		    gfn_t start, gfn_t end, gfn_t r[2][2])
-{
-	gfn_t s = mmu->shared_gfn;
-	int n = 0;
-
-	if (!tdp_gfn_range_clamp(mmu, start, &end))
-		return 0;
-	if (!s || !tdp_is_mirror(root)) {
-		r[n][0] = start;
-		r[n++][1] = end;
-	}
-	if (s && start < s) {
-		r[n][0] = tdp_is_mirror(root) ? start : start + s;
-		r[n][1] = tdp_is_mirror(root) ? MIN(end, s) : MIN(end, s) + s;
-		n++;
-	}
-	return n;
 }
 
 /* --- conversion --- */

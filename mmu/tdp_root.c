@@ -2,9 +2,11 @@
 /*
  * Roots: refcounted top-level tables.  The roots[] array holds one
  * reference to each valid root; a vCPU holds one for the root its EPTP
- * points at.  Invalidating a root drops the array's reference; the root is
- * torn down (under the write lock) when the last reference goes, so no
- * walker ever sees a freed root.
+ * points at.  This file creates roots and answers questions about them;
+ * dropping references, invalidation and the teardown at the last
+ * reference are in tdp_zap.c, beside the zap a teardown runs (under the
+ * write lock, so no walker ever sees a freed root).  With private memory, tdp_root_ranges()
+ * says which GFN ranges of a root an operation on a GFN range covers.
  */
 #include "mmu/tdp_mmu_internal.h"
 
@@ -37,6 +39,46 @@ u64 tdp_mmu_root_eptp(const struct tdp_mmu_page *root)
 bool tdp_mmu_root_is_valid(const struct tdp_mmu_page *root)
 {
 	return !__atomic_load_n(&root->root_invalid, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * tdp_root_ranges() - the GFN ranges of @root that an operation on the
+ * (stripped) GFN range [@start, @end) covers.
+ * @mmu: the MMU.
+ * @root: the root.
+ * @start: first GFN.
+ * @end: GFN after the last.
+ * @r: out: up to two [start, end) pairs.
+ *
+ * Without private memory: the range itself.  Mirror root: its part below
+ * the shared bit.  Direct root: the range as given (so callers that name
+ * shared GFNs, or all GFNs, reach them), plus the shared alias of its
+ * part below the shared bit: [start + s, MIN(end, s) + s), which for a
+ * range ending at or past the shared bit ends at 2 * s (the alias of the
+ * last page below the bit is 2 * s - 1).  Every range is first clamped to
+ * tdp_gfn_limit(): GFNs beyond the guest-physical width map nothing, and
+ * the iterator would wrap them onto low GFNs.
+ *
+ * Return: the number of ranges (0..2).
+ */
+int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
+		    gfn_t start, gfn_t end, gfn_t r[2][2])
+{
+	gfn_t s = mmu->shared_gfn;
+	int n = 0;
+
+	if (!tdp_gfn_range_clamp(mmu, start, &end))
+		return 0;
+	if (!s || !tdp_is_mirror(root)) {
+		r[n][0] = start;
+		r[n++][1] = end;
+	}
+	if (s && start < s) {
+		r[n][0] = tdp_is_mirror(root) ? start : start + s;
+		r[n][1] = tdp_is_mirror(root) ? MIN(end, s) : MIN(end, s) + s;
+		n++;
+	}
+	return n;
 }
 
 static struct tdp_mmu_page *tdp_find_valid_root(struct tdp_mmu *mmu,
@@ -123,70 +165,4 @@ unlock:
 out:
 	*rootp = root;
 	return r;
-}
-
-/*
- * Tear down a root whose last reference is gone (or at destroy): zap it,
- * remove it from roots[], queue its page.  Context: write lock held.
- */
-void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root)
-{
-	struct tdp_ctx ctx = { .mmu = mmu, .root = root, .shared = false };
-	u32 i;
-
-	if (mmu->hw_direct == root)
-		tdp_hw_set_direct(mmu, NULL);
-	__tdp_mmu_zap_root(&ctx);
-	tdp_mmu_flush_tlb(mmu);
-	for (i = 0; i < TDP_MAX_ROOTS; i++)
-		if (mmu->roots[i] == root)
-			mmu->roots[i] = NULL;
-	tdp_sp_defer_free(mmu, root);
-}
-
-/**
- * tdp_mmu_put_root() - drop a reference from tdp_mmu_get_root().
- * @mmu: the MMU.
- * @root: the root; torn down if this was the last reference.
- *
- * Context: must not hold the MMU lock (may take the write lock).
- */
-void tdp_mmu_put_root(struct tdp_mmu *mmu, struct tdp_mmu_page *root)
-{
-	if (__atomic_fetch_sub(&root->root_refcount, 1, __ATOMIC_ACQ_REL) != 1)
-		return;
-	tdp_mmu_write_lock(mmu);
-	tdp_mmu_free_root_locked(mmu, root);
-	tdp_mmu_write_unlock(mmu);
-}
-
-/**
- * tdp_mmu_invalidate_roots() - "fast zap": retire every root at once.
- * @mmu: the MMU.
- *
- * vCPUs see tdp_mmu_root_is_valid() go false, reload a fresh root and drop
- * the old one, which is torn down when its last user lets go.  The mirror
- * root is not retired (the S-EPT cannot be dropped wholesale; KVM does the
- * same): private mappings stay.  The hardware view loses its shared half
- * until a new direct root is created.
- *
- * Context: takes the write lock.
- */
-void tdp_mmu_invalidate_roots(struct tdp_mmu *mmu)
-{
-	struct tdp_mmu_page *root;
-	u32 i;
-
-	tdp_mmu_write_lock(mmu);
-	for_each_valid_root (mmu, i, root) {
-		if (tdp_is_mirror(root))
-			continue;
-		if (mmu->hw_direct == root)
-			tdp_hw_set_direct(mmu, NULL);
-		__atomic_store_n(&root->root_invalid, true, __ATOMIC_RELEASE);
-		if (__atomic_fetch_sub(&root->root_refcount, 1,
-				       __ATOMIC_ACQ_REL) == 1)
-			tdp_mmu_free_root_locked(mmu, root);
-	}
-	tdp_mmu_write_unlock(mmu);
 }

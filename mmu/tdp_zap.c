@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Zapping: GFN ranges and whole roots, under the write lock so the result
- * is exact (no fault can re-install in the middle).  Walkers report
+ * is exact (no fault can re-install in the middle); and the teardown of a
+ * root when its last reference goes (tdp_mmu_put_root(), the "fast zap"
+ * tdp_mmu_invalidate_roots()), which zaps it.  Walkers report
  * whether a TLB flush is needed; callers issue one flush per batch.
  *
  * With private memory the range names stripped GFNs: the mirror root's
@@ -74,6 +76,72 @@ void __tdp_mmu_zap_root(const struct tdp_ctx *ctx)
 			WARN_ON_ONCE(tdp_mmu_set_spte(ctx, &iter,
 						      SHADOW_NONPRESENT_VALUE));
 	}
+}
+
+/*
+ * Tear down a root whose last reference is gone (or at destroy): zap it,
+ * remove it from roots[], queue its page.  Context: write lock held.
+ */
+void tdp_mmu_free_root_locked(struct tdp_mmu *mmu, struct tdp_mmu_page *root)
+{
+	struct tdp_ctx ctx = { .mmu = mmu, .root = root, .shared = false };
+	u32 i;
+
+	if (mmu->hw_direct == root)
+		tdp_hw_set_direct(mmu, NULL);
+	__tdp_mmu_zap_root(&ctx);
+	tdp_mmu_flush_tlb(mmu);
+	for (i = 0; i < TDP_MAX_ROOTS; i++)
+		if (mmu->roots[i] == root)
+			mmu->roots[i] = NULL;
+	tdp_sp_defer_free(mmu, root);
+}
+
+/**
+ * tdp_mmu_put_root() - drop a reference from tdp_mmu_get_root().
+ * @mmu: the MMU.
+ * @root: the root; torn down if this was the last reference.
+ *
+ * Context: must not hold the MMU lock (may take the write lock).
+ */
+void tdp_mmu_put_root(struct tdp_mmu *mmu, struct tdp_mmu_page *root)
+{
+	if (__atomic_fetch_sub(&root->root_refcount, 1, __ATOMIC_ACQ_REL) != 1)
+		return;
+	tdp_mmu_write_lock(mmu);
+	tdp_mmu_free_root_locked(mmu, root);
+	tdp_mmu_write_unlock(mmu);
+}
+
+/**
+ * tdp_mmu_invalidate_roots() - "fast zap": retire every root at once.
+ * @mmu: the MMU.
+ *
+ * vCPUs see tdp_mmu_root_is_valid() go false, reload a fresh root and drop
+ * the old one, which is torn down when its last user lets go.  The mirror
+ * root is not retired (the S-EPT cannot be dropped wholesale; KVM does the
+ * same): private mappings stay.  The hardware view loses its shared half
+ * until a new direct root is created.
+ *
+ * Context: takes the write lock.
+ */
+void tdp_mmu_invalidate_roots(struct tdp_mmu *mmu)
+{
+	struct tdp_mmu_page *root;
+	u32 i;
+
+	tdp_mmu_write_lock(mmu);
+	for_each_valid_root (mmu, i, root) {
+		if (tdp_is_mirror(root))
+			continue;
+		if (mmu->hw_direct == root)
+			tdp_hw_set_direct(mmu, NULL);
+		__atomic_store_n(&root->root_invalid, true, __ATOMIC_RELEASE);
+		if (__atomic_fetch_sub(&root->root_refcount, 1,
+				       __ATOMIC_ACQ_REL) == 1)
+			tdp_mmu_free_root_locked(mmu, root);
+	}
+	tdp_mmu_write_unlock(mmu);
 }
 
 /* *err gets the first S-EPT error (left alone if none). */

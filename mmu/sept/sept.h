@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The simulated secure-EPT (S-EPT) backend: the part the TDX module plays
- * for KVM (DESIGN.md §4).  It owns the secure EPT pages the CPU walks for
+ * for KVM (docs/sept.md).  It owns the secure EPT pages the CPU walks for
  * private GPAs and accepts changes only through TDX-like operations:
  *
  *   sept_link_table()  TDH.MEM.SEPT.ADD    link a new table below an entry

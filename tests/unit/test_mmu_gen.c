@@ -95,7 +95,7 @@ static void test_mmio_config_check(void **state)
 
 	(void)state;
 	assert_int_equal(tdp_mmio_config_check(v, m, g), 0);
-	/* the 2021 bug: a generation bit on the present bit */
+	/* a generation bit on the present bit: MMIO SPTEs look present */
 	assert_int_equal(tdp_mmio_config_check(v, m, g | SPTE_MMU_PRESENT_MASK),
 			 -EINVAL);
 	/* generation over the marker or the GPA */

@@ -4,7 +4,8 @@
  * the 2^19 generations and a sweep of GPAs (every single GPA bit 12..51,
  * all bits, and pseudo-random GPAs), an MMIO SPTE is never shadow-present,
  * never frozen, is recognised as MMIO, and decodes back to its generation
- * and GPA (the 2021 MMIO-generation/present-bit bug).
+ * and GPA (a generation bit on the present bit would make a stale MMIO
+ * SPTE look present).
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -187,7 +187,7 @@ static void test_mmio(void **state)
 	gen = tdp_memslot_generation(&x->mmu);
 	assert_int_equal(fault(x, 0x100, TDP_ACC_R, &f), 0);
 	assert_int_equal(f.result, TDP_FAULT_MMIO);
-	assert_true(f.mmio_cached);
+	assert_true(f.mmio_installed);
 	spte = leaf_of(x, 0x100, NULL);
 	assert_true(is_mmio_spte(spte));
 	assert_false(is_shadow_present_pte(spte));
