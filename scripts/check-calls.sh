@@ -30,12 +30,23 @@ trap 'rm -rf "$tmp"' EXIT
 find "$objdir" -name '*.o' | sort | while read -r o; do
 	src=${o#"$objdir"/}
 	src=${src%.o}
-	# The source is NAME.c or NAME.asm; generated objects keep their path.
-	if [ -e "$src.c" ]; then src=$src.c; elif [ -e "$src.asm" ]; then src=$src.asm; fi
+	# The source is NAME.c or NAME.asm; generated objects (gen/) keep
+	# their path.  An object whose source is gone is a leftover of an
+	# older tree in the same build folder: it is not linked, so skip it.
+	if [ -e "$src.c" ]; then
+		src=$src.c
+	elif [ -e "$src.asm" ]; then
+		src=$src.asm
+	elif [ "${src#gen/}" = "$src" ]; then
+		echo "$o" >>"$tmp/stale"
+		continue
+	fi
 	nm --defined-only -g "$o" | awk -v f="$src" 'NF == 3 { print f, $3 }' >>"$tmp/def"
 	nm -u "$o" | awk -v f="$src" '{ print f, $NF }' >>"$tmp/use"
 done
-touch "$tmp/def" "$tmp/use"
+touch "$tmp/def" "$tmp/use" "$tmp/stale"
+[ -s "$tmp/stale" ] && [ "$mode" = check ] &&
+	echo "check-calls: skipped $(wc -l <"$tmp/stale") object(s) whose source is gone (left from an older tree), e.g. $(head -1 "$tmp/stale")"
 
 awk 'NR == FNR { def[$2] = $1; next }
 	($2 in def) && def[$2] != $1 { print $1, def[$2], $2 }' \

@@ -48,6 +48,16 @@ mk "$t" hv/main 'int cfg_name(void); int main_(void) { return cfg_name(); }'
 run_fails_with "a call up into boot/ is found" \
 	"hv/main.c -> boot/cfg.c (cfg_name)" in_tree "$t" "$here/scripts/check-calls.sh" obj
 
+# An object left from a deleted source (an older tree in the same build
+# folder) is not linked and must not make a circle.
+t=$tmp/stale
+mk "$t" mmu/p 'void old(void); void p(void) { old(); }'
+mk "$t" mmu/old 'void p(void); void old(void) { p(); }'
+run_fails_with "(the circle below, while both sources exist)" \
+	"mmu/old.c -> mmu/p.c (p)" in_tree "$t" "$here/scripts/check-calls.sh" obj
+rm "$t/mmu/old.c"
+run_ok "an object whose source is gone is skipped" in_tree "$t" "$here/scripts/check-calls.sh" obj
+
 t=$tmp/down
 mk "$t" boot/entry 'int run(void); int entry(void) { return run(); }'
 mk "$t" hv/run 'int leaf(void); int run(void) { return leaf(); }'
