@@ -105,3 +105,15 @@ void cpu_host_tables(struct cpu_host_tables *out)
 	out->idt_base = (u64)(uintptr_t)idt;
 	out->tss_base = (u64)(uintptr_t)&tss;
 }
+
+/* CPUID.80000008H:EAX[7:0], the physical-address width (MAXPHYADDR). */
+unsigned int cpu_phys_addr_bits(void)
+{
+	u32 a, b, c, d;
+
+	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000008)
+		return 36;
+	cpuid_count(0x80000008, 0, &a, &b, &c, &d);
+	return a & 0xff;
+}

@@ -59,6 +59,8 @@ void cpu_host_tables(struct cpu_host_tables *out);
 void trap_handler(struct trap_frame *tf);
 void dump_stack_trace(u64 rbp, u64 rsp);
 void set_image_range(u64 base, u64 size);
+/* CPUID.80000008H:EAX[7:0], the physical-address width (MAXPHYADDR). */
+unsigned int cpu_phys_addr_bits(void);
 
 extern char trap_entries[];
 

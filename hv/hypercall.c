@@ -14,12 +14,14 @@
  * Buffers named by GPA are reached through vm_guest_buffer(), which
  * follows the private/shared rules the EPT enforces on the guest.
  */
+#include "hv/cpu.h"
 #include "hv/pool.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx_caps.h"
 #include "hv/vmx/vmx_ops.h"
 #include "guest_abi.h"
 #include "errno_codes.h"
+#include "fmt.h"
 #include "string_util.h"
 #include "x86.h"
 
@@ -45,7 +47,6 @@ static s64 __printf(3, 4) hc_fail(struct vm *vm, s64 err, const char *fmt, ...)
 {
 	char msg[160];
 	va_list ap;
-	extern int fmt_vsnprintf(char *, size_t, const char *, va_list);
 
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -9,6 +9,7 @@
 #include "boot_info.h"
 #include "console.h"
 #include "fmt.h"
+#include "hv/cpu.h"
 #include "hv/load/guest_load.h"
 #include "hv/pool.h"
 #include "hv/vm.h"

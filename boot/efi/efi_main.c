@@ -13,7 +13,7 @@
 #include "string_util.h"
 #include "smbios.h"
 #include "uart.h"
-#include "hv/vmx/vmx_caps.h"
+#include "hv/cpu.h"
 #include "x86.h"
 
 #define TDP_VERSION "0.1"

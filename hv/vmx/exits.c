@@ -8,6 +8,7 @@
  * alone is stopped with a logged reason.
  */
 #include "console.h"
+#include "hv/cpu.h"
 #include "hv/vm.h"
 #include "hv/vmx/check/vmentry_check.h"
 #include "hv/vmx/vmx_caps.h"

@@ -7,6 +7,7 @@
  * and write-back memory type.  PML, #VE, 2M/1G pages and A/D bits are
  * reported and used when present.
  */
+#include "hv/cpu.h"
 #include "hv/vmx/vmx_caps.h"
 #include "errno_codes.h"
 #include "log.h"
@@ -112,18 +113,6 @@ static void report_no_vmx(const struct vmx_caps *c)
 		pr_err("VMX: on an Intel machine, enable 'Intel Virtualization Technology' (VT-x) in the firmware setup, save, and power-cycle; VT-x is required, and EPT with unrestricted guest (Westmere or later).");
 		break;
 	}
-}
-
-/* CPUID.80000008H:EAX[7:0], the physical-address width (MAXPHYADDR). */
-unsigned int cpu_phys_addr_bits(void)
-{
-	u32 a, b, c, d;
-
-	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
-	if (a < 0x80000008)
-		return 36;
-	cpuid_count(0x80000008, 0, &a, &b, &c, &d);
-	return a & 0xff;
 }
 
 void vmx_caps_report(const struct vmx_caps *c)

@@ -52,8 +52,6 @@ struct vmx_caps {
  */
 int vmx_caps_probe(struct vmx_caps *caps);
 
-unsigned int cpu_phys_addr_bits(void);
-
 /* Prints the capability report, or the no-VMX diagnosis: what is missing and how
  * to enable it. */
 void vmx_caps_report(const struct vmx_caps *caps);
