@@ -20,6 +20,11 @@
  *      follow-up work of flag changes (write-protect, dirty-log start,
  *      huge-page recovery).
  *
+ * Around all of it, from the first publish to the clear, the memslot
+ * epoch is odd (tdp_slots_epoch_begin()/_end()): the vCPUs' MMIO caches
+ * stop matching the moment an update begins, whatever generation it ends
+ * with.
+ *
  * Why the bit stays set until the zap is done: an MMIO SPTE made 2^19
  * updates ago (or before a generation jump) carries the new generation's
  * low bits.  While the bit is set no MMIO SPTE is judged current and no
@@ -53,10 +58,33 @@ static void tdp_memslots_retire(struct tdp_mmu *mmu, struct tdp_memslots *old,
 					      __ATOMIC_RELAXED));
 }
 
+/*
+ * The memslot epoch (struct tdp_mmu): odd from an update's first publish
+ * to its end.  Bumped before anything of the update is visible and after
+ * all of it is, with sequentially consistent atomics, so that a vCPU that
+ * still reads the epoch an MMIO cache entry was filled in knows that no
+ * update began since.  Context: slots_lock held (one updater at a time).
+ */
+static void tdp_slots_epoch_begin(struct tdp_mmu *mmu)
+{
+	if (!(__atomic_load_n(&mmu->slots_epoch, __ATOMIC_RELAXED) & 1))
+		__atomic_fetch_add(&mmu->slots_epoch, 1, __ATOMIC_SEQ_CST);
+}
+
+static void tdp_slots_epoch_end(struct tdp_mmu *mmu)
+{
+	if (WARN_ON_ONCE(!(
+		    __atomic_load_n(&mmu->slots_epoch, __ATOMIC_RELAXED) & 1)))
+		return;
+	__atomic_fetch_add(&mmu->slots_epoch, 1, __ATOMIC_SEQ_CST);
+}
+
 static void tdp_memslots_publish(struct tdp_mmu *mmu, struct tdp_memslots *new,
 				 u64 **drop_dir)
 {
 	struct tdp_memslots *old = mmu->slots;
+
+	tdp_slots_epoch_begin(mmu);
 
 	__atomic_store_n(&mmu->generation, new->generation, __ATOMIC_RELEASE);
 	__atomic_store_n(&mmu->slots, new, __ATOMIC_RELEASE);
@@ -158,6 +186,7 @@ static void tdp_memslots_publish_gen(struct tdp_mmu *mmu,
 	tdp_mmu_write_unlock(mmu);
 	__atomic_store_n(&new->generation, gen, __ATOMIC_RELEASE);
 	__atomic_store_n(&mmu->generation, gen, __ATOMIC_RELEASE);
+	tdp_slots_epoch_end(mmu);
 }
 
 /* Publish the final array (generation + 1), then end the grace period. */

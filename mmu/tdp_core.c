@@ -185,6 +185,50 @@ void tdp_mmu_cache_free(struct tdp_mmu *mmu, struct tdp_mmu_cache *cache)
 		tdp_sp_free(mmu, tdp_cache_pop(mmu, cache));
 }
 
+/* --- the vCPU's MMU --- */
+
+/**
+ * tdp_mmu_vcpu_init() - prepare a vCPU's part of the MMU: an empty page
+ * cache, no roots, an empty MMIO cache, zero counters.
+ * @v: the vCPU's struct tdp_mmu_vcpu.
+ * @shard: lock and stats shard of the vCPU (e.g. its index).
+ */
+void tdp_mmu_vcpu_init(struct tdp_mmu_vcpu *v, unsigned int shard)
+{
+	memset(v, 0, sizeof(*v));
+	tdp_mmu_cache_init(&v->cache, shard);
+	v->mmio_gpa = INVALID_GPA;
+}
+
+/**
+ * tdp_mmu_vcpu_set_roots() - the roots a vCPU runs on from now.
+ * @v: the vCPU.
+ * @direct: its direct root (from tdp_mmu_get_root()), or NULL.
+ * @mirror: its mirror root (private memory), or NULL.
+ *
+ * The caller keeps the references: it calls this whenever it loads roots
+ * (and before it puts the old ones), and before the first fault.
+ */
+void tdp_mmu_vcpu_set_roots(struct tdp_mmu_vcpu *v, struct tdp_mmu_page *direct,
+			    struct tdp_mmu_page *mirror)
+{
+	v->direct = direct;
+	v->mirror = mirror;
+}
+
+/**
+ * tdp_mmu_vcpu_destroy() - give back the vCPU's cached pages.
+ * @mmu: the MMU.
+ * @v: the vCPU; its roots are the caller's to put.
+ */
+void tdp_mmu_vcpu_destroy(struct tdp_mmu *mmu, struct tdp_mmu_vcpu *v)
+{
+	tdp_mmu_cache_free(mmu, &v->cache);
+	v->direct = NULL;
+	v->mirror = NULL;
+	v->mmio_gpa = INVALID_GPA;
+}
+
 /* --- TLB flushes and the deferred-free grace period --- */
 
 void tdp_mmu_flush_tlb(struct tdp_mmu *mmu)

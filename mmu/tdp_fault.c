@@ -14,6 +14,8 @@
 
 /* Tables one fault may need: links from the root down to 4K. */
 #define TDP_FAULT_CACHE_MIN (TDP_ROOT_LEVEL - 1)
+/* Attempts tdp_mmu_handle_fault() makes before it gives up. */
+#define TDP_FAULT_ATTEMPTS 1000
 
 /**
  * tdp_max_mapping_level() - largest leaf that may map @gfn from @slot.
@@ -403,5 +405,75 @@ int tdp_mmu_page_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
 	r = tdp_fault_locked(&ctx, cache, fault);
 	tdp_mmu_read_unlock(mmu, ctx.shard);
 	tdp_mmu_maybe_reclaim(mmu);
+	return r;
+}
+
+/**
+ * tdp_mmu_gpa_is_private() - whether a GPA names private memory.
+ * @mmu: the MMU.
+ * @gpa: a guest-physical address (with private memory: the shared bit
+ *       included).
+ *
+ * Context: any.
+ * Return: true if private memory is on (cfg.shared_bit) and @gpa's shared
+ * bit is clear: its faults go to the mirror root.  False otherwise (the
+ * direct root).
+ */
+bool tdp_mmu_gpa_is_private(const struct tdp_mmu *mmu, gpa_t gpa)
+{
+	return mmu->shared_gfn && !((gpa >> PAGE_SHIFT) & mmu->shared_gfn);
+}
+
+/**
+ * tdp_mmu_handle_fault() - handle an EPT violation: the one entry point.
+ * @mmu: the MMU.
+ * @v: the faulting vCPU (its roots set by tdp_mmu_vcpu_set_roots(); its
+ *     page cache is topped up here).
+ * @gpa: the faulting guest-physical address, shared bit included.
+ * @access: TDP_ACC_R/W/X of the access (W implies R for EPT).
+ * @f: out: the fault (as tdp_mmu_page_fault() fills it), plus error,
+ *     retries and private_gpa.
+ *
+ * Chooses the root from the GPA (tdp_mmu_gpa_is_private(): the mirror
+ * root, else the direct root), as KVM's tdp_mmu_get_root_for_fault()
+ * does, and runs tdp_mmu_page_fault() on it, retrying -EBUSY (a lost
+ * race or a busy S-EPT: nothing changed) and -EAGAIN (a memslot being
+ * deleted or moved) up to 1000 attempts in all.  An -EAGAIN on a root
+ * that went invalid is not retried: the hypervisor must load fresh roots
+ * and re-enter, and the guest repeats the access.
+ *
+ * Context: takes the MMU read lock; must not hold the MMU lock.
+ * Return (also in f->error): 0 (see f->result); -EPERM for an access on
+ * the side that does not match the page's attribute (private vs shared;
+ * f->private_gpa tells which side the GPA named); -ENOMEM if no page was
+ * left for a table; -EAGAIN if the root went invalid (reload it), or
+ * -EBUSY / -EAGAIN after the last attempt; -EINVAL for a GPA beyond the
+ * guest-physical width, a bad access mask, or no root loaded for the
+ * GPA's side; -EFAULT or -EIO on an internal inconsistency (warned).
+ */
+int tdp_mmu_handle_fault(struct tdp_mmu *mmu, struct tdp_mmu_vcpu *v, gpa_t gpa,
+			 u64 access, struct tdp_fault *f)
+{
+	bool private = tdp_mmu_gpa_is_private(mmu, gpa);
+	struct tdp_mmu_page *root = private ? v->mirror : v->direct;
+	u32 retries = 0, i;
+	int r = -EINVAL;
+
+	for (i = 0; root && i < TDP_FAULT_ATTEMPTS; i++) {
+		*f = (struct tdp_fault){ .gpa = gpa, .access = access };
+		r = tdp_mmu_page_fault(mmu, root, &v->cache, f);
+		if (r != -EBUSY && r != -EAGAIN)
+			break;
+		retries++;
+		if (r == -EAGAIN && !tdp_mmu_root_is_valid(root))
+			break;
+		if (mmu->ops->cpu_relax)
+			mmu->ops->cpu_relax(mmu->opaque);
+	}
+	if (!root)
+		*f = (struct tdp_fault){ .gpa = gpa, .access = access };
+	f->error = r;
+	f->retries = retries;
+	f->private_gpa = private;
 	return r;
 }

@@ -52,6 +52,22 @@ int __must_check tdp_mmu_page_fault(struct tdp_mmu *mmu,
 				    struct tdp_mmu_cache *cache,
 				    struct tdp_fault *fault);
 
+/* --- the vCPU's MMU: its state, EPT violations and misconfigurations --- */
+/* (tdp_core.c) */
+void tdp_mmu_vcpu_init(struct tdp_mmu_vcpu *v, unsigned int shard);
+void tdp_mmu_vcpu_set_roots(struct tdp_mmu_vcpu *v, struct tdp_mmu_page *direct,
+			    struct tdp_mmu_page *mirror);
+void tdp_mmu_vcpu_destroy(struct tdp_mmu *mmu, struct tdp_mmu_vcpu *v);
+/* (tdp_fault.c) */
+bool tdp_mmu_gpa_is_private(const struct tdp_mmu *mmu, gpa_t gpa);
+int __must_check tdp_mmu_handle_fault(struct tdp_mmu *mmu,
+				      struct tdp_mmu_vcpu *v, gpa_t gpa,
+				      u64 access, struct tdp_fault *f);
+/* (mmio.c) */
+enum tdp_misconfig tdp_mmu_handle_misconfig(struct tdp_mmu *mmu,
+					    struct tdp_mmu_vcpu *v, gpa_t gpa,
+					    u64 *spte_out, struct tdp_fault *f);
+
 /* --- private memory (tdp_private.c, tdp_hw.c, mmu/sept/) --- */
 int __must_check tdp_mmu_convert(struct tdp_mmu *mmu, gfn_t gfn, u64 npages,
 				 bool to_private);

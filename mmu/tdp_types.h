@@ -112,6 +112,16 @@ struct tdp_mmu {
 	struct tdp_memslots *slots;
 	/* slots->generation, readable without any lock (atomic). */
 	u64 generation;
+	/*
+	 * The memslot epoch (atomic): bumped when a memslot update or a
+	 * generation jump begins (odd while it is in flight) and when it has
+	 * ended (even), under slots_lock; never set back, so it never takes
+	 * the same value twice.  The generation cannot serve: a jump
+	 * (tdp_memslots_set_generation()) sets it to any value, an earlier
+	 * one included, and MMIO SPTEs keep only its low 19 bits.  The
+	 * vCPUs' MMIO caches (struct tdp_mmu_vcpu) are keyed by it.
+	 */
+	u64 slots_epoch;
 
 	/* Roots: modified under the write lock, read under either. */
 	struct tdp_mmu_page *roots[TDP_MAX_ROOTS];
@@ -177,12 +187,63 @@ struct tdp_fault {
 	enum tdp_fault_result result; /* out */
 	int level; /* out: level of the leaf that maps gpa */
 	pfn_t pfn; /* out: host frame of gpa (MAPPED/FIXED/SPURIOUS) */
+	/*
+	 * Out, set by tdp_mmu_handle_fault() (and so by the fault that
+	 * tdp_mmu_handle_misconfig() runs): its return value; the attempts
+	 * that returned -EBUSY or -EAGAIN (each retried, but for the last
+	 * when the bound was reached or the root went invalid); and whether
+	 * the GPA is private (it went to the mirror root).
+	 */
+	int error;
+	u32 retries;
+	bool private_gpa;
 	union {
 		bool mmio_installed; /* out: an MMIO SPTE was installed */
 		/* The old name of mmio_installed, kept until every user
 		 * has moved to the new one. */
 		bool mmio_cached;
 	};
+};
+
+/* What tdp_mmu_handle_misconfig() found and did (mmio.c). */
+enum tdp_misconfig {
+	/* No memslot at the GPA (a cache hit or a current MMIO SPTE):
+	 * emulate the access now. */
+	TDP_MISCONFIG_EMULATE,
+	/* Stale or absent MMIO SPTE: the fault path ran; see the
+	 * tdp_fault's error and, when 0, its result. */
+	TDP_MISCONFIG_FAULTED,
+	/* A present SPTE the CPU cannot accept, not an MMIO SPTE: a
+	 * hypervisor bug; dump the walk and stop the VM. */
+	TDP_MISCONFIG_NOT_MMIO,
+};
+
+/*
+ * A vCPU's part of the MMU (KVM keeps the same in struct kvm_mmu and
+ * struct kvm_vcpu_arch): its page cache, the roots it runs on, and its
+ * MMIO cache.  Only the vCPU's own thread uses it, so no field needs a
+ * lock.
+ */
+struct tdp_mmu_vcpu {
+	/* Page-table pages for faults; cache.shard is the lock/stats shard. */
+	struct tdp_mmu_cache cache;
+	/*
+	 * The roots the vCPU runs on, set by the hypervisor when it loads
+	 * roots (tdp_mmu_vcpu_set_roots()); it holds their references.
+	 * mirror is NULL without private memory.
+	 */
+	struct tdp_mmu_page *direct;
+	struct tdp_mmu_page *mirror;
+	/*
+	 * The MMIO cache: the page of the last GPA an EPT misconfiguration
+	 * found without a memslot (INVALID_GPA: empty), and the memslot
+	 * epoch (tdp_mmu.slots_epoch, even) it was found in.
+	 */
+	gpa_t mmio_gpa;
+	u64 mmio_epoch;
+	/* Misconfigurations answered by the cache, and those that walked. */
+	u64 mmio_fast_hits;
+	u64 mmio_walks;
 };
 
 /* MMIO SPTEs (mmio.c). */
