@@ -2,9 +2,10 @@
 /*
  * Exit-path benchmark of MMIO SPTEs.  Measures, on the host, the
  * software path from an EPT-misconfig exit to the device dispatch for an
- * MMIO-SPTE hit — with the per-vCPU caches (MMIO GPA + generation compare,
- * and the decoded-instruction cache: re-fetch and compare the bytes) and
- * without them (walk to the SPTE and classify it, fetch 15 bytes, decode)
+ * MMIO-SPTE hit — the MMU's own entry point, tdp_mmu_handle_misconfig(),
+ * with the per-vCPU caches (its MMIO cache, and the decoded-instruction
+ * cache: re-fetch and compare the bytes) and without them (its walk to the
+ * SPTE and classification, fetch 15 bytes, decode)
  * — against the same run's port-I/O exit path (decode the exit
  * qualification, dispatch the port).  The instruction fetch (paging off
  * here) is a cost of MMIO emulation that port I/O does not pay.  VMCS
@@ -37,8 +38,7 @@ struct bench_vcpu {
 	struct x86_gprs g;
 	u8 *ram;
 	u64 rip;
-	gpa_t cache_gpa;
-	u64 cache_gen;
+	struct tdp_mmu_vcpu mv; /* the vCPU's MMU state: the MMIO cache */
 	struct mmio_insn_cache insn_cache;
 	u64 sink;
 };
@@ -87,10 +87,12 @@ int bench_path_pio(struct bench_vcpu *v, u64 qual);
 __attribute__((noinline)) int bench_path_mmio_cached(struct bench_vcpu *v,
 						     gpa_t gpa)
 {
-	u64 gen = tdp_memslot_generation(v->mmu);
+	u64 hits = v->mv.mmio_fast_hits;
+	struct tdp_fault f;
 
-	if ((gpa & PAGE_MASK) != v->cache_gpa || gen != v->cache_gen ||
-	    (gen & TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS))
+	if (tdp_mmu_handle_misconfig(v->mmu, &v->mv, gpa, NULL, &f) !=
+		    TDP_MISCONFIG_EMULATE ||
+	    v->mv.mmio_fast_hits == hits)
 		return -EAGAIN;
 	return emulate_cached(v, gpa);
 }
@@ -98,10 +100,11 @@ __attribute__((noinline)) int bench_path_mmio_cached(struct bench_vcpu *v,
 __attribute__((noinline)) int bench_path_mmio_walk(struct bench_vcpu *v,
 						   gpa_t gpa)
 {
-	u64 spte;
+	struct tdp_fault f;
 
-	if (tdp_mmu_classify_misconfig(v->mmu, v->root, gpa, &spte) !=
-	    TDP_MISCONFIG_MMIO)
+	v->mv.mmio_gpa = INVALID_GPA; /* a cache miss: walk and classify */
+	if (tdp_mmu_handle_misconfig(v->mmu, &v->mv, gpa, NULL, &f) !=
+	    TDP_MISCONFIG_EMULATE)
 		return -EAGAIN;
 	return emulate(v, gpa);
 }
@@ -161,7 +164,6 @@ static int run(struct bench_vcpu *v, const char *path, long iters)
 static int setup(struct mmu_fake *f, struct tdp_mmu *mmu, struct bench_vcpu *v)
 {
 	struct tdp_mmu_config cfg;
-	struct tdp_mmu_cache cache;
 	struct tdp_fault fault = { .gpa = TESTDEV_GPA, .access = TDP_ACC_R };
 	int r;
 
@@ -181,17 +183,16 @@ static int setup(struct mmu_fake *f, struct tdp_mmu *mmu, struct bench_vcpu *v)
 	memcpy(v->ram + INSN_GPA, "\x89\x07", 2);
 	v->rip = INSN_GPA;
 	v->g.regs[X86_GPR_RDI] = TESTDEV_GPA;
-	tdp_mmu_cache_init(&cache, 0);
-	do {
-		r = tdp_mmu_cache_topup(mmu, &cache, TDP_MMU_CACHE_CAP);
-		if (!r)
-			r = tdp_mmu_page_fault(mmu, v->root, &cache, &fault);
-	} while (r == -EBUSY || r == -EAGAIN);
-	tdp_mmu_cache_free(mmu, &cache);
+	tdp_mmu_vcpu_init(&v->mv, 0);
+	tdp_mmu_vcpu_set_roots(&v->mv, v->root, NULL);
+	r = tdp_mmu_handle_fault(mmu, &v->mv, TESTDEV_GPA,
+				 TDP_ACC_W | TDP_ACC_R, &fault);
 	if (r || fault.result != TDP_FAULT_MMIO)
 		return r ? r : -EIO;
-	v->cache_gpa = TESTDEV_GPA;
-	v->cache_gen = tdp_memslot_generation(mmu);
+	/* The first misconfiguration walks and fills the MMIO cache. */
+	if (tdp_mmu_handle_misconfig(mmu, &v->mv, TESTDEV_GPA, NULL, &fault) !=
+	    TDP_MISCONFIG_EMULATE)
+		return -EIO;
 	return 0;
 }
 
@@ -232,6 +233,7 @@ int main(int argc, char **argv)
 	printf("path\tns_per_op\tratio_vs_pio\n");
 	for (int i = 0; i < 3; i++)
 		printf("%s\t%.1f\t%.2f\n", paths[i], ns[i], ns[i] / ns[0]);
+	tdp_mmu_vcpu_destroy(&mmu, &v.mv);
 	mmu_fake_vm_destroy(&f, &mmu, v.root);
 	mmu_fake_destroy(&f);
 	free(v.ram);

@@ -252,7 +252,6 @@ static s64 hc_set_mmio_gen(struct vm *vm, const struct hc_args *a)
 	if (r)
 		return hc_fail(vm, HC_ENOMEM, "set_mmio_gen: %s",
 			       errno_name(r));
-	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
 	pr_info("vm %s: memslot generation set to %llu by the guest; MMIO SPTEs zapped",
 		vm->name, a->a0);
 	return HC_OK;

@@ -19,20 +19,6 @@
 #define ST_SLOT_PAGES 1024 /* 4 MiB */
 #define ST_FAKE_PFN 0x40000ULL /* 1 GiB: never dereferenced by the MMU */
 
-static int st_fault(struct tdp_mmu *mmu, struct tdp_mmu_page *root,
-		    struct tdp_mmu_cache *c, gpa_t gpa, struct tdp_fault *f)
-{
-	int r;
-
-	do {
-		*f = (struct tdp_fault){ .gpa = gpa, .access = TDP_ACC_ALL };
-		r = tdp_mmu_cache_topup(mmu, c, TDP_MMU_CACHE_CAP);
-		if (!r)
-			r = tdp_mmu_page_fault(mmu, root, c, f);
-	} while (r == -EBUSY || r == -EAGAIN);
-	return r;
-}
-
 #define ST_CHECK(cond, ...)                               \
 	do {                                              \
 		if (!(cond)) {                            \
@@ -46,7 +32,7 @@ static int run_level(int max_level)
 	static struct tdp_mmu mmu;
 	struct tdp_mmu_config cfg;
 	struct tdp_mmu_page *root = NULL;
-	struct tdp_mmu_cache cache;
+	struct tdp_mmu_vcpu vcpu;
 	struct tdp_mmu_check chk;
 	struct tdp_fault f;
 	u64 sptes[TDP_ROOT_LEVEL + 1];
@@ -57,13 +43,15 @@ static int run_level(int max_level)
 	r = tdp_mmu_init(&mmu, &hv_mmu_ops, NULL, &cfg);
 	if (r)
 		return r;
-	tdp_mmu_cache_init(&cache, 0);
+	tdp_mmu_vcpu_init(&vcpu, 0);
 	r = tdp_memslot_add(&mmu, 0, 0x200, ST_SLOT_PAGES, ST_FAKE_PFN, 0);
 	ST_CHECK(!r, "memslot_add: %s", errno_name(r));
 	r = tdp_mmu_get_root(&mmu, TDP_ROOT_DIRECT, &root);
 	ST_CHECK(!r, "get_root: %s", errno_name(r));
+	tdp_mmu_vcpu_set_roots(&vcpu, root, NULL);
 	for (gfn_t g = 0x200; g < 0x200 + ST_SLOT_PAGES; g += 0x80) {
-		r = st_fault(&mmu, root, &cache, g << PAGE_SHIFT, &f);
+		r = tdp_mmu_handle_fault(&mmu, &vcpu, g << PAGE_SHIFT,
+					 TDP_ACC_ALL, &f);
 		ST_CHECK(!r && f.pfn == ST_FAKE_PFN + (g - 0x200),
 			 "fault on gfn 0x%llx: r=%d pfn 0x%llx", g, r, f.pfn);
 		ST_CHECK(f.level <= max_level, "level %d > %d", f.level,
@@ -79,7 +67,7 @@ static int run_level(int max_level)
 			"walk of gfn 0x%llx: spte 0x%llx level %d", g, sptes[l],
 			l);
 	}
-	r = st_fault(&mmu, root, &cache, 0x80000000ULL, &f);
+	r = tdp_mmu_handle_fault(&mmu, &vcpu, 0x80000000ULL, TDP_ACC_ALL, &f);
 	ST_CHECK(!r && f.result == TDP_FAULT_MMIO,
 		 "no-memslot GPA: r=%d result %d", r, f.result);
 	int l = tdp_mmu_get_walk(&mmu, root, 0x80000000ULL, sptes);
@@ -97,7 +85,7 @@ static int run_level(int max_level)
 		 chk.leaves[1], chk.leaves[2]);
 	ret = 0;
 out:
-	tdp_mmu_cache_free(&mmu, &cache);
+	tdp_mmu_vcpu_destroy(&mmu, &vcpu);
 	if (root)
 		tdp_mmu_put_root(&mmu, root);
 	tdp_mmu_destroy(&mmu);

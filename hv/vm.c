@@ -249,8 +249,8 @@ static int create_mmu(struct vm *vm)
 	if (vm->private_mem)
 		pr_info("vm %s: private memory: shared bit %u; private GPAs map through the mirror root and the S-EPT, shared ones (bit set) through the direct root",
 			vm->name, bit);
-	tdp_mmu_cache_init(&vm->vcpu.mmu_cache, 0);
-	vm->vcpu.mmio_gpa_cache = INVALID_GPA;
+	tdp_mmu_vcpu_init(&vm->vcpu.mmu, 0);
+	tdp_mmu_vcpu_set_roots(&vm->vcpu.mmu, vm->root, vm->mirror);
 	return 0;
 }
 
@@ -324,6 +324,7 @@ void vm_reload_roots(struct vm *vm)
 		tdp_mmu_put_root(&vm->mmu, *slot[i]);
 		*slot[i] = root;
 	}
+	tdp_mmu_vcpu_set_roots(&vm->vcpu.mmu, vm->root, vm->mirror);
 	load_eptp(vm, true);
 }
 
@@ -390,7 +391,7 @@ void vm_print_summary(struct vm *vm)
 		(long long)st.pages[3], vm->mmu.tlb_flushes);
 	pr_info("  mmio: spte_installed=%llu emulated=%llu fast_hits=%llu walks=%llu decode_cache_hits=%llu generation=%llu (MMIO SPTE generation %llu)",
 		vm->stats.mmio_installed, vm->stats.mmio_emulated,
-		vm->stats.mmio_fast_hits, vm->stats.mmio_walks,
+		vm->vcpu.mmu.mmio_fast_hits, vm->vcpu.mmu.mmio_walks,
 		vm->vcpu.insn_cache.hits,
 		(tdp_memslot_generation(&vm->mmu) &
 		 ~TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS),
@@ -426,7 +427,7 @@ void vm_destroy(struct vm *vm)
 		if (vm->hotplug[i].slot_id)
 			pool_free_pages(vm->hotplug[i].mem,
 					vm->hotplug[i].size >> PAGE_SHIFT);
-	tdp_mmu_cache_free(&vm->mmu, &vm->vcpu.mmu_cache);
+	tdp_mmu_vcpu_destroy(&vm->mmu, &vm->vcpu.mmu);
 	if (vm->mirror)
 		tdp_mmu_put_root(&vm->mmu, vm->mirror);
 	if (vm->root)

@@ -42,10 +42,8 @@ struct vcpu {
 	u64 cr2; /* guest CR2 (not in the VMCS) */
 	u64 kernel_gs_base; /* allow-listed MSR shadow */
 	void *vmcs; /* 4 KiB VMCS region */
-	struct tdp_mmu_cache mmu_cache;
-	/* MMIO fast path: last GPA and generation emulated. */
-	gpa_t mmio_gpa_cache;
-	u64 mmio_gen_cache;
+	/* The vCPU's MMU state: page cache, roots, MMIO cache (mmu/). */
+	struct tdp_mmu_vcpu mmu;
 	struct mmio_insn_cache insn_cache; /* last MMIO instruction decoded */
 };
 
@@ -60,7 +58,7 @@ struct vm_stats {
 	u64 hypercalls, hypercall_errors;
 	u64 ept_faults; /* EPT violations handed to the TDP MMU */
 	u64 ept_retries; /* -EBUSY retries */
-	u64 mmio_emulated, mmio_fast_hits, mmio_walks;
+	u64 mmio_emulated;
 	u64 mmio_installed;
 	u64 private_faults, shared_faults, wrong_side_faults;
 	u64 conversions, converted_pages;

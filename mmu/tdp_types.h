@@ -197,12 +197,7 @@ struct tdp_fault {
 	int error;
 	u32 retries;
 	bool private_gpa;
-	union {
-		bool mmio_installed; /* out: an MMIO SPTE was installed */
-		/* The old name of mmio_installed, kept until every user
-		 * has moved to the new one. */
-		bool mmio_cached;
-	};
+	bool mmio_installed; /* out: an MMIO SPTE was installed */
 };
 
 /* What tdp_mmu_handle_misconfig() found and did (mmio.c). */

@@ -1,77 +1,65 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * EPT violations and EPT misconfigurations.
- *
- * EPT violation: hand the GPA to the TDP MMU fault path.  RAM gets mapped;
- * a GPA with no memslot gets an MMIO SPTE (RWX=110b: the next access is a
- * misconfiguration) and, if a device lives there, this first access is
- * emulated at once.
- *
- * EPT misconfiguration: an MMIO SPTE whose generation is current is
- * emulated without taking the fault path; the per-vCPU cache (last MMIO
- * page + generation) skips even the walk.  A stale generation (or an update
- * in progress) takes the fault path, which maps RAM if a memslot appeared
- * or installs a fresh MMIO SPTE.  A misconfiguration on an SPTE that is not
- * an MMIO SPTE is a hypervisor bug: the EPT hierarchy for the GPA is
- * printed, one line per level, and the VM is stopped.
- *
- * Both hand an access to a device to vcpu_emulate_mmio() (emulate.c).
+ * EPT violations and EPT misconfigurations: the VMX glue, as KVM's
+ * handle_ept_violation() / handle_ept_misconfig().  Each reads the GPA and
+ * the qualification from the VMCS and calls the MMU, which decides: it
+ * chooses the mirror or the direct root from the GPA, tops up the page
+ * cache, retries lost races, keeps the vCPU's MMIO cache and tests the
+ * memslot generation (tdp_mmu_handle_fault(), tdp_mmu_handle_misconfig();
+ * docs/mmu.md, "The fault API").  What comes back is acted on here: RAM
+ * is mapped and the guest re-executes; an access to a device is emulated
+ * (vcpu_emulate_mmio(), emulate.c); a refusal stops the VM with its
+ * reason; a misconfiguration on an SPTE that is not an MMIO SPTE is a
+ * hypervisor bug: the EPT hierarchy for the GPA is printed, one line per
+ * level, and the VM is stopped.
  */
-#include "boot_info.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx_ops.h"
 #include "errno_codes.h"
-#include "string_util.h"
 #include "x86.h"
 
-#define FAULT_RETRIES 1000
-
-/* Runs the TDP MMU fault path for @gpa; returns false if the VM stopped. */
-static bool mmu_fault(struct vm *vm, gpa_t gpa, u64 access, struct tdp_fault *f)
+/*
+ * Accounts a fault the MMU handled (@r: its return value) and stops the
+ * VM if it failed.
+ * Returns true if f->result is to be acted on; false if the VM stopped, or
+ * if a root went invalid under the fault (the run loop loads fresh roots
+ * before the next entry and the guest repeats the access).
+ */
+static bool fault_done(struct vm *vm, gpa_t gpa, int r,
+		       const struct tdp_fault *f)
 {
-	/* Private GPAs (shared bit clear) fault into the mirror root. */
-	bool private_gpa = vm->private_mem && !(gpa & vm->shared_mask);
-	struct tdp_mmu_page *root = private_gpa ? vm->mirror : vm->root;
-	int r = 0;
+	const char *side = f->private_gpa ? "private" : "shared";
 
-	for (int i = 0; i < FAULT_RETRIES; i++) {
-		*f = (struct tdp_fault){ .gpa = gpa, .access = access };
-		r = tdp_mmu_cache_topup(&vm->mmu, &vm->vcpu.mmu_cache,
-					TDP_MMU_CACHE_CAP);
-		if (!r)
-			r = tdp_mmu_page_fault(&vm->mmu, root,
-					       &vm->vcpu.mmu_cache, f);
-		if (r != -EBUSY && r != -EAGAIN)
-			break;
-		vm->stats.ept_retries++;
-	}
-	if (vm->private_mem && private_gpa)
+	vm->stats.ept_retries += f->retries;
+	if (vm->private_mem && f->private_gpa)
 		vm->stats.private_faults++;
 	else if (vm->private_mem)
 		vm->stats.shared_faults++;
-	if (r == -EPERM) {
+	switch (r) {
+	case 0:
+		if (f->mmio_installed)
+			vm->stats.mmio_installed++;
+		return true;
+	case -EPERM:
 		vm->stats.wrong_side_faults++;
 		vm_stop(vm, VM_GUEST_ERROR,
 			"%s access to GPA 0x%llx, but the page is %s: convert it with map_gpa first",
-			private_gpa ? "private" : "shared", gpa,
-			private_gpa ? "shared" : "private");
+			side, gpa, f->private_gpa ? "shared" : "private");
 		return false;
-	}
-	if (r == -ENOMEM) {
+	case -ENOMEM:
 		vm_stop(vm, VM_HV_ERROR,
 			"hypervisor pool exhausted while mapping GPA 0x%llx (raise hv_mem)",
 			gpa);
 		return false;
+	case -EAGAIN:
+		if (!tdp_mmu_root_is_valid(vm->root) ||
+		    (vm->mirror && !tdp_mmu_root_is_valid(vm->mirror)))
+			return false;
+		break;
 	}
-	if (r) {
-		vm_stop(vm, VM_HV_ERROR,
-			"TDP MMU fault on GPA 0x%llx failed: %s", gpa,
-			errno_name(r));
-		return false;
-	}
-	if (f->mmio_cached)
-		vm->stats.mmio_installed++;
-	return true;
+	vm_stop(vm, VM_HV_ERROR, "TDP MMU fault on %s GPA 0x%llx failed: %s",
+		side, gpa, errno_name(r));
+	return false;
 }
 
 static const char *access_str(u64 q)
@@ -87,7 +75,7 @@ static void maybe_break_leaf(struct vm *vm, gpa_t gpa)
 	gpa_t bad = vm->test_bad_spte_gpa;
 
 	if (!bad || (gpa & PAGE_MASK) != (bad & PAGE_MASK) ||
-	    (vm->private_mem && !(gpa & vm->shared_mask)))
+	    tdp_mmu_gpa_is_private(&vm->mmu, gpa))
 		return;
 	if (!tdp_mmu_test_break_leaf(&vm->mmu, vm->root, gpa))
 		pr_info("vm %s: test knob: EPT leaf for GPA 0x%llx given a reserved memory type",
@@ -104,7 +92,10 @@ void vm_handle_ept_violation(struct vm *vm)
 	vm->stats.ept_faults++;
 	if (access & TDP_ACC_W)
 		access |= TDP_ACC_R;
-	if (!mmu_fault(vm, gpa, access, &f))
+	if (!fault_done(vm, gpa,
+			tdp_mmu_handle_fault(&vm->mmu, &vm->vcpu.mmu, gpa,
+					     access, &f),
+			&f))
 		return;
 	switch (f.result) {
 	case TDP_FAULT_MAPPED:
@@ -114,7 +105,7 @@ void vm_handle_ept_violation(struct vm *vm)
 	case TDP_FAULT_SPURIOUS:
 		return;
 	case TDP_FAULT_MMIO:
-		if (vm->private_mem && !(gpa & vm->shared_mask)) {
+		if (f.private_gpa) {
 			vm_stop(vm, VM_GUEST_ERROR,
 				"private %s of GPA 0x%llx at RIP 0x%llx: no memslot, and private GPAs have no MMIO (use the shared alias 0x%llx for devices)",
 				access_str(q), gpa,
@@ -140,31 +131,21 @@ void vm_handle_ept_violation(struct vm *vm)
 void vm_handle_ept_misconfig(struct vm *vm)
 {
 	gpa_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
-	u64 gen = tdp_memslot_generation(&vm->mmu), spte = 0;
-	struct vcpu *v = &vm->vcpu;
 	struct tdp_fault f;
+	u64 spte;
 
-	if ((gpa & PAGE_MASK) == v->mmio_gpa_cache &&
-	    gen == v->mmio_gen_cache &&
-	    !(gen & TDP_MEMSLOT_GEN_UPDATE_IN_PROGRESS)) {
-		vm->stats.mmio_fast_hits++;
+	switch (tdp_mmu_handle_misconfig(&vm->mmu, &vm->vcpu.mmu, gpa, &spte,
+					 &f)) {
+	case TDP_MISCONFIG_EMULATE:
 		vcpu_emulate_mmio(vm, gpa);
 		return;
-	}
-	vm->stats.mmio_walks++;
-	switch (tdp_mmu_classify_misconfig(&vm->mmu, vm->root, gpa, &spte)) {
-	case TDP_MISCONFIG_MMIO:
-		v->mmio_gpa_cache = gpa & PAGE_MASK;
-		v->mmio_gen_cache = gen;
-		vcpu_emulate_mmio(vm, gpa);
-		return;
-	case TDP_MISCONFIG_STALE:
-		/* Maps RAM if a memslot appeared, else a fresh MMIO SPTE; the
+	case TDP_MISCONFIG_FAULTED:
+		/* A stale MMIO SPTE: the MMU ran the fault, which mapped RAM
+		 * if a memslot appeared or installed a fresh MMIO SPTE; the
 		 * guest re-executes the access either way. */
-		v->mmio_gpa_cache = INVALID_GPA;
-		mmu_fault(vm, gpa, TDP_ACC_R, &f);
+		fault_done(vm, gpa, f.error, &f);
 		return;
-	case TDP_MISCONFIG_BUG:
+	case TDP_MISCONFIG_NOT_MMIO:
 		pr_err("vm %s: EPT misconfiguration on GPA 0x%llx whose SPTE 0x%llx is not an MMIO SPTE: hypervisor bug",
 		       vm->name, gpa, spte);
 		tdp_mmu_dump_walk(&vm->mmu, vm->root, gpa);

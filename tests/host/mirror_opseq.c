@@ -339,11 +339,11 @@ static bool op_fault_private(struct mirror_opseq *s, struct opseq_src *src)
 	if (r)
 		return cmp_range(s, g, g + 1);
 	if (si < 0) {
-		if (f.result != TDP_FAULT_MMIO || f.mmio_cached)
+		if (f.result != TDP_FAULT_MMIO || f.mmio_installed)
 			OPSEQ_FAIL(
 				s,
 				"private fault gfn 0x%llx outside slots: result %d cached %d",
-				g, f.result, f.mmio_cached);
+				g, f.result, f.mmio_installed);
 		return cmp_range(s, g, g + 1);
 	}
 	res = s->priv[g].kind == M_LEAF ? TDP_FAULT_SPURIOUS : TDP_FAULT_MAPPED;
@@ -384,11 +384,11 @@ static bool op_fault_shared(struct mirror_opseq *s, struct opseq_src *src)
 	if (r)
 		return cmp_range(s, g, g + 1);
 	if (si < 0) {
-		if (f.result != TDP_FAULT_MMIO || !f.mmio_cached)
+		if (f.result != TDP_FAULT_MMIO || !f.mmio_installed)
 			OPSEQ_FAIL(
 				s,
 				"shared fault gfn 0x%llx outside slots: result %d cached %d",
-				g, f.result, f.mmio_cached);
+				g, f.result, f.mmio_installed);
 		e->kind = M_MMIO;
 		e->gen = (u32)(s->gen & MMIO_GEN_MASK);
 		return cmp_range(s, g, g + 1);

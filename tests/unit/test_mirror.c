@@ -175,12 +175,12 @@ static void test_fault_sides(void **state)
 	/* Outside every memslot: private = MMIO, nothing cached... */
 	assert_int_equal(fault(&x, 0x100000, false, TDP_ACC_R, &f), 0);
 	assert_int_equal(f.result, TDP_FAULT_MMIO);
-	assert_false(f.mmio_cached);
+	assert_false(f.mmio_installed);
 	assert_int_equal(tdp_mmu_trace_count(&x.mmu), trace);
 	/* ...shared = an MMIO SPTE in the direct root, misconfig for the CPU. */
 	assert_int_equal(fault(&x, 0x100000, true, TDP_ACC_W, &f), 0);
 	assert_int_equal(f.result, TDP_FAULT_MMIO);
-	assert_true(f.mmio_cached);
+	assert_true(f.mmio_installed);
 	assert_int_equal(hw(&x, 0x100000, true, &leaf), -EIO);
 	assert_int_equal(tdp_mmu_classify_misconfig(
 				 &x.mmu, x.direct,
