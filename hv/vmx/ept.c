@@ -6,7 +6,7 @@
  * chooses the mirror or the direct root from the GPA, tops up the page
  * cache, retries lost races, keeps the vCPU's MMIO cache and tests the
  * memslot generation (tdp_mmu_handle_fault(), tdp_mmu_handle_misconfig();
- * docs/mmu.md, "The fault API").  What comes back is acted on here: RAM
+ * docs/mmu.md, "Using it").  What comes back is acted on here: RAM
  * is mapped and the guest re-executes; an access to a device is emulated
  * (vcpu_emulate_mmio(), emulate.c); a refusal stops the VM with its
  * reason; a misconfiguration on an SPTE that is not an MMIO SPTE is a
