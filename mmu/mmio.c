@@ -7,8 +7,9 @@
  * When the 19-bit generation wraps, every MMIO SPTE is zapped so an old
  * one can never look current.
  *
- * tdp_mmu_handle_misconfig() is the hypervisor's entry point for the exit:
- * the vCPU's MMIO cache, then the SPTE, then (stale) the fault path.
+ * tdp_mmu_handle_misconfig() (inline in tdp_mmu.h, its miss path here) is
+ * the hypervisor's entry point for the exit: the vCPU's MMIO cache, then
+ * the SPTE, then (stale) the fault path.
  */
 #include "mmu/tdp_mmu_internal.h"
 
@@ -62,8 +63,7 @@ enum tdp_misconfig_kind tdp_mmu_classify_misconfig(struct tdp_mmu *mmu,
 {
 	gfn_t gfn = (gpa & ((1ULL << TDP_MAX_GPA_BITS) - 1)) >> PAGE_SHIFT;
 	enum tdp_misconfig_kind kind = TDP_MISCONFIG_STALE;
-	u64 spte = SHADOW_NONPRESENT_VALUE;
-	struct tdp_iter iter;
+	u64 sptes[TDP_ROOT_LEVEL + 1], spte;
 
 	/*
 	 * The SPTE and the generation are read under one read-lock hold: a
@@ -72,8 +72,7 @@ enum tdp_misconfig_kind tdp_mmu_classify_misconfig(struct tdp_mmu *mmu,
 	 * never newer than the SPTE.
 	 */
 	tdp_mmu_read_lock(mmu, 0);
-	for_each_tdp_pte (iter, mmu, root->spt, gfn, gfn + 1)
-		spte = iter.old_spte;
+	spte = sptes[tdp_walk_gfn(mmu, root->spt, gfn, sptes)];
 	if (is_mmio_spte(spte)) {
 		if (tdp_mmu_mmio_spte_is_current(mmu, spte))
 			kind = TDP_MISCONFIG_MMIO;
@@ -87,70 +86,42 @@ enum tdp_misconfig_kind tdp_mmu_classify_misconfig(struct tdp_mmu *mmu,
 	return kind;
 }
 
-/*
- * The vCPU's MMIO cache, tested without the MMU lock.  Why that is safe:
- * an entry (page, epoch) is filled only when tdp_mmu_handle_misconfig()
- * read the epoch even (no memslot update in flight) and then, under the
- * read lock, found a current MMIO SPTE for the page, i.e. no memslot
- * covered it.  Every update makes the epoch odd before it publishes
- * anything and even again after its last store, and the epoch never goes
- * back; so reading the same epoch again means no update has begun since
- * the entry was filled, the memslots are still those the SPTE was judged
- * against, and the page still has no memslot.  A generation set back or
- * wrapped cannot match an old entry: it is an update, and bumps the
- * epoch.  (2^64 bumps would be needed to see an epoch twice.)
- */
-static bool tdp_mmio_cache_hit(const struct tdp_mmu *mmu,
-			       const struct tdp_mmu_vcpu *v, gpa_t page)
-{
-	return v->mmio_gpa == page &&
-	       __atomic_load_n(&mmu->slots_epoch, __ATOMIC_SEQ_CST) ==
-		       v->mmio_epoch;
-}
-
 /**
- * tdp_mmu_handle_misconfig() - handle an EPT misconfiguration: the one
- * entry point.
- * @mmu: the MMU.
- * @v: the vCPU (its direct root set by tdp_mmu_vcpu_set_roots()).
- * @gpa: the guest-physical address from the exit, shared bit included.
- * @spte_out: the lowest SPTE found on the direct root (for the log; left
- *            at SHADOW_NONPRESENT_VALUE on a cache hit); may be NULL.
- * @f: out, for TDP_MISCONFIG_FAULTED: the fault, as
- *     tdp_mmu_handle_fault() leaves it (f->error is its return value).
+ * tdp_mmu_misconfig_miss() - an EPT misconfiguration that missed the
+ * vCPU's MMIO cache: the out-of-line half of tdp_mmu_handle_misconfig()
+ * (tdp_mmu.h), with its arguments and return values.
  *
- * First the vCPU's MMIO cache: the page of the last GPA found without a
- * memslot, valid while no memslot update has begun since (see
- * tdp_mmio_cache_hit(); tested without the MMU lock).  On a miss the
- * SPTE is classified (tdp_mmu_classify_misconfig(), under the read
+ * Why the cache needs no lock: an entry (page, epoch) is filled only
+ * here, when the epoch was read even (no memslot update in flight) and
+ * then, under the read lock, a current MMIO SPTE was found for the page,
+ * i.e. no memslot covered it.  Every update makes the epoch odd before it
+ * publishes anything and even again after its last store, and the epoch
+ * never goes back; so reading the same epoch again means no update has
+ * begun since the entry was filled, the memslots are still those the
+ * SPTE was judged against, and the page still has no memslot.  A
+ * generation set back or wrapped cannot match an old entry: it is an
+ * update, and bumps the epoch.  (2^64 bumps would be needed to see an
+ * epoch twice.)
+ *
+ * The SPTE is classified (tdp_mmu_classify_misconfig(), under the read
  * lock): a current MMIO SPTE fills the cache and is emulated; a stale or
  * absent one, or one met while an update is in progress, runs the fault
  * path at once for a read (tdp_mmu_handle_fault(), as KVM's RET_PF_INVALID
  * falls through to the fault): it maps RAM if a memslot appeared, else
  * installs a fresh MMIO SPTE, and the guest re-executes the access (or
  * the caller emulates it at once when f->result is TDP_FAULT_MMIO).
- * Counts v->mmio_fast_hits or v->mmio_walks.
  *
- * Context: takes the MMU read lock on a cache miss; must not hold the
- * MMU lock.
- * Return: TDP_MISCONFIG_EMULATE (no memslot at @gpa: emulate now);
- * TDP_MISCONFIG_FAULTED (the fault path ran: f->error, then f->result);
- * TDP_MISCONFIG_NOT_MMIO (a present SPTE that is not an MMIO SPTE, in
- * *@spte_out: a hypervisor bug; dump the walk and stop the VM).
+ * Context: takes the MMU read lock; must not hold the MMU lock.
  */
-enum tdp_misconfig tdp_mmu_handle_misconfig(struct tdp_mmu *mmu,
-					    struct tdp_mmu_vcpu *v, gpa_t gpa,
-					    u64 *spte_out, struct tdp_fault *f)
+enum tdp_misconfig tdp_mmu_misconfig_miss(struct tdp_mmu *mmu,
+					  struct tdp_mmu_vcpu *v, gpa_t gpa,
+					  u64 *spte_out, struct tdp_fault *f)
 {
 	gpa_t page = gpa & PAGE_MASK;
 	u64 epoch;
 
 	if (spte_out)
 		*spte_out = SHADOW_NONPRESENT_VALUE;
-	if (tdp_mmio_cache_hit(mmu, v, page)) {
-		v->mmio_fast_hits++;
-		return TDP_MISCONFIG_EMULATE;
-	}
 	v->mmio_walks++;
 	v->mmio_gpa = INVALID_GPA;
 	epoch = __atomic_load_n(&mmu->slots_epoch, __ATOMIC_SEQ_CST);

@@ -64,9 +64,52 @@ int __must_check tdp_mmu_handle_fault(struct tdp_mmu *mmu,
 				      struct tdp_mmu_vcpu *v, gpa_t gpa,
 				      u64 access, struct tdp_fault *f);
 /* (mmio.c) */
-enum tdp_misconfig tdp_mmu_handle_misconfig(struct tdp_mmu *mmu,
-					    struct tdp_mmu_vcpu *v, gpa_t gpa,
-					    u64 *spte_out, struct tdp_fault *f);
+enum tdp_misconfig tdp_mmu_misconfig_miss(struct tdp_mmu *mmu,
+					  struct tdp_mmu_vcpu *v, gpa_t gpa,
+					  u64 *spte_out, struct tdp_fault *f);
+
+/**
+ * tdp_mmu_handle_misconfig() - handle an EPT misconfiguration: the one
+ * entry point.
+ * @mmu: the MMU.
+ * @v: the vCPU (its direct root set by tdp_mmu_vcpu_set_roots()).
+ * @gpa: the guest-physical address from the exit, shared bit included.
+ * @spte_out: the lowest SPTE found on the direct root (for the log; left
+ *            at SHADOW_NONPRESENT_VALUE on a cache hit); may be NULL.
+ * @f: out, for TDP_MISCONFIG_FAULTED: the fault, as
+ *     tdp_mmu_handle_fault() leaves it (f->error is its return value).
+ *
+ * First the vCPU's MMIO cache, tested here without the MMU lock: the page
+ * of the last GPA found without a memslot, valid while no memslot update
+ * has begun since (why that is enough: "The MMIO cache" in docs/mmu.md and
+ * tdp_mmu_misconfig_miss()).  The test is inline because a repeated MMIO
+ * access is the hottest exit a device model sees; a call that must save
+ * the registers of the miss path cost a tenth of the whole exit in the
+ * exit bench.  On a miss, tdp_mmu_misconfig_miss() classifies the SPTE
+ * and fills the cache, or runs the fault path.  Counts v->mmio_fast_hits
+ * or v->mmio_walks.
+ *
+ * Context: takes the MMU read lock on a cache miss; must not hold the
+ * MMU lock.
+ * Return: TDP_MISCONFIG_EMULATE (no memslot at @gpa: emulate now);
+ * TDP_MISCONFIG_FAULTED (the fault path ran: f->error, then f->result);
+ * TDP_MISCONFIG_NOT_MMIO (a present SPTE that is not an MMIO SPTE, in
+ * *@spte_out: a hypervisor bug; dump the walk and stop the VM).
+ */
+static inline enum tdp_misconfig
+tdp_mmu_handle_misconfig(struct tdp_mmu *mmu, struct tdp_mmu_vcpu *v, gpa_t gpa,
+			 u64 *spte_out, struct tdp_fault *f)
+{
+	if (v->mmio_gpa == (gpa & PAGE_MASK) &&
+	    __atomic_load_n(&mmu->slots_epoch, __ATOMIC_ACQUIRE) ==
+		    v->mmio_epoch) {
+		if (spte_out)
+			*spte_out = SHADOW_NONPRESENT_VALUE;
+		v->mmio_fast_hits++;
+		return TDP_MISCONFIG_EMULATE;
+	}
+	return tdp_mmu_misconfig_miss(mmu, v, gpa, spte_out, f);
+}
 
 /* --- private memory (tdp_private.c, tdp_hw.c, mmu/sept/) --- */
 int __must_check tdp_mmu_convert(struct tdp_mmu *mmu, gfn_t gfn, u64 npages,

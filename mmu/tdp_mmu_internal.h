@@ -47,6 +47,10 @@ int tdp_mmu_set_spte(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 bool tdp_mmu_iter_cond_resched(const struct tdp_ctx *ctx, struct tdp_iter *iter,
 			       bool flush);
 
+/* The one-GFN descent (tdp_iter.c). */
+int tdp_walk_gfn(const struct tdp_mmu *mmu, u64 *root_pt, gfn_t gfn,
+		 u64 sptes[TDP_ROOT_LEVEL + 1]);
+
 /* Roots (tdp_root.c). */
 int tdp_root_ranges(const struct tdp_mmu *mmu, const struct tdp_mmu_page *root,
 		    gfn_t start, gfn_t end, gfn_t r[2][2]);
