@@ -35,6 +35,7 @@ struct bench_vcpu {
 	struct tdp_mmu *mmu;
 	struct tdp_mmu_page *root;
 	struct testdev dev;
+	struct mmio_bus bus; /* the test device alone */
 	struct x86_gprs g;
 	u8 *ram;
 	u64 rip;
@@ -59,7 +60,7 @@ static int emulate(struct bench_vcpu *v, gpa_t gpa)
 	u8 bytes[X86_MAX_INSN_LEN];
 
 	fetch(v, bytes, X86_MAX_INSN_LEN);
-	if (mmio_emulate(&v->dev, &v->g, bytes, X86_MAX_INSN_LEN, X86_MODE_32,
+	if (mmio_emulate(&v->bus, &v->g, bytes, X86_MAX_INSN_LEN, X86_MODE_32,
 			 0x2, gpa, &e) != MMIO_EMUL_DONE)
 		return -EIO;
 	v->sink += e.insn.len;
@@ -74,7 +75,7 @@ static int emulate_cached(struct bench_vcpu *v, gpa_t gpa)
 
 	if (mmio_decode_cached(&v->insn_cache, v->rip, X86_MODE_32, fetch, v,
 			       &insn) ||
-	    mmio_perform(&v->dev, &v->g, insn, 0x2, gpa, &e) != MMIO_EMUL_DONE)
+	    mmio_perform(&v->bus, &v->g, insn, 0x2, gpa, &e) != MMIO_EMUL_DONE)
 		return -EIO;
 	v->sink += insn->len;
 	return 0;
@@ -176,6 +177,7 @@ static int setup(struct mmu_fake *f, struct tdp_mmu *mmu, struct bench_vcpu *v)
 	if (r)
 		return r;
 	v->mmu = mmu;
+	testdev_bus(&v->dev, &v->bus);
 	v->ram = calloc(1, 2 * 1024 * 1024);
 	if (!v->ram)
 		return -ENOMEM;

@@ -265,6 +265,7 @@ int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
 
 	memset(vm, 0, sizeof(*vm));
 	fmt_snprintf(vm->name, sizeof(vm->name), "%s", name);
+	testdev_bus(&vm->testdev, &vm->mmio_bus);
 	vm->bi = bi;
 	vm->caps = caps;
 	vm->ram = (u8 *)(uintptr_t)bi->guest_ram_base;

@@ -89,6 +89,7 @@ struct vm {
 	u32 con_len;
 	u32 reports_pass, reports_fail;
 	struct testdev testdev;
+	struct mmio_bus mmio_bus; /* where emulated MMIO goes */
 	struct vm_hotplug hotplug[VM_HOTPLUG_SLOTS];
 	u64 run_limit_ms;
 	u64 start_tsc;

@@ -82,4 +82,16 @@ struct apic_msg {
 	u32 source;
 };
 
+/*
+ * The MMIO bus: where an emulated access goes.  @contains says whether
+ * some device decodes all of [@gpa, @gpa + @len); @access performs one
+ * access of 1, 2, 4 or 8 bytes at @gpa (0, or a negative code the caller
+ * reports as the device's refusal).  GPAs come without the shared bit.
+ */
+struct mmio_bus {
+	void *ctx;
+	bool (*contains)(void *ctx, gpa_t gpa, u64 len);
+	int (*access)(void *ctx, gpa_t gpa, u32 size, bool write, u64 *val);
+};
+
 #endif /* TDP_HV_DEV_DEV_H */

@@ -67,3 +67,21 @@ int testdev_access(struct testdev *d, gpa_t gpa, u32 size, bool write, u64 *val)
 		*val = 0; /* unassigned registers read as zero */
 	return 0;
 }
+
+static bool bus_contains(void *ctx, gpa_t gpa, u64 len)
+{
+	(void)ctx;
+	return testdev_contains(gpa, len);
+}
+
+static int bus_access(void *ctx, gpa_t gpa, u32 size, bool write, u64 *val)
+{
+	return testdev_access(ctx, gpa, size, write, val);
+}
+
+void testdev_bus(struct testdev *d, struct mmio_bus *bus)
+{
+	bus->ctx = d;
+	bus->contains = bus_contains;
+	bus->access = bus_access;
+}

@@ -10,7 +10,8 @@
 #include "string_util.h"
 #include "x86_defs.h"
 
-enum mmio_emul_status mmio_perform(struct testdev *dev, struct x86_gprs *g,
+enum mmio_emul_status mmio_perform(const struct mmio_bus *bus,
+				   struct x86_gprs *g,
 				   const struct x86_insn *insn, u64 rflags,
 				   gpa_t gpa, struct mmio_emul *out)
 {
@@ -19,16 +20,16 @@ enum mmio_emul_status mmio_perform(struct testdev *dev, struct x86_gprs *g,
 
 	if (insn->string && x86_insn_rep_exhausted(insn, g))
 		return out->status = MMIO_EMUL_DONE;
-	if (!testdev_contains(gpa, insn->size))
+	if (!bus->contains(bus->ctx, gpa, insn->size))
 		return out->status = MMIO_EMUL_NO_DEVICE;
 	if (insn->kind == X86_INSN_READ) {
-		r = testdev_access(dev, gpa, insn->size, false, &val);
+		r = bus->access(bus->ctx, gpa, insn->size, false, &val);
 		if (!r)
 			r = x86_insn_apply_read(insn, g, val);
 	} else {
 		r = x86_insn_write_value(insn, g, &val);
 		if (!r)
-			r = testdev_access(dev, gpa, insn->size, true, &val);
+			r = bus->access(bus->ctx, gpa, insn->size, true, &val);
 	}
 	if (r) {
 		out->err = r;
@@ -39,19 +40,19 @@ enum mmio_emul_status mmio_perform(struct testdev *dev, struct x86_gprs *g,
 	return out->status = MMIO_EMUL_DONE;
 }
 
-enum mmio_emul_status mmio_emulate(struct testdev *dev, struct x86_gprs *g,
-				   const u8 *bytes, size_t n,
-				   enum x86_cpu_mode mode, u64 rflags,
+enum mmio_emul_status mmio_emulate(const struct mmio_bus *bus,
+				   struct x86_gprs *g, const u8 *bytes,
+				   size_t n, enum x86_cpu_mode mode, u64 rflags,
 				   gpa_t gpa, struct mmio_emul *out)
 {
 	out->err = x86_decode_insn(bytes, n, mode, &out->insn);
 	if (out->err)
 		return out->status = MMIO_EMUL_DECODE_ERROR;
-	return mmio_perform(dev, g, &out->insn, rflags, gpa, out);
+	return mmio_perform(bus, g, &out->insn, rflags, gpa, out);
 }
 
-static int device_part(struct testdev *dev, gpa_t gpa, u32 len, bool write,
-		       u8 *bytes)
+static int device_part(const struct mmio_bus *bus, gpa_t gpa, u32 len,
+		       bool write, u8 *bytes)
 {
 	u64 v = 0;
 	int r;
@@ -59,20 +60,20 @@ static int device_part(struct testdev *dev, gpa_t gpa, u32 len, bool write,
 	if (len == 1 || len == 2 || len == 4 || len == 8) {
 		if (write)
 			memcpy(&v, bytes, len);
-		r = testdev_access(dev, gpa, len, write, &v);
+		r = bus->access(bus->ctx, gpa, len, write, &v);
 		if (!r && !write)
 			memcpy(bytes, &v, len);
 		return r;
 	}
 	for (u32 i = 0; i < len; i++) {
-		r = device_part(dev, gpa + i, 1, write, bytes + i);
+		r = device_part(bus, gpa + i, 1, write, bytes + i);
 		if (r)
 			return r;
 	}
 	return 0;
 }
 
-enum mmio_emul_status mmio_perform_spans(struct testdev *dev,
+enum mmio_emul_status mmio_perform_spans(const struct mmio_bus *bus,
 					 struct x86_gprs *g,
 					 const struct x86_insn *insn,
 					 u64 rflags, const struct mmio_span *sp,
@@ -84,7 +85,7 @@ enum mmio_emul_status mmio_perform_spans(struct testdev *dev,
 	int r = 0;
 
 	if (n == 1 && !sp[0].ram)
-		return mmio_perform(dev, g, insn, rflags, sp[0].gpa, out);
+		return mmio_perform(bus, g, insn, rflags, sp[0].gpa, out);
 	for (unsigned int i = 0; i < n; i++)
 		total += sp[i].len;
 	if (!n || n > 2 || total != insn->size) {
@@ -94,7 +95,8 @@ enum mmio_emul_status mmio_perform_spans(struct testdev *dev,
 	if (insn->string && x86_insn_rep_exhausted(insn, g))
 		return out->status = MMIO_EMUL_DONE;
 	for (unsigned int i = 0; i < n; i++)
-		if (!sp[i].ram && !testdev_contains(sp[i].gpa, sp[i].len))
+		if (!sp[i].ram &&
+		    !bus->contains(bus->ctx, sp[i].gpa, sp[i].len))
 			return out->status = MMIO_EMUL_NO_DEVICE;
 	if (insn->kind != X86_INSN_READ) {
 		r = x86_insn_write_value(insn, g, &val);
@@ -108,7 +110,7 @@ enum mmio_emul_status mmio_perform_spans(struct testdev *dev,
 		else if (sp[i].ram)
 			memcpy(bytes + off, sp[i].ram, sp[i].len);
 		else
-			r = device_part(dev, sp[i].gpa, sp[i].len, write,
+			r = device_part(bus, sp[i].gpa, sp[i].len, write,
 					bytes + off);
 	}
 	if (!r && insn->kind == X86_INSN_READ) {

@@ -9,6 +9,7 @@
 #ifndef TDP_HV_EMUL_H
 #define TDP_HV_EMUL_H
 
+#include "hv/dev/dev.h"
 #include "hv/dev/testdev.h"
 #include "hv/emul/x86_decode.h"
 
@@ -56,26 +57,27 @@ int mmio_decode_cached(struct mmio_insn_cache *c, u64 rip,
 
 /**
  * mmio_perform() - perform a decoded instruction's access to @gpa on the
- * test device, updating @g (RSP included).
+ * device @bus finds there, updating @g (RSP included).
  * Return: MMIO_EMUL_DONE (retire: RIP += insn->len), MMIO_EMUL_REPEAT,
  * MMIO_EMUL_NO_DEVICE or MMIO_EMUL_DEVICE_ERROR (@out->err set).
  */
-enum mmio_emul_status mmio_perform(struct testdev *dev, struct x86_gprs *g,
+enum mmio_emul_status mmio_perform(const struct mmio_bus *bus,
+				   struct x86_gprs *g,
 				   const struct x86_insn *insn, u64 rflags,
 				   gpa_t gpa, struct mmio_emul *out);
 
 /**
  * mmio_emulate() - decode the instruction at the faulting RIP and perform
- * its access to @gpa on the test device, updating @g.
+ * its access to @gpa on the device @bus finds there, updating @g.
  * @g:      guest GPRs (RSP included), updated in place.
  * @bytes/@n: instruction bytes fetched at RIP.
  * @mode:   decoder mode.
  * @rflags: guest RFLAGS (DF for string forms).
  * Return: @out->status (also stored in @out).
  */
-enum mmio_emul_status mmio_emulate(struct testdev *dev, struct x86_gprs *g,
-				   const u8 *bytes, size_t n,
-				   enum x86_cpu_mode mode, u64 rflags,
+enum mmio_emul_status mmio_emulate(const struct mmio_bus *bus,
+				   struct x86_gprs *g, const u8 *bytes,
+				   size_t n, enum x86_cpu_mode mode, u64 rflags,
 				   gpa_t gpa, struct mmio_emul *out);
 
 /*
@@ -166,7 +168,7 @@ struct mmio_span {
  * Return: as mmio_perform(); MMIO_EMUL_DEVICE_ERROR with -EINVAL for
  * spans that do not add up.
  */
-enum mmio_emul_status mmio_perform_spans(struct testdev *dev,
+enum mmio_emul_status mmio_perform_spans(const struct mmio_bus *bus,
 					 struct x86_gprs *g,
 					 const struct x86_insn *insn,
 					 u64 rflags, const struct mmio_span *sp,

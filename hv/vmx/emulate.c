@@ -114,7 +114,8 @@ static unsigned int access_spans(struct vm *vm, const struct x86_insn *insn,
 		hit |= (gpa & PAGE_MASK) == (exit_gpa & PAGE_MASK);
 		if (!sp[i].ram) {
 			sp[i].gpa = gpa & ~vm->shared_mask;
-			if (!testdev_contains(sp[i].gpa, sp[i].len)) {
+			if (!vm->mmio_bus.contains(vm->mmio_bus.ctx, sp[i].gpa,
+						   sp[i].len)) {
 				vm_stop(vm, VM_GUEST_ERROR,
 					"%u-byte access at linear 0x%llx (RIP 0x%llx): its part at GPA 0x%llx hits neither RAM nor a device",
 					size, la, rip, gpa);
@@ -163,7 +164,7 @@ void vcpu_emulate_mmio(struct vm *vm, gpa_t gpa)
 	if (!n)
 		return;
 	/* Devices decode the GPA without the shared bit (access_spans()). */
-	switch (mmio_perform_spans(&vm->testdev, g, insn,
+	switch (mmio_perform_spans(&vm->mmio_bus, g, insn,
 				   vmcs_readnat(VMCS_GUEST_RFLAGS), sp, n,
 				   &e)) {
 	case MMIO_EMUL_DONE:
@@ -182,7 +183,7 @@ void vcpu_emulate_mmio(struct vm *vm, gpa_t gpa)
 		return;
 	case MMIO_EMUL_DEVICE_ERROR:
 		vm_stop(vm, VM_GUEST_ERROR,
-			"MMIO %u-byte access at GPA 0x%llx refused by the test device (%s)",
+			"MMIO %u-byte access at GPA 0x%llx refused by the device (%s)",
 			insn->size, gpa, errno_name(e.err));
 		return;
 	}

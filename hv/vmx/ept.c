@@ -113,7 +113,8 @@ void vm_handle_ept_violation(struct vm *vm)
 				(gpa | vm->shared_mask));
 			return;
 		}
-		if (testdev_contains(gpa & ~vm->shared_mask, 1)) {
+		if (vm->mmio_bus.contains(vm->mmio_bus.ctx,
+					  gpa & ~vm->shared_mask, 1)) {
 			vcpu_emulate_mmio(vm, gpa);
 			return;
 		}

@@ -74,7 +74,10 @@ static enum mmio_emul_status emul(struct testdev *d, struct x86_gprs *g,
 				  enum x86_cpu_mode mode, gpa_t gpa,
 				  struct mmio_emul *e)
 {
-	return mmio_emulate(d, g, (const u8 *)bytes, n, mode, 0x2, gpa, e);
+	struct mmio_bus bus;
+
+	testdev_bus(d, &bus);
+	return mmio_emulate(&bus, g, (const u8 *)bytes, n, mode, 0x2, gpa, e);
 }
 
 static void test_mmio_emulate_forms(void **state)
@@ -218,6 +221,7 @@ static void test_decode_cache(void **state)
 static void test_straddle_split(void **state)
 {
 	struct testdev d = { 0 };
+	struct mmio_bus bus;
 	struct x86_gprs g = { 0 };
 	struct mmio_emul e;
 	const struct x86_insn *insn = &e.insn;
@@ -228,12 +232,13 @@ static void test_straddle_split(void **state)
 	};
 
 	(void)state;
+	testdev_bus(&d, &bus);
 	/* mov [edi], eax */
 	assert_int_equal(x86_decode_insn((const u8 *)"\x89\x07", 2, X86_MODE_32,
 					 &e.insn),
 			 0);
 	g.regs[X86_GPR_RAX] = 0x44332211;
-	assert_int_equal(mmio_perform_spans(&d, &g, insn, 2, sp, 2, &e),
+	assert_int_equal(mmio_perform_spans(&bus, &g, insn, 2, sp, 2, &e),
 			 MMIO_EMUL_DONE);
 	assert_int_equal(ram[0], 0x11);
 	assert_int_equal(ram[1], 0x22);
@@ -245,7 +250,7 @@ static void test_straddle_split(void **state)
 	d.regs[0] = 0xbbaa;
 	ram[0] = 1;
 	ram[1] = 2;
-	assert_int_equal(mmio_perform_spans(&d, &g, insn, 2, sp, 2, &e),
+	assert_int_equal(mmio_perform_spans(&bus, &g, insn, 2, sp, 2, &e),
 			 MMIO_EMUL_DONE);
 	assert_int_equal(g.regs[X86_GPR_RAX], 0xbbaa0201);
 	/* 3 device bytes (byte by byte) after 1 RAM byte */
@@ -253,16 +258,16 @@ static void test_straddle_split(void **state)
 	sp[1] = (struct mmio_span){ TESTDEV_GPA, 3, NULL };
 	d.regs[0] = 0x030201;
 	ram[0] = 0xaa;
-	assert_int_equal(mmio_perform_spans(&d, &g, insn, 2, sp, 2, &e),
+	assert_int_equal(mmio_perform_spans(&bus, &g, insn, 2, sp, 2, &e),
 			 MMIO_EMUL_DONE);
 	assert_int_equal(g.regs[X86_GPR_RAX], 0x030201aa);
 	/* parts that do not add up to the access size */
 	sp[1].len = 1;
-	assert_int_equal(mmio_perform_spans(&d, &g, insn, 2, sp, 2, &e),
+	assert_int_equal(mmio_perform_spans(&bus, &g, insn, 2, sp, 2, &e),
 			 MMIO_EMUL_DEVICE_ERROR);
 	/* a device part outside the device */
 	sp[1] = (struct mmio_span){ 0x1000, 3, NULL };
-	assert_int_equal(mmio_perform_spans(&d, &g, insn, 2, sp, 2, &e),
+	assert_int_equal(mmio_perform_spans(&bus, &g, insn, 2, sp, 2, &e),
 			 MMIO_EMUL_NO_DEVICE);
 }
 
