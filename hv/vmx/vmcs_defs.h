@@ -154,6 +154,9 @@
 #define PIN_BASED_PREEMPTION_TIMER BIT(6)
 
 /* Primary processor-based VM-execution controls */
+#define CPU_BASED_INTR_WINDOW_EXITING BIT(2)
+#define CPU_BASED_USE_TSC_OFFSETTING BIT(3)
+#define CPU_BASED_NMI_WINDOW_EXITING BIT(22)
 #define CPU_BASED_HLT_EXITING BIT(7)
 #define CPU_BASED_INVLPG_EXITING BIT(9)
 #define CPU_BASED_MWAIT_EXITING BIT(10)
@@ -197,7 +200,21 @@
 /* VM-entry interruption information */
 #define INTR_INFO_VALID BIT(31)
 #define INTR_INFO_DELIVER_CODE BIT(11)
+#define INTR_INFO_VECTOR_MASK 0xffu
+#define INTR_INFO_TYPE_MASK (7u << 8)
+#define INTR_INFO_NMI_UNBLOCKED BIT(12) /* exit and IDT-vectoring info */
+#define INTR_TYPE_EXT_INTR (0u << 8)
+#define INTR_TYPE_NMI (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION (3u << 8)
+#define INTR_TYPE_SOFT_INTR (4u << 8) /* INT n */
+#define INTR_TYPE_PRIV_SW_EXCEPTION (5u << 8) /* INT1 */
+#define INTR_TYPE_SW_EXCEPTION (6u << 8) /* INT3, INTO */
+
+/* Guest interruptibility state */
+#define GUEST_INTR_STI BIT(0)
+#define GUEST_INTR_MOV_SS BIT(1)
+#define GUEST_INTR_SMI BIT(2)
+#define GUEST_INTR_NMI BIT(3)
 
 /* EPT pointer (SDM 25.6.11) */
 #define EPTP_MT_WB 6ULL
