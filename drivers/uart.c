@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 16550 UART: line set-up and polled output.  Portable: the accessors in
+ * 16550 UART: line set-up, polled output and polled input.  Portable: the accessors in
  * struct uart do the actual port I/O or MMIO, so host tests run this file
  * against a simulated 16550.
  *
@@ -65,4 +65,11 @@ void uart_drain(struct uart *u)
 {
 	if (!u->dead)
 		uart_wait(u, UART_LSR_TEMT);
+}
+
+int uart_getc(struct uart *u)
+{
+	if (u->dead || !(u->read(u, UART_LSR) & UART_LSR_DR))
+		return -1;
+	return u->read(u, UART_RBR);
 }

@@ -42,6 +42,13 @@ struct boot_info {
 	struct boot_blob guest_images[BOOT_MAX_IMAGES];
 	struct boot_blob guest_module;
 	boot_reset_fn reset_system; /* UEFI runtime service, or NULL */
+	/* The firmware's wall-clock time at boot (UEFI GetTime), which the
+	 * guests' RTC starts from; valid = false if the firmware had none. */
+	struct boot_time {
+		u16 year;
+		u8 month, day, hour, minute, second;
+		bool valid;
+	} time;
 };
 
 /* hv/main.c: never returns; powers the machine off with a status. */

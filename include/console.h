@@ -35,5 +35,7 @@ u64 console_tsc_khz(void);
 u64 console_uptime_us(void);
 void console_write_raw(const char *s, size_t len);
 void console_drain(void);
+/* A byte typed on the serial console, or -1 if none (never waits). */
+int console_read_byte(void);
 
 #endif /* TDP_CONSOLE_H */

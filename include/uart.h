@@ -26,6 +26,7 @@
 #define UART_LCR_DLAB 0x80
 #define UART_FCR_ENABLE_CLEAR 0x07
 #define UART_MCR_DTR_RTS 0x03
+#define UART_LSR_DR 0x01 /* a received byte is waiting */
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_LSR_TEMT 0x40 /* transmitter empty (shift register too) */
 
@@ -56,6 +57,9 @@ int __must_check uart_init(struct uart *u, u32 baud);
 
 /* Writes @len bytes, "\n" as "\r\n", waiting for THR-empty before each. */
 void uart_write(struct uart *u, const char *s, size_t len);
+
+/* A received byte, or -1 if none is waiting (never waits). */
+int uart_getc(struct uart *u);
 
 /* Waits until the transmitter is completely empty (before power-off). */
 void uart_drain(struct uart *u);

@@ -21,6 +21,25 @@
 #define CFG_NAME "tdpvisor.cfg"
 
 static struct boot_info bi;
+
+/* The firmware's clock, for the guests' CMOS RTC. */
+static void read_time(struct boot_time *t)
+{
+	EFI_TIME et;
+
+	if (uefi_call_wrapper(RT->GetTime, 2, &et, NULL) != EFI_SUCCESS ||
+	    et.Month < 1 || et.Month > 12 || et.Day < 1 || et.Day > 31) {
+		t->valid = false;
+		return;
+	}
+	t->year = et.Year;
+	t->month = et.Month;
+	t->day = et.Day;
+	t->hour = et.Hour;
+	t->minute = et.Minute;
+	t->second = et.Second;
+	t->valid = true;
+}
 static struct uart serial;
 static EFI_HANDLE self_image;
 
@@ -406,6 +425,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	find_smbios(&smbios);
 	platform_set_firmware_ids(&smbios);
 	power_set_reset_fn((void *)systab->RuntimeServices->ResetSystem);
+	read_time(&bi.time);
 
 	/* Serial first: with a bad config, fall back to the defaults' port. */
 	cfg_r = read_config(li, &cerr);

@@ -86,6 +86,11 @@ void console_attach_uart(struct uart *u)
 	unlock();
 }
 
+int console_read_byte(void)
+{
+	return console_uart ? uart_getc(console_uart) : -1;
+}
+
 void console_drain(void)
 {
 	if (console_uart)
