@@ -26,8 +26,9 @@
  *     remote IRR set; the LAPIC's EOI broadcast (ioapic_eoi(), or the EOI
  *     register) clears it and re-delivers if the wire is still asserted.
  *     Unmasking an asserted level pin delivers.  Writing the trigger mode
- *     to edge clears remote IRR, as KVM and the chipsets do, so an entry
- *     reprogrammed while a level interrupt was in flight is not stuck.
+ *     to edge (or a delivery mode that is always edge) clears remote IRR,
+ *     as KVM and the chipsets do, so an entry reprogrammed while a level
+ *     interrupt was in flight is not stuck.
  *   - SMI, NMI, INIT and ExtINT are always treated as edge triggered, as
  *     the 82093AA data sheet says of them, whatever the trigger bit.
  *   - The reserved delivery modes (011b, 110b) send nothing (counted in

@@ -684,6 +684,27 @@ static void test_icw1_resets(void **state)
 	assert_int_equal(pic_inta(&p), 0x21); /* IR7 lowest again */
 }
 
+/*
+ * The slave holds INT until its INTA; a master re-initialised meanwhile
+ * (edge sense reset) still sees the cascade and runs the slave's cycle.
+ */
+static void test_master_reinit_sees_held_cascade(void **state)
+{
+	(void)state;
+	linux_init();
+	pic_set_irq(&p, 12, true);
+	assert_true(pic_intr(&p));
+	wr(0x20, 0x11);
+	assert_false(pic_intr(&p)); /* ICW1 drops the master's INT */
+	wr(0x21, 0x20);
+	wr(0x21, 0x04);
+	wr(0x21, 0x01);
+	assert_true(pic_intr(&p));
+	assert_int_equal(pic_inta(&p), 0x2c);
+	assert_int_equal(isr(0x20), 0x04);
+	assert_int_equal(isr(0xa0), 0x10);
+}
+
 /* Only the pair's ports decode; IRQ 2 and > 15 are not wires. */
 static void test_bad_ports_and_irqs(void **state)
 {
@@ -757,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_elcr_level),
 		cmocka_unit_test(test_icw1_ltim),
 		cmocka_unit_test(test_icw1_resets),
+		cmocka_unit_test(test_master_reinit_sees_held_cascade),
 		cmocka_unit_test(test_bad_ports_and_irqs),
 		cmocka_unit_test(test_single_mode_sequence),
 	};
