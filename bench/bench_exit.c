@@ -14,6 +14,13 @@
  *   bench_exit time [ITERS]        ns per operation for each path
  *   bench_exit run PATH ITERS      run one path (for callgrind)
  *                                  PATH: mmio_cached mmio_walk pio
+ *                                  xapic_eoi x2apic_eoi timer_roundtrip
+ *
+ * xapic_eoi is an EOI write to the LAPIC page through the MMIO-SPTE path
+ * (cache hit, decoded instruction cached) onto the platform's bus;
+ * x2apic_eoi the WRMSR of the x2APIC EOI MSR; timer_roundtrip arms the
+ * x2APIC timer, lets it fire, takes the interrupt and EOIs it, all in the
+ * emulated models.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +28,7 @@
 
 #include "errno_codes.h"
 #include "guest_abi.h"
-#include "hv/dev/ports.h"
+#include "hv/dev/platform.h"
 #include "hv/emul/emul.h"
 #include "mmu_fake.h"
 #include "bench.h"
@@ -36,6 +43,9 @@ struct bench_vcpu {
 	struct tdp_mmu_page *root;
 	struct testdev dev;
 	struct mmio_bus bus; /* the test device alone */
+	struct platform xapic, x2apic; /* LAPIC in each mode */
+	struct mmio_bus xapic_bus;
+	u64 now; /* the platforms' guest TSC */
 	struct x86_gprs g;
 	u8 *ram;
 	u64 rip;
@@ -68,22 +78,77 @@ static int emulate(struct bench_vcpu *v, gpa_t gpa)
 }
 
 /* Through the decoded-instruction cache (a repeated access). */
-static int emulate_cached(struct bench_vcpu *v, gpa_t gpa)
+static int emulate_cached_on(struct bench_vcpu *v, const struct mmio_bus *bus,
+			     gpa_t gpa)
 {
 	const struct x86_insn *insn;
 	struct mmio_emul e;
 
 	if (mmio_decode_cached(&v->insn_cache, v->rip, X86_MODE_32, fetch, v,
 			       &insn) ||
-	    mmio_perform(&v->bus, &v->g, insn, 0x2, gpa, &e) != MMIO_EMUL_DONE)
+	    mmio_perform(bus, &v->g, insn, 0x2, gpa, &e) != MMIO_EMUL_DONE)
 		return -EIO;
 	v->sink += insn->len;
 	return 0;
 }
 
+static int emulate_cached(struct bench_vcpu *v, gpa_t gpa)
+{
+	return emulate_cached_on(v, &v->bus, gpa);
+}
+
 int bench_path_mmio_cached(struct bench_vcpu *v, gpa_t gpa);
 int bench_path_mmio_walk(struct bench_vcpu *v, gpa_t gpa);
 int bench_path_pio(struct bench_vcpu *v, u64 qual);
+int bench_path_xapic_eoi(struct bench_vcpu *v, gpa_t gpa);
+int bench_path_x2apic_eoi(struct bench_vcpu *v, u64 msr);
+int bench_path_timer_roundtrip(struct bench_vcpu *v);
+
+#define X2APIC_EOI 0x80b
+#define X2APIC_LVT_TIMER 0x832
+#define X2APIC_TMICT 0x838
+#define TIMER_VECTOR 0x40
+
+/* The hypervisor's misconfiguration exit on the LAPIC page: the MMIO
+ * cache, then the cached instruction performed on the platform's bus. */
+__attribute__((noinline)) int bench_path_xapic_eoi(struct bench_vcpu *v,
+						   gpa_t gpa)
+{
+	u64 hits = v->mv.mmio_fast_hits;
+	struct tdp_fault f;
+
+	if (tdp_mmu_handle_misconfig(v->mmu, &v->mv, gpa, NULL, &f) !=
+		    TDP_MISCONFIG_EMULATE ||
+	    v->mv.mmio_fast_hits == hits)
+		return -EAGAIN;
+	return emulate_cached_on(v, &v->xapic_bus, gpa);
+}
+
+/* The WRMSR exit: ECX, EDX:EAX, the platform's MSR map. */
+__attribute__((noinline)) int bench_path_x2apic_eoi(struct bench_vcpu *v,
+						    u64 msr)
+{
+	u64 val = (v->g.regs[X86_GPR_RDX] << 32) |
+		  (v->g.regs[X86_GPR_RAX] & 0xffffffffULL);
+
+	v->g.regs[X86_GPR_RCX] = msr;
+	return platform_msr_write(&v->x2apic, (u32)v->g.regs[X86_GPR_RCX], val);
+}
+
+/* Arm a one-tick timer, let it fire, take the interrupt, EOI it. */
+__attribute__((noinline)) int bench_path_timer_roundtrip(struct bench_vcpu *v)
+{
+	struct platform *p = &v->x2apic;
+
+	if (platform_msr_write(p, X2APIC_TMICT, 1))
+		return -EIO;
+	v->now += 1000;
+	platform_advance(p, v->now);
+	if (platform_pending(p) != PLATFORM_EV_INTR ||
+	    platform_ack_intr(p) != TIMER_VECTOR)
+		return -EIO;
+	return platform_msr_write(p, X2APIC_EOI, 0);
+}
 
 __attribute__((noinline)) int bench_path_mmio_cached(struct bench_vcpu *v,
 						     gpa_t gpa)
@@ -110,6 +175,7 @@ __attribute__((noinline)) int bench_path_mmio_walk(struct bench_vcpu *v,
 	return emulate(v, gpa);
 }
 
+/* The port-I/O exit: the qualification decoded, the platform's port map. */
 __attribute__((noinline)) int bench_path_pio(struct bench_vcpu *v, u64 qual)
 {
 	unsigned int size = (qual & 7) + 1;
@@ -117,10 +183,12 @@ __attribute__((noinline)) int bench_path_pio(struct bench_vcpu *v, u64 qual)
 	u64 mask = size == 4 ? 0xffffffffULL : size == 2 ? 0xffff : 0xff;
 	u64 val = v->g.regs[X86_GPR_RAX] & mask;
 	bool in = qual & 8;
+	u8 byte;
 
 	if (qual & 0x30)
 		return -EOPNOTSUPP;
-	if (pio_access(port, size, in, &val) == PIO_UNHANDLED)
+	if (platform_pio(&v->xapic, port, size, in, &val, &byte) ==
+	    PLATFORM_IO_UNHANDLED)
 		v->sink++;
 	if (in)
 		v->g.regs[X86_GPR_RAX] =
@@ -144,13 +212,36 @@ static int op_pio(struct bench_vcpu *v)
 	return bench_path_pio(v, PIO_QUAL);
 }
 
+static int op_xapic_eoi(struct bench_vcpu *v)
+{
+	/* mov [edi], eax with EDI at the EOI register. */
+	v->g.regs[X86_GPR_RDI] = LAPIC_DEFAULT_BASE + 0xb0;
+	v->g.regs[X86_GPR_RAX] = 0;
+	return bench_path_xapic_eoi(v, LAPIC_DEFAULT_BASE + 0xb0);
+}
+
+static int op_x2apic_eoi(struct bench_vcpu *v)
+{
+	v->g.regs[X86_GPR_RAX] = 0;
+	v->g.regs[X86_GPR_RDX] = 0;
+	return bench_path_x2apic_eoi(v, X2APIC_EOI);
+}
+
+static int op_timer_roundtrip(struct bench_vcpu *v)
+{
+	return bench_path_timer_roundtrip(v);
+}
+
 static int run(struct bench_vcpu *v, const char *path, long iters)
 {
 	int (*op)(struct bench_vcpu *) =
-		!strcmp(path, "mmio_cached") ? op_mmio_cached
-		: !strcmp(path, "mmio_walk") ? op_mmio_walk
-		: !strcmp(path, "pio")	     ? op_pio
-					     : NULL;
+		!strcmp(path, "mmio_cached")	   ? op_mmio_cached
+		: !strcmp(path, "mmio_walk")	   ? op_mmio_walk
+		: !strcmp(path, "pio")		   ? op_pio
+		: !strcmp(path, "xapic_eoi")	   ? op_xapic_eoi
+		: !strcmp(path, "x2apic_eoi")	   ? op_x2apic_eoi
+		: !strcmp(path, "timer_roundtrip") ? op_timer_roundtrip
+						   : NULL;
 	int r = 0;
 
 	if (!op)
@@ -159,6 +250,7 @@ static int run(struct bench_vcpu *v, const char *path, long iters)
 		v->g.regs[X86_GPR_RAX] = (u64)i;
 		r = op(v);
 	}
+	v->g.regs[X86_GPR_RDI] = TESTDEV_GPA;
 	return r;
 }
 
@@ -191,6 +283,33 @@ static int setup(struct mmu_fake *f, struct tdp_mmu *mmu, struct bench_vcpu *v)
 				 TDP_ACC_W | TDP_ACC_R, &fault);
 	if (r || fault.result != TDP_FAULT_MMIO)
 		return r ? r : -EIO;
+	/* The platforms: one LAPIC in xAPIC mode (its page has an MMIO
+	 * SPTE), one in x2APIC mode with its timer aimed at a vector. */
+	{
+		struct platform_config pc = { .tsc_hz = 2000000000ULL,
+					      .lapic_timer_hz = 25000000ULL,
+					      .ram_size = RAM_PAGES << 12,
+					      .nr_cpus = 1,
+					      .maxphyaddr = 39 };
+		struct tdp_fault lf = { .gpa = LAPIC_DEFAULT_BASE,
+					.access = TDP_ACC_R };
+
+		platform_init(&v->xapic, &pc, 0);
+		platform_init(&v->x2apic, &pc, 0);
+		platform_mmio_bus(&v->xapic, &v->xapic_bus);
+		if (platform_msr_write(&v->x2apic, 0x1b,
+				       LAPIC_DEFAULT_BASE | (3u << 10) |
+					       (1u << 8)) ||
+		    platform_msr_write(&v->x2apic, 0x80f, 0x1ff) ||
+		    platform_msr_write(&v->x2apic, X2APIC_LVT_TIMER,
+				       TIMER_VECTOR) ||
+		    platform_msr_write(&v->x2apic, 0x83e, 0xb))
+			return -EIO;
+		r = tdp_mmu_handle_fault(mmu, &v->mv, LAPIC_DEFAULT_BASE,
+					 TDP_ACC_R, &lf);
+		if (r || lf.result != TDP_FAULT_MMIO)
+			return r ? r : -EIO;
+	}
 	/* The first misconfiguration walks and fills the MMIO cache. */
 	if (tdp_mmu_handle_misconfig(mmu, &v->mv, TESTDEV_GPA, NULL, &fault) !=
 	    TDP_MISCONFIG_EMULATE)
@@ -200,13 +319,15 @@ static int setup(struct mmu_fake *f, struct tdp_mmu *mmu, struct bench_vcpu *v)
 
 int main(int argc, char **argv)
 {
-	static const char *const paths[] = { "pio", "mmio_cached",
-					     "mmio_walk" };
+	static const char *const paths[] = { "pio",	   "mmio_cached",
+					     "mmio_walk",  "xapic_eoi",
+					     "x2apic_eoi", "timer_roundtrip" };
+	enum { NPATHS = sizeof(paths) / sizeof(paths[0]) };
 	static struct mmu_fake f;
 	static struct tdp_mmu mmu;
 	struct bench_vcpu v;
 	long iters = argc > 2 ? atol(argv[2]) : 2000000;
-	double ns[3];
+	double ns[NPATHS];
 	int r = setup(&f, &mmu, &v);
 
 	if (r) {
@@ -214,12 +335,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc > 3 && !strcmp(argv[1], "run")) {
+		run(&v, argv[2], 1); /* fills the MMIO cache for the path */
 		r = run(&v, argv[2], atol(argv[3]));
 		printf("%s: %ld iterations, result %d\n", argv[2],
 		       atol(argv[3]), r);
 		return r ? 1 : 0;
 	}
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < NPATHS; i++) {
 		double t0;
 
 		run(&v, paths[i], iters / 10); /* warm up */
@@ -233,7 +355,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("path\tns_per_op\tratio_vs_pio\n");
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < NPATHS; i++)
 		printf("%s\t%.1f\t%.2f\n", paths[i], ns[i], ns[i] / ns[0]);
 	tdp_mmu_vcpu_destroy(&mmu, &v.mv);
 	mmu_fake_vm_destroy(&f, &mmu, v.root);

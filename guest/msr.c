@@ -24,10 +24,14 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	report("WRMSR EFER reserved bit raises #GP",
 	       wrmsr_safe(0xc0000080, 1ULL << 3) == -1);
 	report("RDMSR TSC", rdmsr_safe(0x10, &v) == 0 && v != 0);
-	report("RDMSR 0x3a (not allowed) raises #GP",
-	       rdmsr_safe(0x3a, &v) == -1);
-	report("WRMSR 0x1b (not allowed) raises #GP",
-	       wrmsr_safe(0x1b, 0xfee00000) == -1);
+	report("RDMSR FEATURE_CONTROL: locked, VMX off",
+	       rdmsr_safe(0x3a, &v) == 0 && v == 1);
+	report("WRMSR FEATURE_CONTROL (locked) raises #GP",
+	       wrmsr_safe(0x3a, 5) == -1);
+	report("RDMSR APIC_BASE: 0xfee00000, enabled, BSP",
+	       rdmsr_safe(0x1b, &v) == 0 && v == 0xfee00900ULL);
+	report("WRMSR APIC_BASE reserved bit 9 raises #GP",
+	       wrmsr_safe(0x1b, 0xfee00b00ULL) == -1);
 	report("RDMSR 0xdeadbeef raises #GP", rdmsr_safe(0xdeadbeef, &v) == -1);
 	return report_failures();
 }

@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Port I/O exits (every port exits: unconditional I/O exiting).  The port
- * map (dev/ports.c) says which device answers; this file completes the
- * access: COM1 bytes are collected per line and printed on the host
- * console as "[guest NAME] text", an isa-debug-exit write ends the guest
- * with the value as status, and absent ports are counted.  String and REP
- * I/O is refused with a clear error.
+ * Port I/O exits (every port exits: unconditional I/O exiting) and the
+ * host console's input.  The platform (dev/platform.c) says which device
+ * answers a port; this file completes the access: bytes the guest's COM1
+ * sends are collected per line and printed on the host console as
+ * "[guest NAME] text", an isa-debug-exit write ends the guest with the
+ * value as status, and absent ports are counted.  String and REP I/O is
+ * refused with a clear error.
+ *
+ * Bytes typed on the host's serial console: the escape key, Ctrl-A
+ * (0x01), is tdpvisor's: Ctrl-A then x stops the guest, Ctrl-A then h
+ * prints this list.  The guest's COM1 has no receiver yet (it is the
+ * output-only port map of dev/ports.c), so every other byte is dropped,
+ * counted, and said once.
  */
-#include "hv/dev/ports.h"
+#include "console.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx_ops.h"
 #include "guest_abi.h"
+#include "x86.h"
 
 static void console_byte(struct vm *vm, u8 c)
 {
@@ -48,23 +56,81 @@ void vm_handle_io(struct vm *vm, u64 q)
 	u64 v = *rax & mask;
 	bool in = q & IO_QUAL_IN;
 
+	u8 byte = 0;
+
 	vcpu_advance_rip(vm);
-	switch (pio_access(port, size, in, &v)) {
-	case PIO_NONE:
+	switch (platform_pio(&vm->plat, port, size, in, &v, &byte)) {
+	case PLATFORM_IO_DONE:
 		break;
-	case PIO_CONSOLE_BYTE:
-		console_byte(vm, (u8)v);
+	case PLATFORM_IO_TX:
+		console_byte(vm, byte);
 		break;
-	case PIO_EXIT:
+	case PLATFORM_IO_EXIT:
 		vm_console_flush(vm);
 		vm->exit_status = v;
 		vm_stop(vm, VM_EXITED, "isa-debug-exit: status %llu", v);
 		break;
-	case PIO_UNHANDLED:
+	case PLATFORM_IO_UNHANDLED:
 		vm->stats.io_unhandled++;
 		break;
 	}
 	/* A 32-bit IN zero-extends into RAX; 8/16-bit ones merge. */
 	if (in)
 		*rax = size == 4 ? v : (*rax & ~mask) | v;
+}
+
+#define ESCAPE_KEY 0x01 /* Ctrl-A */
+#define INPUT_POLL_MAX 64 /* bytes taken per poll */
+
+static void escape_command(struct vm *vm, u8 c)
+{
+	switch (c) {
+	case 'x':
+	case 'X':
+		vm_console_flush(vm);
+		vm_stop(vm, VM_STOPPED, "stopped from the console (Ctrl-A x)");
+		break;
+	case 'h':
+	case 'H':
+	case '?':
+		pr_info("console escape: Ctrl-A x stops the guest, Ctrl-A h prints this");
+		break;
+	default:
+		pr_info("console escape: unknown command 0x%02x after Ctrl-A (Ctrl-A h for help)",
+			c);
+		break;
+	}
+}
+
+/**
+ * vm_console_poll() - read what was typed on the host console (at most
+ * once a millisecond of host time, since each look is a port access on
+ * the host UART) and act on the escape key.
+ *
+ * Context: the vCPU's thread.
+ */
+void vm_console_poll(struct vm *vm)
+{
+	u64 now = rdtsc();
+	int c;
+
+	if (now - vm->input_poll_tsc < console_tsc_khz())
+		return;
+	vm->input_poll_tsc = now;
+	for (int i = 0; i < INPUT_POLL_MAX; i++) {
+		c = console_read_byte();
+		if (c < 0)
+			return;
+		if (vm->escape) {
+			vm->escape = false;
+			escape_command(vm, (u8)c);
+			if (vm->outcome != VM_RUNNING)
+				return;
+		} else if (c == ESCAPE_KEY) {
+			vm->escape = true;
+		} else if (!vm->stats.input_dropped++) {
+			pr_info("vm %s: console input is not passed to the guest (its COM1 has no receiver yet); Ctrl-A h lists the escape commands",
+				vm->name);
+		}
+	}
 }

@@ -99,18 +99,65 @@ static void entry_failed(struct vm *vm, int how)
 			vm->vcpu.launched ? "VMRESUME" : "VMLAUNCH");
 }
 
+/* The longest the guest runs without an exit: host console input is
+ * polled at least this often (in host TSC ticks: 10 ms). */
+static u64 max_slice(void)
+{
+	return console_tsc_khz() * 10;
+}
+
+/*
+ * The VMX preemption timer counts down at the TSC's rate divided by
+ * 2^(IA32_VMX_MISC[4:0]) while the guest runs; armed at the earliest of
+ * the platform's next deadline, the run limit and the input poll, it
+ * ends the guest's slice exactly there (SDM "VMX-Preemption Timer").
+ */
+static void arm_preemption_timer(struct vm *vm, u64 now)
+{
+	u64 deadline = platform_next_deadline(&vm->plat), host_now = rdtsc();
+	u64 end = host_now + max_slice(), ticks;
+
+	/* Guest TSC deadlines are host TSC values shifted by the offset. */
+	if (deadline != DEV_NO_DEADLINE)
+		end = MIN(end, deadline > now ? host_now + (deadline - now)
+					      : host_now);
+	if (vm->run_limit_tsc)
+		end = MIN(end, MAX(vm->run_limit_tsc, host_now));
+	ticks = (end - host_now) >> (vm->caps->misc & 0x1f);
+	vmcs_write32(VMCS_PREEMPTION_TIMER_VALUE,
+		     ticks > 0xffffffffULL ? 0xffffffffU : (u32)ticks);
+}
+
 void vm_run(struct vm *vm)
 {
 	u64 khz = console_tsc_khz();
 	u64 host_limit = vm->run_limit_ms ? vm->run_limit_ms * 4 * khz : 0;
+	bool ptimer = vmcs_read32(VMCS_PIN_BASED_CTLS) &
+		      PIN_BASED_PREEMPTION_TIMER;
 
 	vm->start_tsc = rdtsc();
+	vm->run_limit_tsc =
+		vm->run_limit_ms ? vm->start_tsc + vm->run_limit_ms * khz : 0;
 	while (vm->outcome == VM_RUNNING) {
+		u64 now = vm_guest_tsc(vm);
 		int r;
 
 		if (!tdp_mmu_root_is_valid(vm->root) ||
 		    (vm->mirror && !tdp_mmu_root_is_valid(vm->mirror)))
 			vm_reload_roots(vm);
+		platform_advance(&vm->plat, now);
+		vm_console_poll(vm);
+		if (vm->vcpu.halted) {
+			if (!vcpu_halt_wait(vm))
+				break;
+			vm->vcpu.halted = false;
+			now = vm_guest_tsc(vm);
+		}
+		if (vm->outcome != VM_RUNNING)
+			break;
+		vcpu_inject_events(vm);
+		if (ptimer)
+			arm_preemption_timer(vm, now);
 		if ((vm->guest_state_changed ||
 		     vm->vmentry_check == VMENTRY_CHECK_ALWAYS) &&
 		    !check_guest_state(vm))

@@ -167,6 +167,7 @@ const char *vm_outcome_name(enum vm_outcome o)
 		[VM_TIMEOUT] = "run-time limit",
 		[VM_GUEST_ERROR] = "guest error",
 		[VM_HV_ERROR] = "hypervisor error",
+		[VM_STOPPED] = "stopped from the console",
 	};
 
 	return o < ARRAY_SIZE(names) ? names[o] : "?";
@@ -254,6 +255,25 @@ static int create_mmu(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The VM's PC platform.  The guest TSC runs at the host's rate; the LAPIC
+ * timer's input clock is a 25 MHz crystal (CPUID leaf 0x15 says so), or
+ * the TSC itself on a host whose TSC is slower than that.
+ */
+static void create_platform(struct vm *vm)
+{
+	struct platform_config c = {
+		.tsc_hz = vm_tsc_hz(),
+		.ram_size = vm->ram_size,
+		.nr_cpus = 1,
+		.maxphyaddr = cpu_phys_addr_bits(),
+	};
+
+	c.lapic_timer_hz = MIN(c.tsc_hz, VM_CRYSTAL_HZ);
+	platform_init(&vm->plat, &c, vm_guest_tsc(vm));
+	platform_mmio_bus(&vm->plat, &vm->mmio_bus);
+}
+
 /**
  * vm_create() - a fresh VM for one guest run.
  * Return: 0; -ENOMEM (pool exhausted); -ENODEV/-EIO (VMX set-up).
@@ -265,7 +285,6 @@ int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
 
 	memset(vm, 0, sizeof(*vm));
 	fmt_snprintf(vm->name, sizeof(vm->name), "%s", name);
-	testdev_bus(&vm->testdev, &vm->mmio_bus);
 	vm->bi = bi;
 	vm->caps = caps;
 	vm->ram = (u8 *)(uintptr_t)bi->guest_ram_base;
@@ -277,13 +296,30 @@ int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
 	vm->con_limit = bi->cfg.console_limit;
 	vm->vmentry_check = bi->cfg.vmentry_check;
 	vm->private_mem = private_mem;
+	/* As firmware leaves them: MTRRs on with WB as the default type;
+	 * fast strings on, BTS and PEBS unavailable (no DS area). */
+	vm->mtrr_def_type = 0x806;
+	vm->misc_enable = BIT_ULL(0) | BIT_ULL(11) | BIT_ULL(12);
 	zero_ram(vm->ram, vm->ram_size);
+	create_platform(vm);
 	r = create_mmu(vm);
 	if (r) {
 		pr_err("vm %s: TDP MMU set-up failed: %s", name, errno_name(r));
 		return r;
 	}
 	return 0;
+}
+
+/* The guest TSC's frequency: the host's, as calibrated at boot. */
+u64 vm_tsc_hz(void)
+{
+	return console_tsc_khz() * 1000;
+}
+
+/* The guest TSC: the host's, plus what the guest wrote to IA32_TSC. */
+u64 vm_guest_tsc(const struct vm *vm)
+{
+	return rdtsc() + (u64)vm->tsc_offset;
 }
 
 /* Loads the image and fills the VMCS; the VM is ready for vm_run(). */
@@ -351,6 +387,36 @@ static void print_exits(struct vm *vm)
 		pr_info("  exits: %s", line);
 }
 
+/* The interrupt summary: what was injected, how, and the devices. */
+static void print_events(struct vm *vm)
+{
+	const struct vm_stats *st = &vm->stats;
+	const struct platform_stats *ps = &vm->plat.stats;
+	char cls[160], exc[160];
+	size_t n = 0, m = 0;
+
+	cls[0] = exc[0] = '\0';
+	for (int i = 0; i < 16; i++)
+		if (st->intr_injected[i])
+			n += (size_t)fmt_snprintf(cls + n, sizeof(cls) - n,
+						  " 0x%x0-0x%xf=%llu", i, i,
+						  st->intr_injected[i]);
+	for (int i = 0; i < 32; i++)
+		if (st->exc_injected[i])
+			m += (size_t)fmt_snprintf(exc + m, sizeof(exc) - m,
+						  " %d=%llu", i,
+						  st->exc_injected[i]);
+	pr_info("  events: interrupts by vector class:%s; nmi=%llu; exceptions by vector:%s; re-injected=%llu; window exits interrupt=%llu nmi=%llu; hlt sleeps=%llu wake-ups=%llu",
+		n ? cls : " none", st->nmi_injected, m ? exc : " none",
+		st->reinjected, st->exits[EXIT_REASON_INTERRUPT_WINDOW],
+		st->exits[EXIT_REASON_NMI_WINDOW], st->hlt_sleeps,
+		st->hlt_wakeups);
+	pr_info("  platform: lapic mmio (EPT misconfig)=%llu x2apic msr=%llu ioapic mmio=%llu; timer fires lapic=%llu pit=%llu (coalesced %llu); console input dropped=%llu; ipis=%llu; msrs refused=%llu",
+		ps->lapic_mmio, ps->x2apic_msr, ps->ioapic_mmio,
+		ps->lapic_timer_fires, ps->pit_ticks, ps->pit_ticks_coalesced,
+		st->input_dropped, ps->ipis, st->msr_refused);
+}
+
 static void print_sept_summary(struct vm *vm)
 {
 	struct sept_stats s;
@@ -386,6 +452,7 @@ void vm_print_summary(struct vm *vm)
 	pr_info("vm %s: summary: outcome %s (%s)", vm->name,
 		vm_outcome_name(vm->outcome), vm->stop_reason);
 	print_exits(vm);
+	print_events(vm);
 	pr_info("  ept: faults=%llu retries=%llu pages_4k=%lld pages_2m=%lld pages_1g=%lld tlb_flushes=%llu",
 		vm->stats.ept_faults, vm->stats.ept_retries,
 		(long long)st.pages[1], (long long)st.pages[2],

@@ -15,6 +15,13 @@ void vm_run(struct vm *vm);
 /* vmx/exits.c */
 void vm_handle_exit(struct vm *vm, u32 reason);
 
+/* vmx/events.c */
+void vcpu_exit_begin(struct vm *vm);
+void vcpu_exit_end(struct vm *vm);
+void vcpu_note_injection(struct vm *vm);
+void vcpu_inject_events(struct vm *vm);
+bool vcpu_halt_wait(struct vm *vm);
+
 /* vmx/ept.c */
 void vm_handle_ept_violation(struct vm *vm);
 void vm_handle_ept_misconfig(struct vm *vm);
@@ -24,6 +31,7 @@ void vcpu_emulate_mmio(struct vm *vm, gpa_t gpa);
 
 /* io.c */
 void vm_handle_io(struct vm *vm, u64 qual);
+void vm_console_poll(struct vm *vm);
 
 /* hypercall.c */
 void vm_handle_vmcall(struct vm *vm);
@@ -48,6 +56,8 @@ void vm_stop(struct vm *vm, enum vm_outcome why, const char *fmt, ...)
 	__printf(3, 4);
 const char *vm_outcome_name(enum vm_outcome o);
 void vm_print_summary(struct vm *vm);
+u64 vm_guest_tsc(const struct vm *vm);
+u64 vm_tsc_hz(void);
 bool vm_gpa_is_ram(const struct vm *vm, gpa_t gpa, u64 len);
 void *vm_gpa_to_hva(const struct vm *vm, gpa_t gpa, u64 len);
 void *vm_guest_buffer(struct vm *vm, gpa_t gpa, u64 len);

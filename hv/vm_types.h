@@ -10,6 +10,7 @@
 #ifndef TDP_HV_VM_TYPES_H
 #define TDP_HV_VM_TYPES_H
 
+#include "hv/dev/platform.h"
 #include "hv/emul/emul.h"
 #include "hv/vmx/vmcs_defs.h"
 #include "hv/emul/x86_decode.h"
@@ -21,6 +22,7 @@ struct vmx_caps;
 #define VM_NAME_MAX 32
 #define VM_CON_LINE_MAX 160
 #define VM_HOTPLUG_SLOTS 8
+#define VM_CRYSTAL_HZ 25000000ULL /* the LAPIC timer's clock (CPUID 0x15) */
 #define VM_WARN_BURST 10 /* per-VM warnings printed before suppression */
 
 enum vm_outcome {
@@ -32,6 +34,7 @@ enum vm_outcome {
 	VM_TIMEOUT, /* run-time limit (preemption timer) */
 	VM_GUEST_ERROR, /* guest did something tdpvisor refuses */
 	VM_HV_ERROR, /* a host-side bug stopped this VM */
+	VM_STOPPED, /* stopped from the host console (escape key) */
 };
 
 /* Guest GPRs in x86_gpr order; vmx_entry.asm uses the VCPU_* offsets. */
@@ -45,6 +48,10 @@ struct vcpu {
 	/* The vCPU's MMU state: page cache, roots, MMIO cache (mmu/). */
 	struct tdp_mmu_vcpu mmu;
 	struct mmio_insn_cache insn_cache; /* last MMIO instruction decoded */
+	bool halted; /* executed HLT; sleeps until an event can wake it */
+	/* The event the last exit interrupted (IDT-vectoring information,
+	 * valid bit set), re-injected after the exit's handler. */
+	u32 vectoring_info, vectoring_error, vectoring_len;
 };
 
 struct vm_hotplug {
@@ -66,6 +73,13 @@ struct vm_stats {
 	u64 ud_injected;
 	u64 nmis; /* host NMIs that exited (dropped) */
 	u64 io_unhandled;
+	/* Events: injected by kind (external interrupts per priority class,
+	 * vector >> 4; exceptions per vector), re-injected after an exit
+	 * during delivery, and HLT sleeps. */
+	u64 intr_injected[16], nmi_injected, exc_injected[32], reinjected;
+	u64 hlt_sleeps, hlt_wakeups;
+	u64 msr_refused; /* RDMSR/WRMSR answered with #GP */
+	u64 input_dropped; /* console bytes the guest could not receive */
 };
 
 struct vm {
@@ -88,8 +102,17 @@ struct vm {
 	char con_line[VM_CON_LINE_MAX]; /* COM1 output, flushed per line */
 	u32 con_len;
 	u32 reports_pass, reports_fail;
-	struct testdev testdev;
-	struct mmio_bus mmio_bus; /* where emulated MMIO goes */
+	struct platform plat; /* LAPIC, IOAPIC, PIC, PIT, RTC, COM1, ... */
+	struct mmio_bus mmio_bus; /* where emulated MMIO goes: plat's */
+	bool virtual_nmis; /* the CPU tracks NMI blocking: NMI-window exits */
+	bool tsc_offsetting; /* the guest TSC may differ from the host's */
+	s64 tsc_offset; /* guest TSC = host TSC + tsc_offset */
+	u64 tsc_adjust; /* IA32_TSC_ADJUST */
+	u64 run_limit_tsc; /* host TSC when the run limit ends (0: none) */
+	u64 input_poll_tsc; /* host TSC of the last console input poll */
+	bool escape; /* the console escape key was typed */
+	/* MSRs stored for the guest (no effect on the EPT memory type). */
+	u64 mtrr_def_type, mtrr_fixed[11], mtrr_var[16], misc_enable;
 	struct vm_hotplug hotplug[VM_HOTPLUG_SLOTS];
 	u64 run_limit_ms;
 	u64 start_tsc;

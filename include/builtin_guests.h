@@ -17,7 +17,16 @@
 #define BUILTIN_GUESTS(X)                                                      \
 	X(demo, EXITED, false, true, "the `make run` demo")                    \
 	X(cpuid, EXITED, true, false, "CPUID exits and the filtered leaves")   \
-	X(hlt, HALTED, true, false, "HLT exits; ends with HLT, IF=0")          \
+	X(hlt, HALTED, true, false,                                            \
+	  "HLT woken by the LAPIC timer; ends with HLT, IF=0")                 \
+	X(lapictimer, EXITED, false, false,                                    \
+	  "LAPIC timer one-shot, periodic, TSC-deadline, masked")              \
+	X(irqwin, EXITED, false, false,                                        \
+	  "an interrupt pending at IF=0 is delivered after STI's shadow")      \
+	X(nmi, EXITED, false, false,                                           \
+	  "NMI self-IPI; NMIs held while in service")                          \
+	X(dfault, TRIPLE_FAULT, false, false,                                  \
+	  "#GP in delivery -> #DF; a fault delivering #DF: triple fault")      \
 	X(io, EXITED, true, false, "port I/O: COM1, absent ports, debug-exit") \
 	X(msr, EXITED, true, false, "RDMSR/WRMSR allow-list and #GP")          \
 	X(insn, EXITED, true, false, "VMX insns/XSETBV #UD, INVD, CR #GP")     \

@@ -65,6 +65,46 @@ void __attribute__((noreturn)) guest_exit(u32 status);
 /* Installs an IDT whose #GP handler lets rdmsr_safe()/wrmsr_safe() and
  * expect_fault() recover; other exceptions print and exit with status 99. */
 void idt_init(void);
+/* A handler for @vector (exception or interrupt), called with the error
+ * code (0 if the CPU pushes none); it returns with IRET. */
+typedef void (*irq_fn)(u32 vector, u32 error);
+void irq_set(u8 vector, irq_fn fn);
+/* Clears or sets the present bit of @vector's IDT gate. */
+void idt_set_present(u8 vector, int present);
+
+/* The local APIC in xAPIC mode at its reset base (paging off: physical). */
+#define APIC_BASE_GPA 0xfee00000U
+#define APIC_ID 0x20
+#define APIC_EOI 0xb0
+#define APIC_SPIV 0xf0
+#define APIC_ICR_LO 0x300
+#define APIC_ICR_HI 0x310
+#define APIC_LVT_TIMER 0x320
+#define APIC_LVT_LINT0 0x350
+#define APIC_TMICT 0x380
+#define APIC_TMCCT 0x390
+#define APIC_TDCR 0x3e0
+static inline u32 apic_read(u32 reg)
+{
+	return *(volatile u32 *)(uintptr_t)(APIC_BASE_GPA + reg);
+}
+static inline void apic_write(u32 reg, u32 v)
+{
+	*(volatile u32 *)(uintptr_t)(APIC_BASE_GPA + reg) = v;
+}
+/* The TSC's rate from the hypervisor leaf 0x40000010 (EAX, kHz). */
+u32 tsc_khz(void);
+/* Spins until *@flag reaches @want or @ms of guest TSC time pass. */
+int wait_for(volatile u32 *flag, u32 want, u32 ms);
+/* The PIC pair remapped to vectors 0x20-0x2f, all lines masked. */
+void pic_init_masked(void);
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (u64)hi << 32 | lo;
+}
 
 /*
  * Runs @fn at CPL 3 (flat user segments, IOPL 0: no port I/O, so no

@@ -183,9 +183,12 @@ struct gate {
 	u16 off_hi;
 } __attribute__((packed));
 
-/* Vectors 0-21 are exceptions; USER_RETURN_VECTOR ends run_user(). */
+/* Vectors 0-21 are exceptions; USER_RETURN_VECTOR ends run_user(); the
+ * others reach the handlers set by irq_set(). */
 #define USER_RETURN_VECTOR 48
-static struct gate idt[USER_RETURN_VECTOR + 1];
+#define FIRST_STUB 22
+static struct gate idt[256];
+static irq_fn handlers[256];
 /*
  * Flat ring-0 code (0x08) and data (0x10), flat ring-3 code (0x1b) and
  * data (0x23), and a 32-bit TSS (0x28) filled in by run_user().
@@ -206,6 +209,10 @@ struct frame {
 void guest_trap(struct frame *f);
 void guest_trap(struct frame *f)
 {
+	if (handlers[f->vector]) {
+		handlers[f->vector](f->vector, f->error);
+		return;
+	}
 	if ((f->vector == 13 || f->vector == 6) && gp_recover_eip) {
 		f->eip = gp_recover_eip;
 		gp_recover_eip = 0;
@@ -239,7 +246,19 @@ asm(".text\n"
     "vec_entry 0,0\n vec_entry 1,0\n vec_entry 2,0\n vec_entry 3,0\n vec_entry 4,0\n vec_entry 5,0\n"
     "vec_entry 6,0\n vec_entry 7,0\n vec_entry 8,1\n vec_entry 9,0\n vec_entry 10,1\n vec_entry 11,1\n"
     "vec_entry 12,1\n vec_entry 13,1\n vec_entry 14,1\n vec_entry 15,0\n vec_entry 16,0\n vec_entry 17,1\n"
-    "vec_entry 18,0\n vec_entry 19,0\n vec_entry 20,0\n vec_entry 21,1\n");
+    "vec_entry 18,0\n vec_entry 19,0\n vec_entry 20,0\n vec_entry 21,1\n"
+    /* Vectors 22-255: one 16-byte stub each, at irq_stubs + 16 * (n - 22). */
+    ".balign 16\n"
+    "irq_stubs:\n"
+    ".set vecno, 22\n"
+    ".rept 234\n"
+    "  .balign 16\n"
+    "  push $0\n"
+    "  push $vecno\n"
+    "  jmp trap_common\n"
+    "  .set vecno, vecno + 1\n"
+    ".endr\n");
+extern char irq_stubs[];
 
 #define VEC_ENTRY(n) extern char trap_entry_##n[]
 VEC_ENTRY(0);
@@ -354,6 +373,11 @@ void idt_init(void)
 
 		idt[i] = (struct gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16) };
 	}
+	for (unsigned int i = FIRST_STUB; i < 256; i++) {
+		u32 h = (u32)(uintptr_t)irq_stubs + 16 * (i - FIRST_STUB);
+
+		idt[i] = (struct gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16) };
+	}
 	{
 		u32 h = (u32)(uintptr_t)user_return_entry;
 
@@ -411,4 +435,51 @@ int wrmsr_safe(u32 msr, u64 v)
 		     : "memory");
 	gp_recover_eip = 0;
 	return gp_count != gp ? -1 : 0;
+}
+
+void irq_set(u8 vector, irq_fn fn)
+{
+	handlers[vector] = fn;
+}
+
+void idt_set_present(u8 vector, int present)
+{
+	if (present)
+		idt[vector].type |= 0x80;
+	else
+		idt[vector].type &= (u8)~0x80;
+}
+
+u32 tsc_khz(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x40000010, 0, &a, &b, &c, &d);
+	return a ? a : 1000000;
+}
+
+int wait_for(volatile u32 *flag, u32 want, u32 ms)
+{
+	u64 end = rdtsc() + (u64)tsc_khz() * ms;
+
+	while (*flag < want)
+		if (rdtsc() > end)
+			return 0;
+	return 1;
+}
+
+void pic_init_masked(void)
+{
+	static const u8 seq[2][4] = { { 0x11, 0x20, 0x04, 0x01 },
+				      { 0x11, 0x28, 0x02, 0x01 } };
+
+	for (int i = 0; i < 2; i++) {
+		u16 base = i ? 0xa0 : 0x20;
+
+		outb(base, seq[i][0]);
+		outb(base + 1, seq[i][1]);
+		outb(base + 1, seq[i][2]);
+		outb(base + 1, seq[i][3]);
+		outb(base + 1, 0xff);
+	}
 }

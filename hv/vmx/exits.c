@@ -14,6 +14,7 @@
 #include "hv/vmx/vmx_caps.h"
 #include "hv/vmx/vmx_ops.h"
 #include "guest_abi.h"
+#include "errno_codes.h"
 #include "string_util.h"
 #include "x86.h"
 
@@ -36,26 +37,102 @@ static void handle_invd(struct vm *vm)
 	vcpu_advance_rip(vm);
 }
 
+/* CPUID.1: what tdpvisor does not offer or emulate is hidden. */
+#define CPUID1_ECX_HIDE                                                     \
+	(BIT(3) /* MONITOR */ | BIT(4) /* DS-CPL */ | X86_FEATURE_VMX_ECX | \
+	 BIT(6) /* SMX */ | BIT(7) /* EST */ | BIT(8) /* TM2 */ |           \
+	 BIT(15) /* PDCM */ | X86_FEATURE_XSAVE_ECX | X86_FEATURE_OSXSAVE_ECX)
+#define CPUID1_ECX_SHOW                                              \
+	(X86_FEATURE_X2APIC_ECX | BIT(24) /* TSC-deadline timer */ | \
+	 X86_FEATURE_HYPERVISOR_ECX)
+#define CPUID1_EDX_HIDE                                            \
+	(BIT(7) /* MCE */ | BIT(14) /* MCA */ | BIT(21) /* DS */ | \
+	 BIT(22) /* ACPI thermal */ | BIT(28) /* HTT: one CPU */ | \
+	 BIT(29) /* TM */ | BIT(31) /* PBE */)
+/* CPUID.7.0:EDX: the speculation-control MSRs are not offered. */
+#define CPUID7_EDX_HIDE                                              \
+	(BIT(26) /* IBRS/IBPB */ | BIT(27) /* STIBP */ |             \
+	 BIT(28) /* L1D_FLUSH */ | BIT(29) /* ARCH_CAPABILITIES */ | \
+	 BIT(30) /* CORE_CAPABILITIES */ | BIT(31) /* SSBD */)
+#define CPUID_MAX_BASIC 0x16 /* at least: leaves 0x15/0x16 give the clocks */
+#define CPUID_HV_MAX 0x40000010
+
+/*
+ * CPUID reports only what tdpvisor emulates or passes through correctly:
+ * a LAPIC with x2APIC and the TSC-deadline timer, no XSAVE (no XSETBV),
+ * no nested VMX, no MONITOR/MWAIT, no machine-check or performance
+ * monitoring, one CPU.  The clocks agree with the platform: leaf 0x15
+ * gives the TSC as a ratio of the 25 MHz crystal that also drives the
+ * LAPIC timer, leaf 0x16 the TSC in MHz, and the hypervisor leaf
+ * 0x40000010 (as VMware and KVM define it) the TSC and LAPIC timer in kHz.
+ */
 static void handle_cpuid(struct vm *vm)
 {
 	u32 leaf = (u32)*gpr(vm, X86_GPR_RAX), sub = (u32)*gpr(vm, X86_GPR_RCX);
-	u32 a, b, c, d;
+	u32 a, b, c, d, host_max;
+	u64 khz = vm_tsc_hz() / 1000,
+	    timer_khz = vm->plat.cfg.lapic_timer_hz / 1000;
 
+	cpuid_count(0, 0, &host_max, &b, &c, &d);
 	cpuid_count(leaf, sub, &a, &b, &c, &d);
+	if (leaf > host_max && leaf <= CPUID_MAX_BASIC)
+		a = b = c = d = 0;
 	switch (leaf) {
+	case 0:
+		a = MAX(a, CPUID_MAX_BASIC);
+		break;
 	case 1:
-		/* No nested VMX, no x2APIC/APIC, no XSAVE (no XSETBV
-		 * emulation); say that a hypervisor is present. */
-		c &= ~(X86_FEATURE_VMX_ECX | X86_FEATURE_X2APIC_ECX |
-		       X86_FEATURE_XSAVE_ECX | X86_FEATURE_OSXSAVE_ECX);
-		c |= X86_FEATURE_HYPERVISOR_ECX;
-		d &= ~X86_FEATURE_APIC_EDX;
+		c = (c & ~CPUID1_ECX_HIDE) | CPUID1_ECX_SHOW;
+		d = (d & ~CPUID1_EDX_HIDE) | X86_FEATURE_APIC_EDX;
+		/* Initial APIC ID 0, one logical processor. */
+		b = (b & 0xffff) | (1u << 16);
+		break;
+	case 6:
+		a = BIT(2); /* ARAT: the LAPIC timer runs in every C-state */
+		b = c = d = 0;
+		break;
+	case 7:
+		d &= ~CPUID7_EDX_HIDE;
+		break;
+	case 0xa: /* no performance monitoring */
+	case 0xd: /* no XSAVE */
+		a = b = c = d = 0;
+		break;
+	case 0xb: /* x2APIC topology: one thread, one core */
+		a = 0;
+		b = sub < 2 ? 1 : 0;
+		c = sub < 2 ? ((sub + 1) << 8 | sub) : sub;
+		d = vm->plat.lapic.hw_id;
+		break;
+	case 0x15:
+		if (timer_khz == khz) {
+			a = b = 1;
+		} else {
+			a = (u32)(VM_CRYSTAL_HZ / 1000);
+			b = (u32)khz;
+		}
+		c = (u32)vm->plat.cfg.lapic_timer_hz;
+		d = 0;
+		break;
+	case 0x16:
+		a = b = (u32)(khz / 1000);
+		c = (u32)(timer_khz / 1000);
+		d = 0;
 		break;
 	case 0x40000000:
-		a = 0x40000000;
+		a = CPUID_HV_MAX;
 		memcpy(&b, "TDPV", 4);
 		memcpy(&c, "TDPV", 4);
 		memcpy(&d, "TDPV", 4);
+		break;
+	case 0x40000010:
+		a = (u32)khz;
+		b = (u32)timer_khz;
+		c = d = 0;
+		break;
+	default:
+		if (leaf > 0x40000000 && leaf <= 0x4fffffff)
+			a = b = c = d = 0;
 		break;
 	}
 	*gpr(vm, X86_GPR_RAX) = a;
@@ -65,16 +142,21 @@ static void handle_cpuid(struct vm *vm)
 	vcpu_advance_rip(vm);
 }
 
+/*
+ * HLT: retire it and sleep (vm_run() waits in vcpu_halt_wait() before the
+ * next entry, so the interrupt that wakes the vCPU is delivered with RIP
+ * after the HLT, as on hardware).
+ */
 static void handle_hlt(struct vm *vm)
 {
 	vcpu_advance_rip(vm);
-	/* No interrupt is ever injected: HLT with IF=0 can never wake. */
-	if (!(vmcs_readnat(VMCS_GUEST_RFLAGS) & X86_RFLAGS_IF))
-		vm_stop(vm, VM_HALTED,
-			"HLT with interrupts disabled at RIP 0x%llx",
-			(vmcs_readnat(VMCS_GUEST_RIP) - 1));
-	/* With IF=1 the vCPU would wait for an interrupt tdpvisor never
-	 * sends; resuming at once is a spurious wake-up, which is legal. */
+	vm->vcpu.halted = true;
+}
+
+/* The guest can take the event now: vm_run() injects it before entry. */
+static void handle_window(struct vm *vm)
+{
+	(void)vm;
 }
 
 static bool is_canonical(u64 v)
@@ -99,6 +181,62 @@ static bool pat_valid(u64 pat)
 #define MSR_IA32_MTRRCAP 0xfe
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
+#define MSR_IA32_TSC_ADJUST 0x3b
+#define MSR_PLATFORM_INFO 0xce
+#define MSR_IA32_MTRR_PHYS_FIRST 0x200 /* base/mask pairs 0x200-0x20f */
+#define MSR_IA32_MTRR_PHYS_LAST 0x20f
+#define MTRR_VCNT 8
+
+/* The fixed-range MTRRs, in the order vm->mtrr_fixed keeps them. */
+static const u32 mtrr_fixed_msrs[11] = { 0x250, 0x258, 0x259, 0x268,
+					 0x269, 0x26a, 0x26b, 0x26c,
+					 0x26d, 0x26e, 0x26f };
+
+static int mtrr_fixed_index(u32 msr)
+{
+	for (int i = 0; i < 11; i++)
+		if (mtrr_fixed_msrs[i] == msr)
+			return i;
+	return -1;
+}
+
+/* SDM "MTRR Types": UC 0, WC 1, WT 4, WP 5, WB 6. */
+static bool mtrr_type_valid(u64 t)
+{
+	return t == 0 || t == 1 || (t >= 4 && t <= 6);
+}
+
+/* Each byte of a fixed-range MTRR is a type. */
+static bool mtrr_fixed_valid(u64 v)
+{
+	for (int i = 0; i < 8; i++)
+		if (!mtrr_type_valid((v >> (8 * i)) & 0xff))
+			return false;
+	return true;
+}
+
+/* PHYSBASEn (even) and PHYSMASKn (odd): reserved bits above MAXPHYADDR,
+ * bits 11:8 of the base, 10:0 of the mask. */
+static bool mtrr_var_valid(u32 msr, u64 v)
+{
+	u64 rsvd = ~GENMASK_ULL(cpu_phys_addr_bits() - 1, 0);
+
+	if (msr & 1)
+		return !(v & (rsvd | GENMASK_ULL(10, 0)));
+	return !(v & (rsvd | GENMASK_ULL(11, 8))) && mtrr_type_valid(v & 0xff);
+}
+
+/* The guest TSC moves by writing IA32_TSC or IA32_TSC_ADJUST, through the
+ * VMCS TSC offset (SDM "IA32_TSC_ADJUST": both change by the same delta). */
+static bool tsc_shift(struct vm *vm, s64 delta)
+{
+	if (!vm->tsc_offsetting)
+		return delta == 0;
+	vm->tsc_offset += delta;
+	vm->tsc_adjust += (u64)delta;
+	vmcs_write64(VMCS_TSC_OFFSET, (u64)vm->tsc_offset);
+	return true;
+}
 
 /* CR0, CR4 (guest views), EFER and the IA-32e entry control, from the VMCS. */
 static struct vmcheck_cregs read_cregs(void)
@@ -167,6 +305,19 @@ static bool load_pdptes(struct vm *vm, const struct vmcheck_cregs *c)
 /* The RDMSR allow-list: returns false for anything else (#GP). */
 static bool msr_read(struct vm *vm, u32 msr, u64 *v)
 {
+	int r = platform_msr_read(&vm->plat, msr, v);
+	int fixed = mtrr_fixed_index(msr);
+
+	if (r != -ENOENT)
+		return r == 0;
+	if (fixed >= 0) {
+		*v = vm->mtrr_fixed[fixed];
+		return true;
+	}
+	if (msr >= MSR_IA32_MTRR_PHYS_FIRST && msr <= MSR_IA32_MTRR_PHYS_LAST) {
+		*v = vm->mtrr_var[msr - MSR_IA32_MTRR_PHYS_FIRST];
+		return true;
+	}
 	switch (msr) {
 	case MSR_IA32_EFER:
 		*v = vmcs_read64(VMCS_GUEST_EFER);
@@ -193,19 +344,32 @@ static bool msr_read(struct vm *vm, u32 msr, u64 *v)
 		*v = vm->vcpu.kernel_gs_base;
 		return true;
 	case MSR_IA32_TSC:
-		*v = rdtsc();
+		*v = vm_guest_tsc(vm);
+		return true;
+	case MSR_IA32_TSC_ADJUST:
+		*v = vm->tsc_adjust;
 		return true;
 	case MSR_IA32_PLATFORM_ID:
 	case MSR_IA32_BIOS_SIGN_ID:
-	case MSR_IA32_MTRRCAP:
 		*v = 0;
 		return true;
+	case MSR_IA32_MTRRCAP:
+		/* VCNT variable ranges, fixed ranges, write-combining. */
+		*v = MTRR_VCNT | BIT_ULL(8) | BIT_ULL(10);
+		return true;
 	case MSR_IA32_MTRR_DEF_TYPE:
-		*v = 0x806;
-		return true; /* on, WB */
+		*v = vm->mtrr_def_type;
+		return true;
 	case MSR_IA32_MISC_ENABLE:
-		*v = 1;
-		return true; /* fast strings */
+		*v = vm->misc_enable;
+		return true;
+	case MSR_PLATFORM_INFO:
+		/* Maximum non-turbo ratio (bits 15:8) of a 100 MHz bus. */
+		*v = ((vm_tsc_hz() / 100000000) & 0xff) << 8;
+		return true;
+	case MSR_IA32_FEATURE_CONTROL:
+		*v = 1; /* locked, VMX off: no nested VMX */
+		return true;
 	}
 	return false;
 }
@@ -213,7 +377,41 @@ static bool msr_read(struct vm *vm, u32 msr, u64 *v)
 /* The WRMSR allow-list, with the checks hardware makes (#GP if not met). */
 static bool msr_write(struct vm *vm, u32 msr, u64 v)
 {
+	int r = platform_msr_write(&vm->plat, msr, v);
+	int fixed = mtrr_fixed_index(msr);
+
+	if (r != -ENOENT)
+		return r == 0;
+	if (fixed >= 0) {
+		if (!mtrr_fixed_valid(v))
+			return false;
+		vm->mtrr_fixed[fixed] = v;
+		return true;
+	}
+	if (msr >= MSR_IA32_MTRR_PHYS_FIRST && msr <= MSR_IA32_MTRR_PHYS_LAST) {
+		if (!mtrr_var_valid(msr, v))
+			return false;
+		vm->mtrr_var[msr - MSR_IA32_MTRR_PHYS_FIRST] = v;
+		return true;
+	}
 	switch (msr) {
+	case MSR_IA32_TSC:
+		return tsc_shift(vm, (s64)(v - vm_guest_tsc(vm)));
+	case MSR_IA32_TSC_ADJUST:
+		return tsc_shift(vm, (s64)(v - vm->tsc_adjust));
+	case MSR_IA32_MTRR_DEF_TYPE:
+		/* Type (7:0), FE (10), E (11); the rest reserved. */
+		if ((v & ~(0xffULL | BIT_ULL(10) | BIT_ULL(11))) ||
+		    !mtrr_type_valid(v & 0xff))
+			return false;
+		vm->mtrr_def_type = v;
+		return true;
+	case MSR_IA32_MISC_ENABLE:
+		/* Only fast strings may change; the rest reads as it was. */
+		if ((v ^ vm->misc_enable) & ~BIT_ULL(0))
+			return false;
+		vm->misc_enable = v;
+		return true;
 	case MSR_IA32_EFER: {
 		/* SDM: reserved bits and LME changes under paging #GP; LMA is
 		 * read-only. */
@@ -265,15 +463,18 @@ static void handle_msr(struct vm *vm, bool write)
 		v = ((*gpr(vm, X86_GPR_RDX) & 0xffffffffULL) << 32) |
 		    (*gpr(vm, X86_GPR_RAX) & 0xffffffffULL);
 		if (!msr_write(vm, msr, v)) {
-			pr_debug("vm %s: WRMSR 0x%x <- 0x%llx refused: #GP",
-				 vm->name, msr, v);
+			vm->stats.msr_refused++;
+			vm_warn(vm,
+				"WRMSR 0x%x <- 0x%llx at RIP 0x%llx refused: #GP",
+				msr, v, vmcs_readnat(VMCS_GUEST_RIP));
 			vcpu_inject_gp(vm);
 			return;
 		}
 	} else {
 		if (!msr_read(vm, msr, &v)) {
-			pr_debug("vm %s: RDMSR 0x%x refused: #GP", vm->name,
-				 msr);
+			vm->stats.msr_refused++;
+			vm_warn(vm, "RDMSR 0x%x at RIP 0x%llx refused: #GP",
+				msr, vmcs_readnat(VMCS_GUEST_RIP));
 			vcpu_inject_gp(vm);
 			return;
 		}
@@ -385,11 +586,13 @@ static void handle_exception_nmi(struct vm *vm)
 	vm->stats.nmis++;
 }
 
+/* A device deadline or the run limit: vm_run() advances the platform. */
 static void handle_preemption_timer(struct vm *vm)
 {
-	vm_stop(vm, VM_TIMEOUT,
-		"run-time limit of %llu ms reached (RIP 0x%llx)",
-		vm->run_limit_ms, vmcs_readnat(VMCS_GUEST_RIP));
+	if (vm->run_limit_tsc && rdtsc() >= vm->run_limit_tsc)
+		vm_stop(vm, VM_TIMEOUT,
+			"run-time limit of %llu ms reached (RIP 0x%llx)",
+			vm->run_limit_ms, vmcs_readnat(VMCS_GUEST_RIP));
 }
 
 static void handle_failed_entry(struct vm *vm)
@@ -421,6 +624,8 @@ static const exit_handler_t exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
 	[EXIT_REASON_CPUID] = handle_cpuid,
 	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_INTERRUPT_WINDOW] = handle_window,
+	[EXIT_REASON_NMI_WINDOW] = handle_window,
 	[EXIT_REASON_VMCALL] = handle_vmcall,
 	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
 	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
@@ -453,8 +658,12 @@ void vm_handle_exit(struct vm *vm, u32 reason)
 	u32 basic = reason & 0xffff;
 
 	vm->stats.exits[basic < EXIT_REASON_MAX ? basic : EXIT_REASON_MAX]++;
+	vcpu_exit_begin(vm);
+	platform_advance(&vm->plat, vm_guest_tsc(vm));
 	if (basic < EXIT_REASON_MAX && exit_handlers[basic])
 		exit_handlers[basic](vm);
 	else
 		unexpected_exit(vm);
+	vcpu_note_injection(vm);
+	vcpu_exit_end(vm);
 }

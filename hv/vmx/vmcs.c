@@ -44,9 +44,10 @@ static int setup_controls(struct vm *vm)
 	const struct vmx_caps *c = vm->caps;
 	u32 pin, proc, sec, exit, entry;
 	u32 want_pin = PIN_BASED_EXT_INTR_EXITING | PIN_BASED_NMI_EXITING |
-		       PIN_BASED_PREEMPTION_TIMER;
+		       PIN_BASED_VIRTUAL_NMIS | PIN_BASED_PREEMPTION_TIMER;
 	u32 want_proc = CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
-			CPU_BASED_MWAIT_EXITING | CPU_BASED_MONITOR_EXITING |
+			CPU_BASED_USE_TSC_OFFSETTING | CPU_BASED_MWAIT_EXITING |
+			CPU_BASED_MONITOR_EXITING |
 			CPU_BASED_ACTIVATE_SECONDARY;
 	u32 want_sec = SECONDARY_EXEC_EPT | SECONDARY_EXEC_UNRESTRICTED |
 		       SECONDARY_EXEC_VPID;
@@ -72,11 +73,22 @@ static int setup_controls(struct vm *vm)
 	    adjust("VM-entry", c->entry_ctls, want_entry, VM_ENTRY_LOAD_EFER,
 		   &entry))
 		return -ENODEV;
-	/* The preemption timer keeps its count across exits only if saved. */
-	if (!(exit & VM_EXIT_SAVE_PREEMPTION_TIMER))
-		pin &= ~PIN_BASED_PREEMPTION_TIMER;
-	if (!vm->run_limit_ms)
-		pin &= ~PIN_BASED_PREEMPTION_TIMER;
+	/*
+	 * The preemption timer is the time base of every guest timer (vm_run()
+	 * arms it at the platform's next deadline before each entry); without
+	 * it, device time advances only at exits, and HLT sleeps in the host.
+	 * The window exits must exist: without them an interrupt pending while
+	 * the guest has IF=0 would never be delivered.
+	 */
+	if (!(pin & PIN_BASED_PREEMPTION_TIMER))
+		pr_warn("vm %s: no VMX preemption timer: guest timers fire only at VM exits",
+			vm->name);
+	vm->virtual_nmis = pin & PIN_BASED_VIRTUAL_NMIS;
+	vm->tsc_offsetting = proc & CPU_BASED_USE_TSC_OFFSETTING;
+	if (!((c->procbased >> 32) & CPU_BASED_INTR_WINDOW_EXITING)) {
+		pr_err("vmx: the CPU has no interrupt-window exiting");
+		return -ENODEV;
+	}
 	vmcs_write32(VMCS_PIN_BASED_CTLS, pin);
 	vmcs_write32(VMCS_PROC_BASED_CTLS, proc);
 	vmcs_write32(VMCS_SECONDARY_PROC_BASED_CTLS, sec);
@@ -93,14 +105,7 @@ static int setup_controls(struct vm *vm)
 	if (sec & SECONDARY_EXEC_VPID)
 		vmcs_write16(VMCS_VPID, vm->vpid);
 	vmcs_write64(VMCS_EPT_POINTER, vm->eptp);
-	if (pin & PIN_BASED_PREEMPTION_TIMER) {
-		u32 rate = (u32)(c->misc & 0x1f);
-		u64 ticks = vm->run_limit_ms * console_tsc_khz();
-
-		ticks >>= rate;
-		vmcs_write32(VMCS_PREEMPTION_TIMER_VALUE,
-			     ticks > 0xffffffffULL ? 0xffffffffU : (u32)ticks);
-	}
+	vmcs_write64(VMCS_TSC_OFFSET, 0);
 	/*
 	 * CR0.NE and CR4.VMXE must stay 1 under VMX; the guest sees them
 	 * through the read shadows (0 for VMXE, its own choice for NE).
