@@ -255,10 +255,21 @@ static int create_mmu(struct vm *vm)
 	return 0;
 }
 
+/* Sakamoto's day of the week, 1 = Sunday as the RTC counts. */
+static u8 weekday(u16 y, u8 m, u8 d)
+{
+	static const u8 t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
+
+	if (m < 3)
+		y--;
+	return (u8)((y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7 + 1);
+}
+
 /*
  * The VM's PC platform.  The guest TSC runs at the host's rate; the LAPIC
  * timer's input clock is a 25 MHz crystal (CPUID leaf 0x15 says so), or
- * the TSC itself on a host whose TSC is slower than that.
+ * the TSC itself on a host whose TSC is slower than that.  The RTC starts
+ * at the firmware's time, or 2000-01-01 00:00:00 if it had none.
  */
 static void create_platform(struct vm *vm)
 {
@@ -269,7 +280,18 @@ static void create_platform(struct vm *vm)
 		.maxphyaddr = cpu_phys_addr_bits(),
 	};
 
+	const struct boot_time *t = &vm->bi->time;
+
 	c.lapic_timer_hz = MIN(c.tsc_hz, VM_CRYSTAL_HZ);
+	c.time = (struct rtc_time){ .year = 2000, .mon = 1, .mday = 1 };
+	if (t->valid)
+		c.time = (struct rtc_time){ .year = t->year,
+					    .mon = t->month,
+					    .mday = t->day,
+					    .hour = t->hour,
+					    .min = t->minute,
+					    .sec = t->second };
+	c.time.wday = weekday(c.time.year, c.time.mon, c.time.mday);
 	platform_init(&vm->plat, &c, vm_guest_tsc(vm));
 	platform_mmio_bus(&vm->plat, &vm->mmio_bus);
 }
@@ -411,10 +433,10 @@ static void print_events(struct vm *vm)
 		st->reinjected, st->exits[EXIT_REASON_INTERRUPT_WINDOW],
 		st->exits[EXIT_REASON_NMI_WINDOW], st->hlt_sleeps,
 		st->hlt_wakeups);
-	pr_info("  platform: lapic mmio (EPT misconfig)=%llu x2apic msr=%llu ioapic mmio=%llu; timer fires lapic=%llu pit=%llu (coalesced %llu); console input dropped=%llu; ipis=%llu; msrs refused=%llu",
+	pr_info("  platform: lapic mmio (EPT misconfig)=%llu x2apic msr=%llu ioapic mmio=%llu; timer fires lapic=%llu pit=%llu (coalesced %llu) rtc irqs=%llu; console input dropped=%llu; ipis=%llu; msrs refused=%llu",
 		ps->lapic_mmio, ps->x2apic_msr, ps->ioapic_mmio,
 		ps->lapic_timer_fires, ps->pit_ticks, ps->pit_ticks_coalesced,
-		st->input_dropped, ps->ipis, st->msr_refused);
+		ps->rtc_irqs, st->input_dropped, ps->ipis, st->msr_refused);
 }
 
 static void print_sept_summary(struct vm *vm)

@@ -25,6 +25,10 @@
 	  "an interrupt pending at IF=0 is delivered after STI's shadow")      \
 	X(nmi, EXITED, false, false,                                           \
 	  "NMI self-IPI; NMIs held while in service")                          \
+	X(pit, EXITED, false, false,                                           \
+	  "periodic PIT via PIC + LINT0 ExtINT, then via IOAPIC pin 2")        \
+	X(rtc, EXITED, false, false,                                           \
+	  "RTC periodic interrupt on IRQ8 via IOAPIC pin 8")                   \
 	X(dfault, TRIPLE_FAULT, false, false,                                  \
 	  "#GP in delivery -> #DF; a fault delivering #DF: triple fault")      \
 	X(io, EXITED, true, false, "port I/O: COM1, absent ports, debug-exit") \

@@ -79,6 +79,9 @@ static void platform_sync(struct platform *p)
 		p->stats.pit_ticks++;
 		p->stats.pit_ticks_coalesced += edges - 1;
 	}
+	if (rtc_irq(&p->rtc, p->now) && !p->isa[8])
+		p->stats.rtc_irqs++;
+	set_isa(p, 8, rtc_irq(&p->rtc, p->now));
 	intr = pic_intr(&p->pic);
 	if (intr != p->pic_intr) {
 		p->pic_intr = intr;
@@ -110,12 +113,13 @@ void platform_init(struct platform *p, const struct platform_config *cfg,
 	ioapic_init(&p->ioapic, 1, &p->ioapic_ops);
 	pic_init(&p->pic);
 	pit_init(&p->pit, cfg->tsc_hz, now);
+	rtc_init(&p->rtc, cfg->tsc_hz, &cfg->time, now);
 	platform_sync(p);
 }
 
 /**
  * platform_advance() - move the platform's clock to @now (never back) and
- * fire what is due: LAPIC timer, PIT.
+ * fire what is due: LAPIC timer, PIT, RTC.
  *
  * Context: the vCPU's thread.
  */
@@ -145,7 +149,8 @@ u64 platform_next_deadline(const struct platform *p)
 {
 	u64 d = lapic_next_deadline(&p->lapic);
 
-	return min_u64(d, pit_next_deadline(&p->pit, p->now));
+	d = min_u64(d, pit_next_deadline(&p->pit, p->now));
+	return min_u64(d, rtc_next_deadline(&p->rtc, p->now));
 }
 
 /* One byte of an 8-bit ISA device; -EINVAL: no such register. */
@@ -165,6 +170,10 @@ static int isa8(struct platform *p, u16 port, bool in, u8 *b,
 	case 0x61:
 		return in ? pit_io_read(&p->pit, port, b, p->now)
 			  : pit_io_write(&p->pit, port, *b, p->now);
+	case 0x70:
+	case 0x71:
+		return in ? rtc_io_read(&p->rtc, port, b, p->now)
+			  : rtc_io_write(&p->rtc, port, *b, p->now);
 	case PLATFORM_COM1 ... PLATFORM_COM1 + 7: {
 		/* COM1 is still the output-only port map of ports.c. */
 		u64 v = *b;

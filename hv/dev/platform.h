@@ -10,7 +10,8 @@
  *
  *   PIT OUT0 ---- IRQ0 --+--> PIC master IR0
  *                        +--> IOAPIC pin 2      (the ISA override)
- *   (IRQ1-15: PIC IRn and IOAPIC pin n; no device drives them yet)
+ *   RTC     ---- IRQ8 ---> PIC IR8 (slave IR0) and IOAPIC pin 8
+ *   (the other ISA lines: PIC IRn and IOAPIC pin n; nothing drives them)
  *   PIC INTR ---------------> LAPIC LINT0 (ExtINT when so programmed),
  *                             or the CPU's INTR pin when the LAPIC is
  *                             hardware-disabled (IA32_APIC_BASE.EN = 0)
@@ -28,6 +29,7 @@
 #include "hv/dev/lapic.h"
 #include "hv/dev/pic.h"
 #include "hv/dev/pit.h"
+#include "hv/dev/rtc.h"
 #include "hv/dev/testdev.h"
 
 #define PLATFORM_ISA_IRQS 16
@@ -39,12 +41,13 @@ struct platform_config {
 	u64 ram_size;
 	u16 nr_cpus;
 	unsigned int maxphyaddr; /* for IA32_APIC_BASE's reserved bits */
+	struct rtc_time time; /* the RTC's time at platform_init() */
 };
 
 struct platform_stats {
 	u64 lapic_mmio, x2apic_msr; /* LAPIC accesses by path */
 	u64 ioapic_mmio;
-	u64 lapic_timer_fires, pit_ticks, pit_ticks_coalesced;
+	u64 lapic_timer_fires, pit_ticks, pit_ticks_coalesced, rtc_irqs;
 	u64 ipis; /* ICR messages routed */
 };
 
@@ -57,6 +60,7 @@ struct platform {
 	struct ioapic ioapic;
 	struct pic pic;
 	struct pit pit; /* with port 0x61 */
+	struct rtc rtc; /* CMOS RTC and NVRAM at 0x70/0x71, IRQ8 */
 	struct testdev testdev;
 	bool isa[PLATFORM_ISA_IRQS]; /* each ISA line's level */
 	bool pic_intr; /* the PIC's INTR output as last propagated */
