@@ -69,6 +69,7 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	cmos_write(0x0b, cmos_read(0x0b) & ~0x40);
 	report("not faster than 1024 Hz",
 	       t1 - t0 >= (u64)tsc_khz() * 19 * 1000 / 1024);
-	report("register C had IRQF and PF set in each after the first", flags_bad == 0);
+	report("register C had IRQF and PF set in each after the first",
+	       flags_bad == 0);
 	return report_failures() ? 1 : 0;
 }
