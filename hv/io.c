@@ -5,14 +5,14 @@
  * answers a port; this file completes the access: bytes the guest's COM1
  * sends are collected per line and printed on the host console as
  * "[guest NAME] text", an isa-debug-exit write ends the guest with the
- * value as status, and absent ports are counted.  String and REP I/O is
+ * value as status, a reset request (i8042 0xFE, port 0xcf9) ends it as
+ * "reset requested", and absent ports are counted.  String and REP I/O is
  * refused with a clear error.
  *
- * Bytes typed on the host's serial console: the escape key, Ctrl-A
- * (0x01), is tdpvisor's: Ctrl-A then x stops the guest, Ctrl-A then h
- * prints this list.  The guest's COM1 has no receiver yet (it is the
- * output-only port map of dev/ports.c), so every other byte is dropped,
- * counted, and said once.
+ * Bytes typed on the host's serial console go to the guest's COM1
+ * receiver (a 16550, dev/uart16550.c), except the escape key, Ctrl-A
+ * (0x01), which tdpvisor keeps: Ctrl-A then x stops the guest, Ctrl-A
+ * then h prints this list, and Ctrl-A twice sends one Ctrl-A.
  */
 #include "console.h"
 #include "hv/vm.h"
@@ -70,6 +70,10 @@ void vm_handle_io(struct vm *vm, u64 q)
 		vm->exit_status = v;
 		vm_stop(vm, VM_EXITED, "isa-debug-exit: status %llu", v);
 		break;
+	case PLATFORM_IO_RESET:
+		vm_console_flush(vm);
+		vm_stop(vm, VM_RESET, "reset requested (port 0x%x)", port);
+		break;
 	case PLATFORM_IO_UNHANDLED:
 		vm->stats.io_unhandled++;
 		break;
@@ -85,6 +89,9 @@ void vm_handle_io(struct vm *vm, u64 q)
 static void escape_command(struct vm *vm, u8 c)
 {
 	switch (c) {
+	case ESCAPE_KEY:
+		platform_uart_rx(&vm->plat, c);
+		break;
 	case 'x':
 	case 'X':
 		vm_console_flush(vm);
@@ -93,7 +100,7 @@ static void escape_command(struct vm *vm, u8 c)
 	case 'h':
 	case 'H':
 	case '?':
-		pr_info("console escape: Ctrl-A x stops the guest, Ctrl-A h prints this");
+		pr_info("console escape: Ctrl-A x stops the guest, Ctrl-A Ctrl-A sends Ctrl-A, Ctrl-A h prints this");
 		break;
 	default:
 		pr_info("console escape: unknown command 0x%02x after Ctrl-A (Ctrl-A h for help)",
@@ -103,9 +110,9 @@ static void escape_command(struct vm *vm, u8 c)
 }
 
 /**
- * vm_console_poll() - read what was typed on the host console (at most
- * once a millisecond of host time, since each look is a port access on
- * the host UART) and act on the escape key.
+ * vm_console_poll() - move bytes typed on the host console to the guest's
+ * COM1 receiver (at most once a millisecond of host time, since each look
+ * is a port access on the host UART), handling the escape key.
  *
  * Context: the vCPU's thread.
  */
@@ -118,6 +125,9 @@ void vm_console_poll(struct vm *vm)
 		return;
 	vm->input_poll_tsc = now;
 	for (int i = 0; i < INPUT_POLL_MAX; i++) {
+		/* Leave bytes in the host UART while COM1 is full. */
+		if (!vm->escape && !uart16550_rx_room(&vm->plat.com1))
+			return;
 		c = console_read_byte();
 		if (c < 0)
 			return;
@@ -128,9 +138,8 @@ void vm_console_poll(struct vm *vm)
 				return;
 		} else if (c == ESCAPE_KEY) {
 			vm->escape = true;
-		} else if (!vm->stats.input_dropped++) {
-			pr_info("vm %s: console input is not passed to the guest (its COM1 has no receiver yet); Ctrl-A h lists the escape commands",
-				vm->name);
+		} else {
+			platform_uart_rx(&vm->plat, (u8)c);
 		}
 	}
 }

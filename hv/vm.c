@@ -168,6 +168,7 @@ const char *vm_outcome_name(enum vm_outcome o)
 		[VM_GUEST_ERROR] = "guest error",
 		[VM_HV_ERROR] = "hypervisor error",
 		[VM_STOPPED] = "stopped from the console",
+		[VM_RESET] = "reset requested",
 	};
 
 	return o < ARRAY_SIZE(names) ? names[o] : "?";
@@ -433,10 +434,11 @@ static void print_events(struct vm *vm)
 		st->reinjected, st->exits[EXIT_REASON_INTERRUPT_WINDOW],
 		st->exits[EXIT_REASON_NMI_WINDOW], st->hlt_sleeps,
 		st->hlt_wakeups);
-	pr_info("  platform: lapic mmio (EPT misconfig)=%llu x2apic msr=%llu ioapic mmio=%llu; timer fires lapic=%llu pit=%llu (coalesced %llu) rtc irqs=%llu; console input dropped=%llu; ipis=%llu; msrs refused=%llu",
+	pr_info("  platform: lapic mmio (EPT misconfig)=%llu x2apic msr=%llu ioapic mmio=%llu; timer fires lapic=%llu pit=%llu (coalesced %llu) rtc irqs=%llu; com1 rx=%llu dropped=%llu; ipis=%llu; msrs refused=%llu",
 		ps->lapic_mmio, ps->x2apic_msr, ps->ioapic_mmio,
 		ps->lapic_timer_fires, ps->pit_ticks, ps->pit_ticks_coalesced,
-		ps->rtc_irqs, st->input_dropped, ps->ipis, st->msr_refused);
+		ps->rtc_irqs, ps->uart_rx, ps->uart_rx_dropped, ps->ipis,
+		st->msr_refused);
 }
 
 static void print_sept_summary(struct vm *vm)

@@ -35,6 +35,7 @@ enum vm_outcome {
 	VM_GUEST_ERROR, /* guest did something tdpvisor refuses */
 	VM_HV_ERROR, /* a host-side bug stopped this VM */
 	VM_STOPPED, /* stopped from the host console (escape key) */
+	VM_RESET, /* the guest asked for a reset (i8042 0xFE, port 0xcf9) */
 };
 
 /* Guest GPRs in x86_gpr order; vmx_entry.asm uses the VCPU_* offsets. */
@@ -79,7 +80,6 @@ struct vm_stats {
 	u64 intr_injected[16], nmi_injected, exc_injected[32], reinjected;
 	u64 hlt_sleeps, hlt_wakeups;
 	u64 msr_refused; /* RDMSR/WRMSR answered with #GP */
-	u64 input_dropped; /* console bytes the guest could not receive */
 };
 
 struct vm {

@@ -14,7 +14,6 @@
  * count ticks to keep time, and none of ours do).
  */
 #include "hv/dev/platform.h"
-#include "hv/dev/ports.h"
 #include "guest_abi.h"
 #include "errno_codes.h"
 #include "string_util.h"
@@ -79,6 +78,9 @@ static void platform_sync(struct platform *p)
 		p->stats.pit_ticks++;
 		p->stats.pit_ticks_coalesced += edges - 1;
 	}
+	set_isa(p, 1, i8042_irq1(&p->kbd));
+	set_isa(p, 4, uart16550_irq(&p->com1));
+	set_isa(p, 12, i8042_irq12(&p->kbd));
 	if (rtc_irq(&p->rtc, p->now) && !p->isa[8])
 		p->stats.rtc_irqs++;
 	set_isa(p, 8, rtc_irq(&p->rtc, p->now));
@@ -114,6 +116,10 @@ void platform_init(struct platform *p, const struct platform_config *cfg,
 	pic_init(&p->pic);
 	pit_init(&p->pit, cfg->tsc_hz, now);
 	rtc_init(&p->rtc, cfg->tsc_hz, &cfg->time, now);
+	uart16550_init(&p->com1);
+	i8042_init(&p->kbd);
+	pci_host_init(&p->pci);
+	fw_cfg_init(&p->fw_cfg, cfg->nr_cpus, cfg->nr_cpus, cfg->ram_size);
 	platform_sync(p);
 }
 
@@ -174,20 +180,21 @@ static int isa8(struct platform *p, u16 port, bool in, u8 *b,
 	case 0x71:
 		return in ? rtc_io_read(&p->rtc, port, b, p->now)
 			  : rtc_io_write(&p->rtc, port, *b, p->now);
-	case PLATFORM_COM1 ... PLATFORM_COM1 + 7: {
-		/* COM1 is still the output-only port map of ports.c. */
-		u64 v = *b;
-
-		switch (pio_access(port, 1, in, &v)) {
-		case PIO_CONSOLE_BYTE:
-			*act = PLATFORM_IO_TX;
-			break;
-		default:
-			break;
-		}
-		*b = (u8)v;
+	case 0x60:
+	case 0x64:
+		if (in)
+			return i8042_io_read(&p->kbd, port, b);
+		if (i8042_io_write(&p->kbd, port, *b) == I8042_RESET)
+			*act = PLATFORM_IO_RESET;
 		return 0;
-	}
+	case PLATFORM_COM1 ... PLATFORM_COM1 + 7:
+		if (in)
+			return uart16550_io_read(&p->com1, port - PLATFORM_COM1,
+						 b);
+		if (uart16550_io_write(&p->com1, port - PLATFORM_COM1, *b, b) ==
+		    UART16550_OUT_TX)
+			*act = PLATFORM_IO_TX;
+		return 0;
 	case POST_PORT:
 		/* The POST code port: Linux writes it as an I/O delay. */
 		if (in)
@@ -207,7 +214,8 @@ static int isa8(struct platform *p, u16 port, bool in, u8 *b,
  * @byte: out, for PLATFORM_IO_TX: the byte the guest's COM1 sent.
  *
  * An access wider than an 8-bit device's register reaches the next ports
- * byte by byte, as the ISA bus splits it.
+ * byte by byte, as the ISA bus splits it; PCI configuration and fw_cfg
+ * take their own widths.
  *
  * Context: the vCPU's thread.
  * Return: what the caller must do besides completing the access.
@@ -221,7 +229,26 @@ enum platform_io platform_pio(struct platform *p, u16 port, unsigned int size,
 
 	if (!in)
 		*val &= mask;
-	if (port == DEBUG_EXIT_PORT && !in) {
+	if (port >= 0xcf8 && port + size <= 0xd00) {
+		u32 v32 = (u32)*val;
+
+		if (in) {
+			r = pci_host_io_read(&p->pci, port, size, &v32);
+			*val = v32 & mask;
+		} else if (pci_host_io_write(&p->pci, port, size, v32) ==
+			   PCI_RESET) {
+			act = PLATFORM_IO_RESET;
+		}
+	} else if (port == 0x510 || port == 0x511) {
+		if (in) {
+			u8 b = 0;
+
+			r = fw_cfg_io_read(&p->fw_cfg, port, size, &b);
+			*val = b;
+		} else {
+			r = fw_cfg_io_write(&p->fw_cfg, port, size, (u32)*val);
+		}
+	} else if (port == DEBUG_EXIT_PORT && !in) {
 		act = PLATFORM_IO_EXIT;
 	} else {
 		u64 acc = 0;
@@ -242,8 +269,9 @@ enum platform_io platform_pio(struct platform *p, u16 port, unsigned int size,
 			*val = mask;
 		act = PLATFORM_IO_UNHANDLED;
 	}
-	/* Only the interrupt controllers and the PIT move a wire. */
-	if (port < 0x100 && port != POST_PORT)
+	/* Only the ISA devices move a wire. */
+	if ((port < 0x100 && port != POST_PORT) ||
+	    (port >= PLATFORM_COM1 && port <= PLATFORM_COM1 + 7))
 		platform_sync(p);
 	return act;
 }
@@ -421,4 +449,24 @@ u8 platform_ack_intr(struct platform *p)
 void platform_ack_nmi(struct platform *p)
 {
 	lapic_take_nmi(&p->lapic);
+}
+
+/**
+ * platform_uart_rx() - a byte typed on the host console for the guest's
+ * COM1.
+ *
+ * Context: the vCPU's thread.
+ * Return: false if COM1's receiver was full (the byte is lost, and the
+ * UART reports an overrun, as hardware does).
+ */
+bool platform_uart_rx(struct platform *p, u8 byte)
+{
+	bool ok = uart16550_rx_push(&p->com1, byte);
+
+	if (ok)
+		p->stats.uart_rx++;
+	else
+		p->stats.uart_rx_dropped++;
+	platform_sync(p);
+	return ok;
 }

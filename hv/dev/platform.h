@@ -10,8 +10,9 @@
  *
  *   PIT OUT0 ---- IRQ0 --+--> PIC master IR0
  *                        +--> IOAPIC pin 2      (the ISA override)
- *   RTC     ---- IRQ8 ---> PIC IR8 (slave IR0) and IOAPIC pin 8
- *   (the other ISA lines: PIC IRn and IOAPIC pin n; nothing drives them)
+ *   i8042   ---- IRQ1, 12 \
+ *   COM1    ---- IRQ4      +--> PIC IRn and IOAPIC pin n
+ *   RTC     ---- IRQ8     /
  *   PIC INTR ---------------> LAPIC LINT0 (ExtINT when so programmed),
  *                             or the CPU's INTR pin when the LAPIC is
  *                             hardware-disabled (IA32_APIC_BASE.EN = 0)
@@ -25,12 +26,16 @@
 #define TDP_HV_DEV_PLATFORM_H
 
 #include "hv/dev/dev.h"
+#include "hv/dev/fw_cfg.h"
+#include "hv/dev/i8042.h"
 #include "hv/dev/ioapic.h"
 #include "hv/dev/lapic.h"
+#include "hv/dev/pci_host.h"
 #include "hv/dev/pic.h"
 #include "hv/dev/pit.h"
 #include "hv/dev/rtc.h"
 #include "hv/dev/testdev.h"
+#include "hv/dev/uart16550.h"
 
 #define PLATFORM_ISA_IRQS 16
 #define PLATFORM_COM1 0x3f8
@@ -49,6 +54,7 @@ struct platform_stats {
 	u64 ioapic_mmio;
 	u64 lapic_timer_fires, pit_ticks, pit_ticks_coalesced, rtc_irqs;
 	u64 ipis; /* ICR messages routed */
+	u64 uart_rx, uart_rx_dropped; /* host console bytes for COM1 */
 };
 
 struct platform {
@@ -61,6 +67,10 @@ struct platform {
 	struct pic pic;
 	struct pit pit; /* with port 0x61 */
 	struct rtc rtc; /* CMOS RTC and NVRAM at 0x70/0x71, IRQ8 */
+	struct uart16550 com1; /* 0x3f8, IRQ4 */
+	struct i8042 kbd; /* 0x60/0x64, IRQ1/12; 0xFE resets */
+	struct pci_host pci; /* 0xcf8/0xcfc, one host bridge; 0xcf9 reset */
+	struct fw_cfg fw_cfg; /* 0x510/0x511 */
 	struct testdev testdev;
 	bool isa[PLATFORM_ISA_IRQS]; /* each ISA line's level */
 	bool pic_intr; /* the PIC's INTR output as last propagated */
@@ -72,6 +82,7 @@ enum platform_io {
 	PLATFORM_IO_DONE,
 	PLATFORM_IO_TX, /* *byte: the guest's COM1 transmitted it */
 	PLATFORM_IO_EXIT, /* *val: isa-debug-exit status */
+	PLATFORM_IO_RESET, /* i8042 0xFE, port 0xcf9: reset requested */
 	PLATFORM_IO_UNHANDLED, /* no device: reads all-ones, writes dropped */
 };
 
@@ -93,6 +104,7 @@ int platform_msr_read(struct platform *p, u32 msr, u64 *val);
 int platform_msr_write(struct platform *p, u32 msr, u64 val);
 enum platform_event platform_pending(const struct platform *p);
 u8 platform_ack_intr(struct platform *p);
+bool platform_uart_rx(struct platform *p, u8 byte);
 void platform_ack_nmi(struct platform *p);
 
 #endif /* TDP_HV_DEV_PLATFORM_H */

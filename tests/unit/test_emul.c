@@ -13,7 +13,6 @@
 
 #include "errno_codes.h"
 #include "guest_abi.h"
-#include "hv/dev/ports.h"
 #include "hv/emul/emul.h"
 
 static void test_testdev_registers(void **state)
@@ -389,28 +388,6 @@ static void test_walk_mmio_table(void **state)
 	assert_int_equal(bad, TESTDEV_GPA);
 }
 
-static void test_pio(void **state)
-{
-	u64 v;
-
-	(void)state;
-	v = 0;
-	assert_int_equal(pio_access(COM1_PORT + 5, 1, true, &v), PIO_NONE);
-	assert_int_equal(v, 0x60);
-	v = 0x141;
-	assert_int_equal(pio_access(COM1_PORT, 1, false, &v), PIO_CONSOLE_BYTE);
-	assert_int_equal(v, 0x41);
-	v = 0x1234567;
-	assert_int_equal(pio_access(DEBUG_EXIT_PORT, 4, false, &v), PIO_EXIT);
-	assert_int_equal(v, 0x1234567);
-	v = 0x1234567;
-	assert_int_equal(pio_access(DEBUG_EXIT_PORT, 1, false, &v), PIO_EXIT);
-	assert_int_equal(v, 0x67);
-	assert_int_equal(pio_access(0x80, 2, true, &v), PIO_UNHANDLED);
-	assert_int_equal(v, 0xffff);
-	assert_int_equal(pio_access(COM1_PORT + 3, 1, false, &v), PIO_NONE);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,7 +398,6 @@ int main(void)
 		cmocka_unit_test(test_straddle_split),
 		cmocka_unit_test(test_insn_ea),
 		cmocka_unit_test(test_walk_mmio_table),
-		cmocka_unit_test(test_pio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
