@@ -375,7 +375,13 @@ static s64 find_mb_header(const struct guest_load_params *p,
 	return -1;
 }
 
-/* The memory map: what a PC with SeaBIOS reports, minus what is absent. */
+/*
+ * The memory map, as the e820 table SeaBIOS gives a QEMU guest: low RAM up
+ * to the EBDA, the EBDA and the BIOS area reserved, RAM from 1 MiB on.
+ * The entries SeaBIOS adds for its own high tables and the flash ROM below
+ * 4 GiB are left out: neither exists in this VM.  Guest RAM has no PCI
+ * hole, so the last entry runs to the end of RAM, above 4 GiB included.
+ */
 static void write_mmap(const struct guest_load_params *p, u64 at)
 {
 	const struct mb_mmap_entry mm[INFO_MMAP_ENTRIES] = {
@@ -450,6 +456,14 @@ static int write_mbi(const struct guest_load_params *p,
 				r->load_end, info, info + info_len, limit);
 	}
 
+	/*
+	 * QEMU also sets flag 1 with boot_device 0x8000ffff (first BIOS disk);
+	 * no BIOS disk exists here, so the flag stays clear rather than
+	 * name one.  mem_lower is 639 KiB, what QEMU's option ROM stores from
+	 * INT 12h under SeaBIOS, and the end of the first usable map entry;
+	 * mem_upper is the RAM from 1 MiB up, below 4 GiB (kvm-unit-tests
+	 * sizes its memory from it).
+	 */
 	mbi.flags = MBI_MEM | MBI_CMDLINE | MBI_MODS | MBI_MMAP |
 		    MBI_LOADER_NAME;
 	mbi.mem_lower = (u32)(GUEST_LOW_RAM_END >> 10);
