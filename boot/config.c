@@ -15,8 +15,6 @@
 #include "log.h"
 #include "string_util.h"
 
-#define LINE_MAX_LEN 256
-
 enum key_type { KEY_ENUM, KEY_UINT, KEY_SIZE, KEY_STR };
 
 struct config_key {
@@ -60,7 +58,8 @@ static const struct config_key config_keys[] = {
 	{ "guest", KEY_STR, FIELD(guest), NULL, 1, CONFIG_STR_MAX, 0,
 	  "a comma-separated list of built-in guest names ('tests' = all test guests) or ESP paths such as \\guests\\kernel.elf (1-127 characters)" },
 	{ "guest_cmdline", KEY_STR, FIELD(guest_cmdline), NULL, 0,
-	  CONFIG_STR_MAX, 0, "a string of up to 127 characters" },
+	  CONFIG_CMDLINE_MAX, 0,
+	  "a string of up to 4095 printable characters" },
 	{ "guest_module", KEY_STR, FIELD(guest_module), NULL, 1, CONFIG_STR_MAX,
 	  0, "an ESP path of up to 127 characters" },
 	{ "run_limit_ms", KEY_UINT, FIELD(run_limit_ms), NULL, 0, 3600000, 0,
@@ -383,7 +382,13 @@ static int set_value(struct parse_ctx *c, const struct config_key *k,
 	case KEY_SIZE:
 		return set_number(c, k, v, vlen, field);
 	case KEY_STR:
-		if (vlen < k->min || vlen >= k->max)
+		/* Too long: say by how much, not just "bad value". */
+		if (vlen >= k->max)
+			return fail(
+				c,
+				"key '%s': value of %zu characters is too long (at most %llu; accepted: %s)",
+				k->name, vlen, k->max - 1, k->help);
+		if (vlen < k->min)
 			return fail(c,
 				    "key '%s': bad value '%.*s' (accepted: %s)",
 				    k->name, (int)MIN(vlen, 64), v, k->help);
@@ -490,9 +495,11 @@ int config_parse_file(struct tdp_config *cfg, const char *name,
 					end - start + 1);
 			end++;
 		}
-		if (end - start > LINE_MAX_LEN)
-			return fail(&c, "line longer than %d characters",
-				    LINE_MAX_LEN);
+		if (end - start > CONFIG_LINE_MAX)
+			return fail(
+				&c,
+				"line of %zu characters is longer than %d characters",
+				end - start, CONFIG_LINE_MAX);
 		r = parse_line(&c, text + start, end - start);
 		if (r)
 			return r;
@@ -632,7 +639,7 @@ int config_format(const struct tdp_config *cfg, char *buf, size_t size,
 		return 0;
 	buf[0] = '\0';
 	for (u32 i = 0; i < ARRAY_SIZE(config_keys) && n + 1 < size; i++) {
-		char one[CONFIG_STR_MAX + 64];
+		char one[CONFIG_CMDLINE_MAX + 64]; /* longest pair */
 		size_t len = format_key(one, sizeof(one), &config_keys[i], cfg);
 
 		if (line && line + 1 + len > line_max) {

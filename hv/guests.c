@@ -122,12 +122,23 @@ static enum guest_result run_one(const struct boot_info *bi,
 	return res;
 }
 
+/* Every command line the config accepts is one the loader takes. */
+_Static_assert(sizeof(((struct tdp_config *)0)->guest_cmdline) <=
+		       GUEST_CMDLINE_MAX,
+	       "guest_cmdline longer than the loader's limit");
+
 static bool run_named(const struct boot_info *bi, const struct vmx_caps *caps,
 		      const char *name, struct guest_tally *t)
 {
 	const struct builtin_guest *g = find_builtin(name);
 	struct guest_load_params lp = { 0 };
 
+	/*
+	 * As QEMU's -kernel NAME -append CMDLINE: the guest's command line
+	 * is "NAME CMDLINE" (kvm-unit-tests takes the first word as argv[0]),
+	 * the module's string its ESP path (QEMU: the -initrd file name).
+	 */
+	lp.image_name = name;
 	lp.cmdline = bi->cfg.guest_cmdline;
 	if (bi->guest_module.data) {
 		lp.module = bi->guest_module.data;

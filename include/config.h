@@ -11,7 +11,14 @@
 
 #include "compiler.h"
 
-#define CONFIG_STR_MAX 128
+#define CONFIG_STR_MAX 128 /* string keys: bytes with the NUL */
+/*
+ * guest_cmdline: 4095 characters and the NUL, the longest command line a
+ * multiboot guest gets from the loader (kvm-unit-tests' vmx runs pass
+ * hundreds of characters); a config line must be able to hold it.
+ */
+#define CONFIG_CMDLINE_MAX 4096
+#define CONFIG_LINE_MAX 8192 /* characters per tdpvisor.cfg line */
 
 enum config_serial {
 	SERIAL_AUTO = 0, /* ACPI SPCR if it names a 16550, else COM1 */
@@ -59,7 +66,7 @@ struct tdp_config {
 	u64 guest_mem; /* bytes */
 	u64 hv_mem; /* bytes of hypervisor pool */
 	char guest[CONFIG_STR_MAX];
-	char guest_cmdline[CONFIG_STR_MAX];
+	char guest_cmdline[CONFIG_CMDLINE_MAX];
 	char guest_module[CONFIG_STR_MAX];
 	u64 run_limit_ms; /* per-guest run-time limit; 0 = none */
 	u64 mmio_gen_start; /* test knob: initial memslot generation */

@@ -5,6 +5,11 @@
  * and a checksum making the three sum to 0.  Flag bit 16 says the header
  * carries the load addresses (the "a.out kludge"); otherwise the image
  * must be ELF and is loaded through its PT_LOAD program headers.
+ *
+ * The information block and what it points at are laid out the way QEMU's
+ * -kernel loader does it (hw/i386/multiboot.c and its option ROM): after
+ * the image, page-aligned, so an image may use any part of usable RAM —
+ * kvm-unit-tests' realmode test, for one, links at 0x8000.
  */
 #include "hv/load/guest_load.h"
 #include "errno_codes.h"
@@ -24,18 +29,31 @@
 #define MBI_CMDLINE BIT(2)
 #define MBI_MODS BIT(3)
 #define MBI_MMAP BIT(6)
+#define MBI_LOADER_NAME BIT(9)
+
+#define MMAP_RAM 1
+#define MMAP_RESERVED 2
+
+#define GIB4 0x100000000ULL
+#define LOW_RESERVED_END 0xa0000ULL /* end of the EBDA entry */
+#define BIOS_AREA_START 0xf0000ULL
 
 struct mb_header {
 	u32 magic, flags, checksum;
 	u32 header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
 };
 
+/* The whole 88-byte block of the specification, unused fields zero. */
 struct mb_info {
 	u32 flags, mem_lower, mem_upper, boot_device, cmdline;
 	u32 mods_count, mods_addr;
 	u32 syms[4];
 	u32 mmap_length, mmap_addr;
+	u32 drives_length, drives_addr, config_table, boot_loader_name;
+	u32 apm_table, vbe_control_info, vbe_mode_info;
+	u16 vbe_mode, vbe_interface_seg, vbe_interface_off, vbe_interface_len;
 } __packed;
+_Static_assert(sizeof(struct mb_info) == 88, "multiboot info is 88 bytes");
 
 struct mb_mmap_entry {
 	u32 size;
@@ -46,6 +64,26 @@ struct mb_mmap_entry {
 struct mb_module {
 	u32 start, end, string, reserved;
 };
+
+/*
+ * Offsets inside the info area (the page-aligned block after the image):
+ * fixed-size parts first, then the two strings, whose lengths vary.
+ */
+#define INFO_MBI 0x00
+#define INFO_MMAP 0x60
+#define INFO_MMAP_ENTRIES 4
+#define INFO_MODS 0xc0
+#define INFO_LOADER_NAME 0xd0
+#define INFO_STRINGS 0xe0
+#define STRING_MAX 4095 /* longest name or module string kept */
+_Static_assert(INFO_MBI + sizeof(struct mb_info) <= INFO_MMAP, "mbi");
+_Static_assert(INFO_MMAP + INFO_MMAP_ENTRIES * sizeof(struct mb_mmap_entry) <=
+		       INFO_MODS,
+	       "mmap");
+_Static_assert(INFO_MODS + sizeof(struct mb_module) <= INFO_LOADER_NAME,
+	       "mods");
+_Static_assert(INFO_LOADER_NAME + sizeof(GUEST_BOOTLOADER_NAME) <= INFO_STRINGS,
+	       "name");
 
 /* ELF, just the parts the loader reads (System V ABI). */
 #define EI_CLASS 4
@@ -91,11 +129,41 @@ static int __printf(3, 4)
 	return err;
 }
 
-/* [gpa, gpa+len) inside RAM and above the loader's own low area. */
-static bool ram_range_ok(const struct guest_load_params *p, u64 gpa, u64 len)
+/*
+ * Where multiboot can put anything: guest RAM below 4 GiB, because the
+ * information block carries 32-bit addresses and the guest starts with
+ * paging off.
+ */
+static u64 ram_limit(const struct guest_load_params *p)
 {
-	return gpa >= GUEST_MIN_LOAD_GPA && len <= p->ram_size &&
-	       gpa <= p->ram_size - len;
+	return MIN(p->ram_size, GIB4);
+}
+
+/* [gpa, gpa+len) below @limit, without computing gpa+len first. */
+static bool fits_below(u64 limit, u64 gpa, u64 len)
+{
+	return len <= limit && gpa <= limit - len;
+}
+
+/* Does [gpa, gpa+len) touch what the memory map calls reserved below 1M? */
+static bool hits_low_hole(u64 gpa, u64 len)
+{
+	return len && gpa < GUEST_HIGH_RAM_START &&
+	       (gpa >= GUEST_LOW_RAM_END || len > GUEST_LOW_RAM_END - gpa);
+}
+
+/*
+ * The first page boundary at or after @at where @len bytes stay clear of
+ * the low hole: a block that would run into it moves up to 1 MiB (all of
+ * the image then lies below the hole, so 1 MiB up is free).
+ */
+static u64 place_after(u64 at, u64 len)
+{
+	at = ALIGN_UP(at, (u64)PAGE_SIZE);
+	if (at < GUEST_HIGH_RAM_START &&
+	    (at >= GUEST_LOW_RAM_END || len > GUEST_LOW_RAM_END - at))
+		at = GUEST_HIGH_RAM_START;
+	return at;
 }
 
 static bool file_range_ok(const struct guest_load_params *p, u64 off, u64 len)
@@ -121,11 +189,19 @@ static int load_segment(const struct guest_load_params *p,
 			r, -ENOEXEC,
 			"%s: file bytes 0x%llx+0x%llx lie outside the %llu-byte image",
 			what, off, filesz, p->image_size);
-	if (!ram_range_ok(p, paddr, memsz))
+	if (!fits_below(ram_limit(p), paddr, memsz))
 		return bad(
 			r, -E2BIG,
-			"%s: load address 0x%llx+0x%llx is outside guest RAM [1 MiB, 0x%llx)",
-			what, paddr, memsz, p->ram_size);
+			"%s: load address 0x%llx+0x%llx is outside guest RAM [0, 0x%llx)%s",
+			what, paddr, memsz, ram_limit(p),
+			p->ram_size > GIB4 ? " (multiboot loads below 4 GiB)"
+					   : "");
+	if (hits_low_hole(paddr, memsz))
+		return bad(
+			r, -E2BIG,
+			"%s: load range [0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx), reserved in the memory map (EBDA, VGA, BIOS)",
+			what, paddr, paddr + memsz, GUEST_LOW_RAM_END,
+			GUEST_HIGH_RAM_START);
 	memcpy(p->ram + paddr, p->image + off, filesz);
 	memset(p->ram + paddr + filesz, 0, memsz - filesz);
 	r->load_start = MIN(r->load_start, paddr);
@@ -299,55 +375,132 @@ static s64 find_mb_header(const struct guest_load_params *p,
 	return -1;
 }
 
+/*
+ * The memory map, as the e820 table SeaBIOS gives a QEMU guest: low RAM up
+ * to the EBDA, the EBDA and the BIOS area reserved, RAM from 1 MiB on.
+ * The entries SeaBIOS adds for its own high tables and the flash ROM below
+ * 4 GiB are left out: neither exists in this VM.  Guest RAM has no PCI
+ * hole, so the last entry runs to the end of RAM, above 4 GiB included.
+ */
+static void write_mmap(const struct guest_load_params *p, u64 at)
+{
+	const struct mb_mmap_entry mm[INFO_MMAP_ENTRIES] = {
+		{ 20, 0, GUEST_LOW_RAM_END, MMAP_RAM },
+		{ 20, GUEST_LOW_RAM_END, LOW_RESERVED_END - GUEST_LOW_RAM_END,
+		  MMAP_RESERVED },
+		{ 20, BIOS_AREA_START, GUEST_HIGH_RAM_START - BIOS_AREA_START,
+		  MMAP_RESERVED },
+		{ 20, GUEST_HIGH_RAM_START, p->ram_size - GUEST_HIGH_RAM_START,
+		  MMAP_RAM },
+	};
+
+	memcpy(p->ram + at, mm, sizeof(mm));
+}
+
+/* Copies @len bytes of @s and a NUL to @at; returns the GPA. */
+static u32 put_string(const struct guest_load_params *p, u64 at, const char *s,
+		      size_t len)
+{
+	if (len) /* @s may be NULL when @len is 0: no memcpy from NULL */
+		memcpy(p->ram + at, s, len);
+	p->ram[at + len] = '\0';
+	return (u32)at;
+}
+
+static size_t cut_strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s && n < STRING_MAX && s[n])
+		n++;
+	return n;
+}
+
+/*
+ * Builds the information block after the image and places the module
+ * after that.  Everything is checked before the first byte is written, so
+ * a refusal leaves guest RAM past the image untouched.
+ */
 static int write_mbi(const struct guest_load_params *p,
 		     struct guest_load_result *r)
 {
 	struct mb_info mbi = { 0 };
-	struct mb_mmap_entry mm[2] = {
-		{ 20, 0, GUEST_LOW_LIMIT, 1 },
-		{ 20, 0x100000, p->ram_size - 0x100000, 1 },
-	};
+	struct mb_module mod = { 0 };
+	u64 limit = ram_limit(p), info, info_len, mod_at = 0, cmd_at;
 	size_t clen = p->cmdline ? strlen(p->cmdline) : 0;
+	size_t nlen = cut_strlen(p->image_name);
+	size_t mlen = p->module ? cut_strlen(p->module_name) : 0;
 
-	mbi.flags = MBI_MEM | MBI_MMAP | MBI_CMDLINE;
-	mbi.mem_lower = GUEST_LOW_LIMIT >> 10;
-	mbi.mem_upper = (u32)MIN((p->ram_size - 0x100000) >> 10, 0xffffffffULL);
-	mbi.mmap_addr = GUEST_MMAP_GPA;
-	mbi.mmap_length = sizeof(mm);
-	mbi.cmdline = GUEST_CMDLINE_GPA;
-	if (clen >= 4096)
-		return bad(r, -EINVAL, "command line longer than 4095 bytes");
-	memcpy(p->ram + GUEST_CMDLINE_GPA, p->cmdline ? p->cmdline : "", clen);
-	p->ram[GUEST_CMDLINE_GPA + clen] = '\0';
-	memcpy(p->ram + GUEST_MMAP_GPA, mm, sizeof(mm));
+	if (clen >= GUEST_CMDLINE_MAX)
+		return bad(
+			r, -EINVAL,
+			"command line of %zu characters is longer than the %d the loader takes",
+			clen, GUEST_CMDLINE_MAX - 1);
+	/* module string + NUL, then "NAME " + command line + NUL */
+	info_len = INFO_STRINGS + mlen + 1 + nlen + (nlen ? 1 : 0) + clen + 1;
+	info = place_after(r->load_end, info_len);
+	if (!fits_below(limit, info, info_len))
+		return bad(
+			r, -E2BIG,
+			"multiboot info [0x%llx, 0x%llx) after the image [0x%llx, 0x%llx) does not fit in guest RAM [0, 0x%llx)",
+			info, info + info_len, r->load_start, r->load_end,
+			limit);
 	if (p->module) {
-		struct mb_module mod;
-		u64 at = ALIGN_UP(r->load_end, PAGE_SIZE);
-		size_t nlen = p->module_name ? strlen(p->module_name) : 0;
-
-		if (!ram_range_ok(p, at, p->module_size) ||
-		    at + p->module_size > 0xffffffffULL)
+		mod_at = place_after(info + info_len, p->module_size);
+		if (!fits_below(limit, mod_at, p->module_size))
 			return bad(
 				r, -E2BIG,
-				"module (%llu bytes) does not fit in guest RAM after the kernel (0x%llx)",
-				p->module_size, at);
-		nlen = MIN(nlen, (size_t)(PAGE_SIZE - 1));
-		memcpy(p->ram + at, p->module, p->module_size);
-		if (nlen) /* module_name may be NULL: no memcpy from NULL */
-			memcpy(p->ram + GUEST_MODNAME_GPA, p->module_name,
-			       nlen);
-		p->ram[GUEST_MODNAME_GPA + nlen] = '\0';
-		mod = (struct mb_module){ (u32)at, (u32)(at + p->module_size),
-					  GUEST_MODNAME_GPA, 0 };
-		memcpy(p->ram + GUEST_MODS_GPA, &mod, sizeof(mod));
-		mbi.flags |= MBI_MODS;
-		mbi.mods_count = 1;
-		mbi.mods_addr = GUEST_MODS_GPA;
-		r->module_gpa = at;
+				"module '%.32s' (0x%llx bytes at 0x%llx, after the image [0x%llx, 0x%llx) and the multiboot info [0x%llx, 0x%llx)) does not fit in guest RAM [0, 0x%llx)",
+				p->module_name ? p->module_name : "",
+				p->module_size, mod_at, r->load_start,
+				r->load_end, info, info + info_len, limit);
 	}
-	memcpy(p->ram + GUEST_MBI_GPA, &mbi, sizeof(mbi));
+
+	/*
+	 * QEMU also sets flag 1 with boot_device 0x8000ffff (first BIOS disk);
+	 * no BIOS disk exists here, so the flag stays clear rather than
+	 * name one.  mem_lower is 639 KiB, what QEMU's option ROM stores from
+	 * INT 12h under SeaBIOS, and the end of the first usable map entry;
+	 * mem_upper is the RAM from 1 MiB up, below 4 GiB (kvm-unit-tests
+	 * sizes its memory from it).
+	 */
+	mbi.flags = MBI_MEM | MBI_CMDLINE | MBI_MODS | MBI_MMAP |
+		    MBI_LOADER_NAME;
+	mbi.mem_lower = (u32)(GUEST_LOW_RAM_END >> 10);
+	mbi.mem_upper = (u32)((limit - GUEST_HIGH_RAM_START) >> 10);
+	mbi.mmap_addr = (u32)(info + INFO_MMAP);
+	mbi.mmap_length = INFO_MMAP_ENTRIES * sizeof(struct mb_mmap_entry);
+	write_mmap(p, info + INFO_MMAP);
+	mbi.boot_loader_name = put_string(p, info + INFO_LOADER_NAME,
+					  GUEST_BOOTLOADER_NAME,
+					  sizeof(GUEST_BOOTLOADER_NAME) - 1);
+	/* The list is there even when empty: flag 3 with a count of 0. */
+	mbi.mods_addr = (u32)(info + INFO_MODS);
+	if (p->module) {
+		memcpy(p->ram + mod_at, p->module, p->module_size);
+		mod.start = (u32)mod_at;
+		mod.end = (u32)(mod_at + p->module_size);
+		mod.string = put_string(p, info + INFO_STRINGS, p->module_name,
+					mlen);
+		mbi.mods_count = 1;
+		r->module_gpa = mod_at;
+	} else {
+		put_string(p, info + INFO_STRINGS, NULL, 0);
+	}
+	memcpy(p->ram + info + INFO_MODS, &mod, sizeof(mod));
+	cmd_at = info + INFO_STRINGS + mlen + 1;
+	mbi.cmdline = (u32)cmd_at;
+	if (nlen) {
+		put_string(p, cmd_at, p->image_name, nlen);
+		p->ram[cmd_at + nlen] = ' ';
+		cmd_at += nlen + 1;
+	}
+	put_string(p, cmd_at, p->cmdline, clen);
+	memcpy(p->ram + info + INFO_MBI, &mbi, sizeof(mbi));
+	r->info_start = info;
+	r->info_end = info + info_len;
 	r->eax = MULTIBOOT_BOOTLOADER_MAGIC;
-	r->ebx = GUEST_MBI_GPA;
+	r->ebx = (u32)(info + INFO_MBI);
 	return 0;
 }
 

@@ -174,7 +174,7 @@ static void test_number_errors(void **state)
 
 static void test_string_errors(void **state)
 {
-	char text[300];
+	static char text[CONFIG_LINE_MAX + 2];
 
 	(void)state;
 	expect_error(
@@ -183,19 +183,109 @@ static void test_string_errors(void **state)
 	memset(text, 'a', sizeof(text));
 	memcpy(text, "guest = ", 8);
 	text[8 + 128] = '\0';
-	struct tdp_config cfg;
-	struct config_error err;
-
-	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "key 'guest': bad value"));
+	expect_error(
+		text,
+		"tdpvisor.cfg:1: key 'guest': value of 128 characters is too long (at most 127; accepted: a comma-separated list of built-in guest names ('tests' = all test guests) or ESP paths such as \\guests\\kernel.elf (1-127 characters))");
 	expect_error(
 		"guest_cmdline = a\tb",
 		"tdpvisor.cfg:1: key 'guest_cmdline': value has a control or non-ASCII byte at column 2");
-	text[8 + 128] = 'a';
-	text[sizeof(text) - 1] = '\0';
-	assert_int_equal(parse(&cfg, text, &err), -EINVAL);
-	assert_string_equal(err.msg,
-			    "tdpvisor.cfg:1: line longer than 256 characters");
+	/* A line one character over the limit. */
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "guest = ", 8);
+	text[CONFIG_LINE_MAX + 1] = '\0';
+	expect_error(
+		text,
+		"tdpvisor.cfg:1: line of 8193 characters is longer than 8192 characters");
+}
+
+/*
+ * guest_cmdline holds up to 4095 characters (a multiboot command line of
+ * a page with its NUL), in a config line long enough to carry it; one
+ * more is refused with a message naming the key, the limit and the
+ * length.  Other string keys keep their 127-character limit.
+ */
+static void test_long_cmdline(void **state)
+{
+	static char text[CONFIG_LINE_MAX + 64], val[CONFIG_CMDLINE_MAX + 1];
+	static char fmt[16384];
+	struct tdp_config cfg;
+	struct config_error err;
+
+	(void)state;
+	assert_int_equal(CONFIG_CMDLINE_MAX, 4096);
+	assert_int_equal(sizeof(cfg.guest_cmdline), 4096);
+	/* 4095 printable characters, blanks inside, on one 4111-char line. */
+	for (int i = 0; i < 4095; i++)
+		val[i] = (char)(i % 7 == 6 ? ' ' : 'a' + i % 26);
+	val[4094] = 'z'; /* no trailing blank: it would be trimmed */
+	val[4095] = '\0';
+	snprintf(text, sizeof(text), "guest_cmdline = %s\nlog_level = warn\n",
+		 val);
+	assert_int_equal(parse(&cfg, text, &err), 0);
+	assert_string_equal(cfg.guest_cmdline, val);
+	assert_int_equal(cfg.log_level, LOG_WARN);
+	/* Quoted, with a comment after it. */
+	snprintf(text, sizeof(text), "guest_cmdline = \"%s\"  # vmx tests\n",
+		 val);
+	assert_int_equal(parse(&cfg, text, &err), 0);
+	assert_string_equal(cfg.guest_cmdline, val);
+	/* kvm-unit-tests' vmx.flat takes a ~500-character filter list. */
+	snprintf(text, sizeof(text), "guest_cmdline = %.500s\n", val);
+	assert_int_equal(parse(&cfg, text, &err), 0);
+	assert_int_equal(strlen(cfg.guest_cmdline), 500);
+
+	/* 4096: refused, naming key, limit and length. */
+	memset(val, 'b', 4096);
+	val[4096] = '\0';
+	snprintf(text, sizeof(text), "guest_cmdline = %s\n", val);
+	expect_error(
+		text,
+		"tdpvisor.cfg:1: key 'guest_cmdline': value of 4096 characters is too long (at most 4095; accepted: a string of up to 4095 printable characters)");
+	snprintf(text, sizeof(text), "guest_cmdline = \"%s\"\n", val);
+	expect_error(
+		text,
+		"tdpvisor.cfg:1: key 'guest_cmdline': value of 4096 characters is too long (at most 4095; accepted: a string of up to 4095 printable characters)");
+
+	/* The same limits through the load options. */
+	val[4095] = '\0';
+	snprintf(text, sizeof(text), "tdpvisor.efi guest_cmdline=%s", val);
+	config_defaults(&cfg);
+	assert_int_equal(config_parse_options(&cfg, text, &err), 0);
+	assert_string_equal(cfg.guest_cmdline, val);
+	snprintf(text, sizeof(text), "guest_cmdline=%sb", val);
+	assert_int_equal(config_parse_options(&cfg, text, &err), -EINVAL);
+	assert_string_equal(
+		err.msg,
+		"load options: key 'guest_cmdline': value of 4096 characters is too long (at most 4095; accepted: a string of up to 4095 printable characters)");
+
+	/* A line exactly at the limit (the value padded by a comment). */
+	memset(text, ' ', sizeof(text));
+	memcpy(text, "guest_cmdline = x #", 19);
+	text[CONFIG_LINE_MAX] = '\0';
+	assert_int_equal(parse(&cfg, text, &err), 0);
+	assert_string_equal(cfg.guest_cmdline, "x");
+
+	/* Other string keys: 127 characters. */
+	memset(val, 'm', 128);
+	val[128] = '\0';
+	snprintf(text, sizeof(text), "guest_module = %s", val);
+	expect_error(
+		text,
+		"tdpvisor.cfg:1: key 'guest_module': value of 128 characters is too long (at most 127; accepted: an ESP path of up to 127 characters)");
+	val[127] = '\0';
+	snprintf(text, sizeof(text), "guest_module = %s", val);
+	assert_int_equal(parse(&cfg, text, &err), 0);
+	assert_string_equal(cfg.guest_module, val);
+
+	/* The config dump shows the whole value. */
+	memset(val, 'q', 4095);
+	val[4095] = '\0';
+	config_defaults(&cfg);
+	memcpy(cfg.guest_cmdline, val, 4096);
+	config_format(&cfg, fmt, sizeof(fmt), 96);
+	snprintf(text, sizeof(text), "\nguest_cmdline=%s\n", val);
+	assert_non_null(strstr(fmt, text)); /* a long pair: its own line */
+	assert_non_null(strstr(fmt, "vmentry_check=emul"));
 }
 
 static void test_nul_byte(void **state)
@@ -542,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_number_errors),
 		cmocka_unit_test(test_string_errors),
+		cmocka_unit_test(test_long_cmdline),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_knobs),
