@@ -39,7 +39,17 @@ start:
 	cmp dword [edi + 4], 639	; mem_lower in KiB
 	sete cl
 	REPORT n_memlower
-	mov esi, [edi + 16]		; cmdline
+	mov esi, [edi + 16]		; cmdline: "NAME ARGS", as QEMU's -kernel
+.skip_name:				; skip argv[0], the image's name
+	lodsb
+	test al, al
+	jz .name_end
+	cmp al, ' '
+	jne .skip_name
+	jmp .args
+.name_end:
+	dec esi				; no arguments: compare ""
+.args:
 	mov ebx, want_cmdline
 	call streq
 	REPORT n_cmdline
@@ -110,7 +120,7 @@ want_module_len equ $ - want_module
 n_magic: db "aout: EAX holds the multiboot magic", 0
 n_flags: db "aout: info flags mem+cmdline+mods+mmap", 0
 n_memlower: db "aout: mem_lower is 639 KiB", 0
-n_cmdline: db "aout: command line from guest_cmdline", 0
+n_cmdline: db "aout: command line from guest_cmdline after the image name", 0
 n_module: db "aout: module from guest_module, byte for byte", 0
 n_bss: db "aout: bss zeroed", 0
 load_end:
