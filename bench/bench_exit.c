@@ -78,8 +78,8 @@ static int emulate(struct bench_vcpu *v, gpa_t gpa)
 }
 
 /* Through the decoded-instruction cache (a repeated access). */
-static int emulate_cached_on(struct bench_vcpu *v, const struct mmio_bus *bus,
-			     gpa_t gpa)
+static int emulate_cached(struct bench_vcpu *v, const struct mmio_bus *bus,
+			  gpa_t gpa)
 {
 	const struct x86_insn *insn;
 	struct mmio_emul e;
@@ -90,11 +90,6 @@ static int emulate_cached_on(struct bench_vcpu *v, const struct mmio_bus *bus,
 		return -EIO;
 	v->sink += insn->len;
 	return 0;
-}
-
-static int emulate_cached(struct bench_vcpu *v, gpa_t gpa)
-{
-	return emulate_cached_on(v, &v->bus, gpa);
 }
 
 int bench_path_mmio_cached(struct bench_vcpu *v, gpa_t gpa);
@@ -109,10 +104,10 @@ int bench_path_timer_roundtrip(struct bench_vcpu *v);
 #define X2APIC_TMICT 0x838
 #define TIMER_VECTOR 0x40
 
-/* The hypervisor's misconfiguration exit on the LAPIC page: the MMIO
- * cache, then the cached instruction performed on the platform's bus. */
-__attribute__((noinline)) int bench_path_xapic_eoi(struct bench_vcpu *v,
-						   gpa_t gpa)
+/* The hypervisor's misconfiguration exit: the MMIO cache must hit, then
+ * the cached instruction is performed on @bus. */
+static inline int misconfig_hit(struct bench_vcpu *v,
+				const struct mmio_bus *bus, gpa_t gpa)
 {
 	u64 hits = v->mv.mmio_fast_hits;
 	struct tdp_fault f;
@@ -121,7 +116,14 @@ __attribute__((noinline)) int bench_path_xapic_eoi(struct bench_vcpu *v,
 		    TDP_MISCONFIG_EMULATE ||
 	    v->mv.mmio_fast_hits == hits)
 		return -EAGAIN;
-	return emulate_cached_on(v, &v->xapic_bus, gpa);
+	return emulate_cached(v, bus, gpa);
+}
+
+/* An EOI write to the LAPIC page, on the platform's bus. */
+__attribute__((noinline)) int bench_path_xapic_eoi(struct bench_vcpu *v,
+						   gpa_t gpa)
+{
+	return misconfig_hit(v, &v->xapic_bus, gpa);
 }
 
 /* The WRMSR exit: ECX, EDX:EAX, the platform's MSR map. */
@@ -153,14 +155,7 @@ __attribute__((noinline)) int bench_path_timer_roundtrip(struct bench_vcpu *v)
 __attribute__((noinline)) int bench_path_mmio_cached(struct bench_vcpu *v,
 						     gpa_t gpa)
 {
-	u64 hits = v->mv.mmio_fast_hits;
-	struct tdp_fault f;
-
-	if (tdp_mmu_handle_misconfig(v->mmu, &v->mv, gpa, NULL, &f) !=
-		    TDP_MISCONFIG_EMULATE ||
-	    v->mv.mmio_fast_hits == hits)
-		return -EAGAIN;
-	return emulate_cached(v, gpa);
+	return misconfig_hit(v, &v->bus, gpa);
 }
 
 __attribute__((noinline)) int bench_path_mmio_walk(struct bench_vcpu *v,
