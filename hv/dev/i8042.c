@@ -133,8 +133,6 @@ static void kbd_param(struct i8042 *k, u8 cmd, u8 val)
 /* A byte written to port 0x60 with no controller command waiting. */
 static void kbd_write(struct i8042 *k, u8 val)
 {
-	u8 resend;
-
 	if (k->kbd_pending) {
 		u8 cmd = k->kbd_pending;
 
@@ -171,8 +169,7 @@ static void kbd_write(struct i8042 *k, u8 val)
 		kbd_send(k, KBD_ACK);
 		break;
 	case KBD_RESEND:
-		resend = k->kbd_last;
-		kbd_send(k, resend);
+		kbd_send(k, k->kbd_last);
 		break;
 	case KBD_RESET:
 		kbd_reset(k);
