@@ -8,6 +8,9 @@
  * Counter 0's GATE is tied high and its OUT is IRQ0; counter 1 exists but
  * drives nothing; counter 2's GATE is port B bit 0 and its OUT is port B
  * bit 5.  The clock input is PIT_HZ, derived from the guest TSC.
+ * Modes 1 and 5 start on a rising GATE, so on counters 0 and 1 (GATE
+ * tied high) they never start; the speaker (port B bit 1 with OUT2) is
+ * not sounded.
  *
  * Nothing is ticked: each counter stores its state as of one clock pulse
  * and is brought forward to "now" in closed form, whole periods at a time,
@@ -118,7 +121,9 @@ struct pit {
 /**
  * pit_init() - power-on state.
  * @p: the PIT.
- * @tsc_hz: guest TSC frequency (0 is taken as PIT_HZ).
+ * @tsc_hz: guest TSC frequency (0 is taken as PIT_HZ); below PIT_HZ
+ *          several PIT clocks fall in one TSC tick and a deadline is the
+ *          TSC tick that holds the edge.
  * @now: guest TSC now.
  *
  * The data sheet leaves the power-on state undefined.  Here every counter
@@ -162,6 +167,10 @@ int pit_io_write(struct pit *p, u16 port, u8 val, u64 now);
  *
  * Every edge is counted, also over a long gap; the caller raises IRQ0
  * once if the result is nonzero and may count the rest as lost ticks.
+ * Edges the data sheet implies besides terminal counts are real edges
+ * here too: a control word for modes 1-5 puts OUT high at once, so one
+ * written while OUT0 is low (mode 0 before terminal count, the low clock
+ * of mode 2, the low half of mode 3) is an edge, as on the chip.
  * Adds the result to @p->irq0_edges.
  *
  * Context: any.

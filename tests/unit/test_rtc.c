@@ -270,6 +270,19 @@ static void test_set_bit(void **state)
 	assert_int_equal(rd(&r, RTC_DAY_OF_MONTH, 30 * SEC), 0x31);
 	wr(&r, RTC_REG_B, RTC_B_24H, 30 * SEC);
 	assert_int_equal(rd(&r, RTC_DAY_OF_MONTH, 30 * SEC), 0x30);
+	/* February 29 exists in 2000 but not in 2100. */
+	wr(&r, RTC_REG_B, RTC_B_SET | RTC_B_24H, 30 * SEC);
+	wr(&r, RTC_MONTH, 0x02, 30 * SEC);
+	wr(&r, RTC_DAY_OF_MONTH, 0x29, 30 * SEC);
+	wr(&r, RTC_YEAR, 0x00, 30 * SEC);
+	wr(&r, RTC_CENTURY, 0x21, 30 * SEC);
+	wr(&r, RTC_REG_B, RTC_B_24H, 30 * SEC);
+	assert_int_equal(rd(&r, RTC_DAY_OF_MONTH, 30 * SEC), 0x28);
+	wr(&r, RTC_REG_B, RTC_B_SET | RTC_B_24H, 30 * SEC);
+	wr(&r, RTC_DAY_OF_MONTH, 0x29, 30 * SEC);
+	wr(&r, RTC_CENTURY, 0x20, 30 * SEC);
+	wr(&r, RTC_REG_B, RTC_B_24H, 30 * SEC);
+	assert_int_equal(rd(&r, RTC_DAY_OF_MONTH, 30 * SEC), 0x29);
 	assert_int_equal(r.bad_time_writes, 0);
 	/* An impossible value is clamped and counted. */
 	wr(&r, RTC_SECONDS, 0x7a, 30 * SEC);
@@ -447,6 +460,12 @@ static void test_alarm(void **state)
 	wr(&r, RTC_MINUTES_ALARM, 0x00, 0);
 	wr(&r, RTC_HOURS_ALARM, 0x81, 0);
 	assert_int_equal(rtc_next_deadline(&r, 0), 2 * SEC);
+	/* 0x12 in 12-hour mode is 12 AM, hour 0: the next midnight. */
+	wr(&r, RTC_HOURS_ALARM, 0x12, 0);
+	assert_int_equal(rtc_next_deadline(&r, 0), (2 + 11 * 3600) * SEC);
+	/* ... and 0x92 is noon, a day less two seconds away. */
+	wr(&r, RTC_HOURS_ALARM, 0x92, 0);
+	assert_int_equal(rtc_next_deadline(&r, 0), (86400 - 3598) * SEC);
 }
 
 /* Port 0x70 bit 7 masks NMI; reads of 0x70 return the last write. */
