@@ -186,7 +186,7 @@ struct gate {
 /* Vectors 0-21 are exceptions; USER_RETURN_VECTOR ends run_user(); the
  * others reach the handlers set by irq_set(). */
 #define USER_RETURN_VECTOR 48
-#define FIRST_STUB 22
+#define FIRST_GENERIC_VECTOR 22
 static struct gate idt[256];
 static irq_fn handlers[256];
 /*
@@ -247,9 +247,9 @@ asm(".text\n"
     "vec_entry 6,0\n vec_entry 7,0\n vec_entry 8,1\n vec_entry 9,0\n vec_entry 10,1\n vec_entry 11,1\n"
     "vec_entry 12,1\n vec_entry 13,1\n vec_entry 14,1\n vec_entry 15,0\n vec_entry 16,0\n vec_entry 17,1\n"
     "vec_entry 18,0\n vec_entry 19,0\n vec_entry 20,0\n vec_entry 21,1\n"
-    /* Vectors 22-255: one 16-byte stub each, at irq_stubs + 16 * (n - 22). */
+    /* Vectors 22-255: one 16-byte entry each, at generic_vector_entries + 16 * (n - 22). */
     ".balign 16\n"
-    "irq_stubs:\n"
+    "generic_vector_entries:\n"
     ".set vecno, 22\n"
     ".rept 234\n"
     "  .balign 16\n"
@@ -258,7 +258,7 @@ asm(".text\n"
     "  jmp trap_common\n"
     "  .set vecno, vecno + 1\n"
     ".endr\n");
-extern char irq_stubs[];
+extern char generic_vector_entries[];
 
 #define VEC_ENTRY(n) extern char trap_entry_##n[]
 VEC_ENTRY(0);
@@ -373,8 +373,9 @@ void idt_init(void)
 
 		idt[i] = (struct gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16) };
 	}
-	for (unsigned int i = FIRST_STUB; i < 256; i++) {
-		u32 h = (u32)(uintptr_t)irq_stubs + 16 * (i - FIRST_STUB);
+	for (unsigned int i = FIRST_GENERIC_VECTOR; i < 256; i++) {
+		u32 h = (u32)(uintptr_t)generic_vector_entries +
+			16 * (i - FIRST_GENERIC_VECTOR);
 
 		idt[i] = (struct gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16) };
 	}
