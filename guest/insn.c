@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Instructions with unconditional or control-register exits: VMX
- * instructions and XSETBV raise #UD (no nested VMX, no XSAVE), INVD
+ * instructions raise #UD (no nested VMX), XSETBV does while CR4.OSXSAVE
+ * is clear (the xsave guest checks the rest), INVD
  * retires, MOV to CR0/CR4 with invalid values raises #GP, valid ones work.
  */
 #include "guest.h"

@@ -16,6 +16,7 @@
 #include "hv/vmx/check/vmentry_check.h"
 #include "hv/vmx/vmx_caps.h"
 #include "hv/vmx/vmx_ops.h"
+#include "hv/vmx/xsave.h"
 #include "errno_codes.h"
 #include "string_util.h"
 #include "x86.h"
@@ -324,6 +325,7 @@ int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
 	vm->mtrr_def_type = 0x806;
 	vm->misc_enable = BIT_ULL(0) | BIT_ULL(11) | BIT_ULL(12);
 	zero_ram(vm->ram, vm->ram_size);
+	xsave_reset_vcpu_state(vm);
 	create_platform(vm);
 	r = create_mmu(vm);
 	if (r) {
@@ -434,11 +436,11 @@ static void print_events(struct vm *vm)
 		st->reinjected, st->exits[EXIT_REASON_INTERRUPT_WINDOW],
 		st->exits[EXIT_REASON_NMI_WINDOW], st->hlt_sleeps,
 		st->hlt_wakeups);
-	pr_info("  platform: lapic mmio (EPT misconfig)=%llu x2apic msr=%llu ioapic mmio=%llu; timer fires lapic=%llu pit=%llu (coalesced %llu) rtc irqs=%llu; com1 rx=%llu dropped=%llu; ipis=%llu; msrs refused=%llu",
+	pr_info("  platform: lapic mmio (EPT misconfig)=%llu x2apic msr=%llu ioapic mmio=%llu; timer fires lapic=%llu pit=%llu (coalesced %llu) rtc irqs=%llu; com1 rx=%llu dropped=%llu; ipis=%llu; msrs refused=%llu; xsetbv=%llu refused=%llu",
 		ps->lapic_mmio, ps->x2apic_msr, ps->ioapic_mmio,
 		ps->lapic_timer_fires, ps->pit_ticks, ps->pit_ticks_coalesced,
 		ps->rtc_irqs, ps->uart_rx, ps->uart_rx_dropped, ps->ipis,
-		st->msr_refused);
+		st->msr_refused, st->xsetbv, st->xsetbv_refused);
 }
 
 static void print_sept_summary(struct vm *vm)

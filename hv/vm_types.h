@@ -50,6 +50,7 @@ struct vcpu {
 	struct tdp_mmu_vcpu mmu;
 	struct mmio_insn_cache insn_cache; /* last MMIO instruction decoded */
 	bool halted; /* executed HLT; sleeps until an event can wake it */
+	u64 xcr0; /* the guest's XCR0, also the hardware's while it runs */
 	/* The event the last exit interrupted (IDT-vectoring information,
 	 * valid bit set), re-injected after the exit's handler. */
 	u32 vectoring_info, vectoring_error, vectoring_len;
@@ -80,6 +81,7 @@ struct vm_stats {
 	u64 intr_injected[16], nmi_injected, exc_injected[32], reinjected;
 	u64 hlt_sleeps, hlt_wakeups;
 	u64 msr_refused; /* RDMSR/WRMSR answered with #GP */
+	u64 xsetbv, xsetbv_refused; /* XCR0 loads, and those refused with #GP */
 };
 
 struct vm {

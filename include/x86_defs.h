@@ -60,6 +60,7 @@
 #define X86_CR4_PAE BIT_ULL(5)
 #define X86_CR4_PGE BIT_ULL(7)
 #define X86_CR4_VMXE BIT_ULL(13)
+#define X86_CR4_OSXSAVE BIT_ULL(18)
 #define X86_CR4_PCIDE BIT_ULL(17)
 
 #define X86_EFER_SCE BIT_ULL(0) /* SYSCALL enable */

@@ -34,6 +34,7 @@ u32 inl(u16 port);
 void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
 int rdmsr_safe(u32 msr, u64 *v); /* 0, or -1 if it raised #GP */
 int fault_count(void); /* #GP/#UD recovered so far */
+u32 last_fault_vector(void); /* 13 or 6: the last one recovered */
 void fault_recover_at(u32 eip);
 /*
  * TRY_INSN("asm", inputs...): runs one instruction; evaluates to 1 if it

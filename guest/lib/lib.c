@@ -201,6 +201,7 @@ static u64 gdt[6] = { 0,
 		      0 };
 static volatile u32 gp_recover_eip; /* non-zero: a #GP resumes there */
 static volatile int gp_count;
+static volatile u32 gp_last_vector;
 
 struct frame {
 	u32 vector, error, eip, cs, eflags;
@@ -216,6 +217,7 @@ void guest_trap(struct frame *f)
 	if ((f->vector == 13 || f->vector == 6) && gp_recover_eip) {
 		f->eip = gp_recover_eip;
 		gp_recover_eip = 0;
+		gp_last_vector = f->vector;
 		gp_count++;
 		return;
 	}
@@ -400,6 +402,11 @@ void idt_init(void)
 int fault_count(void)
 {
 	return gp_count;
+}
+
+u32 last_fault_vector(void)
+{
+	return gp_last_vector;
 }
 
 /* Arms recovery at @eip for the next #GP or #UD (see TRY_INSN). */

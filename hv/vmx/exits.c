@@ -13,6 +13,8 @@
 #include "hv/vmx/check/vmentry_check.h"
 #include "hv/vmx/vmx_caps.h"
 #include "hv/vmx/vmx_ops.h"
+#include "hv/vmx/xsave.h"
+#include "hv/emul/x86_xsave.h"
 #include "guest_abi.h"
 #include "errno_codes.h"
 #include "string_util.h"
@@ -23,7 +25,7 @@ static u64 *gpr(struct vm *vm, unsigned int i)
 	return &vm->vcpu.regs.regs[i];
 }
 
-/* An instruction tdpvisor does not offer (nested VMX, XSETBV, GETSEC):
+/* An instruction tdpvisor does not offer (nested VMX, GETSEC):
  * #UD, as on a CPU without the feature (CPUID hides it). */
 static void handle_ud(struct vm *vm)
 {
@@ -49,17 +51,40 @@ static void handle_invd(struct vm *vm)
 	(BIT(7) /* MCE */ | BIT(14) /* MCA */ | BIT(21) /* DS */ | \
 	 BIT(22) /* ACPI thermal */ | BIT(28) /* HTT: one CPU */ | \
 	 BIT(29) /* TM */ | BIT(31) /* PBE */)
-/* CPUID.7.0:EDX: the speculation-control MSRs are not offered. */
-#define CPUID7_EDX_HIDE                                              \
-	(BIT(26) /* IBRS/IBPB */ | BIT(27) /* STIBP */ |             \
-	 BIT(28) /* L1D_FLUSH */ | BIT(29) /* ARCH_CAPABILITIES */ | \
-	 BIT(30) /* CORE_CAPABILITIES */ | BIT(31) /* SSBD */)
+/* CPUID.1:ECX features whose registers need XCR0.AVX. */
+#define CPUID1_ECX_AVX \
+	(BIT(12) /* FMA */ | BIT(28) /* AVX */ | BIT(29) /* F16C */)
+/* CPUID.7.0: MPX, PKU and AMX are never offered (their state is not
+ * managed); the speculation-control MSRs are not offered either. */
+#define CPUID7_EBX_HIDE (BIT(14) /* MPX */)
+#define CPUID7_ECX_HIDE (BIT(3) /* PKU */ | BIT(4) /* OSPKE */)
+#define CPUID7_EDX_HIDE                                                      \
+	(BIT(22) /* AMX-BF16 */ | BIT(24) /* AMX-TILE */ |                   \
+	 BIT(25) /* AMX-INT8 */ | BIT(26) /* IBRS/IBPB */ |                  \
+	 BIT(27) /* STIBP */ | BIT(28) /* L1D_FLUSH */ |                     \
+	 BIT(29) /* ARCH_CAPABILITIES */ | BIT(30) /* CORE_CAPABILITIES */ | \
+	 BIT(31) /* SSBD */)
+/* CPUID.7.0 features that need XCR0.AVX, and those that need AVX-512. */
+#define CPUID7_EBX_AVX (BIT(5) /* AVX2 */)
+#define CPUID7_ECX_AVX (BIT(9) /* VAES */ | BIT(10) /* VPCLMULQDQ */)
+#define CPUID7_EBX_AVX512                                          \
+	(BIT(16) /* F */ | BIT(17) /* DQ */ | BIT(21) /* IFMA */ | \
+	 BIT(26) /* PF */ | BIT(27) /* ER */ | BIT(28) /* CD */ |  \
+	 BIT(30) /* BW */ | BIT(31) /* VL */)
+#define CPUID7_ECX_AVX512                                              \
+	(BIT(1) /* VBMI */ | BIT(6) /* VBMI2 */ | BIT(11) /* VNNI */ | \
+	 BIT(12) /* BITALG */ | BIT(14) /* VPOPCNTDQ */)
+#define CPUID7_EDX_AVX512                            \
+	(BIT(2) /* 4VNNIW */ | BIT(3) /* 4FMAPS */ | \
+	 BIT(8) /* VP2INTERSECT */ | BIT(23) /* FP16 */)
 #define CPUID_MAX_BASIC 0x16 /* at least: leaves 0x15/0x16 give the clocks */
 #define CPUID_HV_MAX 0x40000010
 
 /*
  * CPUID reports only what tdpvisor emulates or passes through correctly:
- * a LAPIC with x2APIC and the TSC-deadline timer, no XSAVE (no XSETBV),
+ * a LAPIC with x2APIC and the TSC-deadline timer, XSAVE with the x87,
+ * SSE, AVX and AVX-512 components the CPU has (XSETBV validated, see
+ * xsave.h), and the vector instructions only where XCR0 can enable them;
  * no nested VMX, no MONITOR/MWAIT, no machine-check or performance
  * monitoring, one CPU.  The clocks agree with the platform: leaf 0x15
  * gives the TSC as a ratio of the 25 MHz crystal that also drives the
@@ -70,6 +95,7 @@ static void handle_cpuid(struct vm *vm)
 {
 	u32 leaf = (u32)*gpr(vm, X86_GPR_RAX), sub = (u32)*gpr(vm, X86_GPR_RCX);
 	u32 a, b, c, d, host_max;
+	u64 xmask = xsave_guest_mask();
 	u64 khz = vm_tsc_hz() / 1000,
 	    timer_khz = vm->plat.cfg.lapic_timer_hz / 1000;
 
@@ -83,6 +109,12 @@ static void handle_cpuid(struct vm *vm)
 		break;
 	case 1:
 		c = (c & ~CPUID1_ECX_HIDE) | CPUID1_ECX_SHOW;
+		if (xmask)
+			c |= X86_FEATURE_XSAVE_ECX;
+		if (vmcs_readnat(VMCS_GUEST_CR4) & X86_CR4_OSXSAVE)
+			c |= X86_FEATURE_OSXSAVE_ECX;
+		if (!(xmask & XFEATURE_AVX))
+			c &= ~CPUID1_ECX_AVX;
 		d = (d & ~CPUID1_EDX_HIDE) | X86_FEATURE_APIC_EDX;
 		/* Initial APIC ID 0, one logical processor. */
 		b = (b & 0xffff) | (1u << 16);
@@ -92,11 +124,29 @@ static void handle_cpuid(struct vm *vm)
 		b = c = d = 0;
 		break;
 	case 7:
+		if (sub) { /* subleaf 0 reports no others */
+			a = b = c = d = 0;
+			break;
+		}
+		a = 0;
+		b &= ~CPUID7_EBX_HIDE;
+		c &= ~CPUID7_ECX_HIDE;
 		d &= ~CPUID7_EDX_HIDE;
+		if (!(xmask & XFEATURE_AVX)) {
+			b &= ~CPUID7_EBX_AVX;
+			c &= ~CPUID7_ECX_AVX;
+		}
+		if (!(xmask & XFEATURE_AVX512)) {
+			b &= ~CPUID7_EBX_AVX512;
+			c &= ~CPUID7_ECX_AVX512;
+			d &= ~CPUID7_EDX_AVX512;
+		}
 		break;
 	case 0xa: /* no performance monitoring */
-	case 0xd: /* no XSAVE */
 		a = b = c = d = 0;
+		break;
+	case 0xd:
+		xsave_cpuid(vm, sub, &a, &b, &c, &d);
 		break;
 	case 0xb: /* x2APIC topology: one thread, one core */
 		a = 0;
@@ -650,7 +700,7 @@ static const exit_handler_t exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_VMXON] = handle_ud,
 	[EXIT_REASON_INVEPT] = handle_ud,
 	[EXIT_REASON_INVVPID] = handle_ud,
-	[EXIT_REASON_XSETBV] = handle_ud,
+	[EXIT_REASON_XSETBV] = handle_xsetbv,
 };
 
 void vm_handle_exit(struct vm *vm, u32 reason)
