@@ -95,7 +95,7 @@ static void escape_command(struct vm *vm, u8 c)
 	case 'x':
 	case 'X':
 		vm_console_flush(vm);
-		vm_stop(vm, VM_STOPPED, "stopped from the console (Ctrl-A x)");
+		vm_stop(vm, VM_STOPPED, "Ctrl-A x typed");
 		break;
 	case 'h':
 	case 'H':

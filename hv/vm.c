@@ -16,6 +16,7 @@
 #include "hv/vmx/check/vmentry_check.h"
 #include "hv/vmx/vmx_caps.h"
 #include "hv/vmx/vmx_ops.h"
+#include "hv/vmx/spec_ctrl.h"
 #include "hv/vmx/xsave.h"
 #include "errno_codes.h"
 #include "string_util.h"
@@ -326,6 +327,7 @@ int vm_create(struct vm *vm, const char *name, const struct boot_info *bi,
 	vm->misc_enable = BIT_ULL(0) | BIT_ULL(11) | BIT_ULL(12);
 	zero_ram(vm->ram, vm->ram_size);
 	xsave_reset_vcpu_state(vm);
+	spec_reset_vcpu(vm);
 	create_platform(vm);
 	r = create_mmu(vm);
 	if (r) {

@@ -115,6 +115,7 @@ struct vm {
 	bool escape; /* the console escape key was typed */
 	/* MSRs stored for the guest (no effect on the EPT memory type). */
 	u64 mtrr_def_type, mtrr_fixed[11], mtrr_var[16], misc_enable;
+	u64 spec_ctrl; /* IA32_SPEC_CTRL (spec_ctrl.h) */
 	struct vm_hotplug hotplug[VM_HOTPLUG_SLOTS];
 	u64 run_limit_ms;
 	u64 start_tsc;

@@ -104,7 +104,10 @@ for step in "${steps[@]}"; do
 		[ -n "${not_commands[$w]:-}" ] && continue
 		case $(type -t "$w" 2>/dev/null) in builtin | keyword) continue ;; esac
 		if [ -z "${path_of[$w]+x}" ]; then
-			path_of[$w]=$(type -P "$w" 2>/dev/null)
+			# Debian's directories first, as bochs.sh does for python3:
+			# a pyenv or /usr/local program earlier on PATH still fails
+			# when Debian has none.
+			path_of[$w]=$(PATH=/usr/bin:/bin:$PATH type -P "$w" 2>/dev/null)
 		fi
 		[ -n "${path_of[$w]}" ] && words+="$w "
 	done

@@ -14,11 +14,13 @@ set -euo pipefail
 
 build=(gcc make binutils gnu-efi nasm)
 image=(mtools dosfstools)
-emul=(qemu-system-x86 ovmf bochs bochsbios bochs-sdl vgabios)
+# python3: bochs.sh picks a free port for a socket-driven COM1.
+emul=(qemu-system-x86 ovmf bochs bochsbios bochs-sdl vgabios python3-minimal)
 usb=(gdisk)
 # make test: host tests (cmocka), fuzzers (clang), formatting, model
-# checking (spin); the USB-image boot case needs usb's gdisk too.
-testing=(libcmocka-dev clang clang-format spin)
+# checking (spin), serial-console driving (python3-pexpect); the USB-image boot case needs usb's gdisk too.
+# pexpect drives the serial console of the interactive cases.
+testing=(libcmocka-dev clang clang-format spin python3-pexpect)
 # make bench: instruction counts (valgrind), tables (column), and the
 # baseline build of BASELINE=REV (git).
 bench=(valgrind bsdextrautils git)

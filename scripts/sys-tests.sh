@@ -17,6 +17,10 @@
 #   forbid:   REGEX                   must match no log line
 #   bochs-log-count: N REGEX          lines of bochs.log matching REGEX
 #   bochs-log-min: N REGEX            at least N lines of bochs.log
+#   wait:     REGEX                   (bochs) COM1 is driven live over a
+#   send:     TEXT                    socket: the wait:/send: lines run in
+#                                     order (scripts/serial-drive.py; TEXT
+#                                     takes \r, \n, \xNN escapes)
 #
 #   scripts/sys-tests.sh [CASE-NAME-GLOB]   (SYS_JOBS=2 runs in parallel)
 set -uo pipefail
@@ -50,6 +54,10 @@ run_case() {
 	local t0=$SECONDS
 	local envs=()
 	while IFS= read -r e; do envs+=("$e"); done < <(sed -n 's/^env: *//p' "$case")
+	if grep -Eq '^(wait|send):' "$case"; then
+		grep -E '^(wait|send): ' "$case" >"$out/$name.serial"
+		envs+=("BOCHS_SERIAL_SCRIPT=$out/$name.serial")
+	fi
 	case $emu in
 	qemu-tcg) env "${envs[@]}" scripts/qemu.sh tcg "$esp" "$log" "$tmo" ;;
 	bochs) env "${envs[@]}" scripts/bochs.sh "$esp" "$log" "$tmo" "$out/$name.bochs.log" ;;

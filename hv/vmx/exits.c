@@ -13,6 +13,7 @@
 #include "hv/vmx/check/vmentry_check.h"
 #include "hv/vmx/vmx_caps.h"
 #include "hv/vmx/vmx_ops.h"
+#include "hv/vmx/spec_ctrl.h"
 #include "hv/vmx/xsave.h"
 #include "hv/emul/x86_xsave.h"
 #include "guest_abi.h"
@@ -55,15 +56,13 @@ static void handle_invd(struct vm *vm)
 #define CPUID1_ECX_AVX \
 	(BIT(12) /* FMA */ | BIT(28) /* AVX */ | BIT(29) /* F16C */)
 /* CPUID.7.0: MPX, PKU and AMX are never offered (their state is not
- * managed); the speculation-control MSRs are not offered either. */
+ * managed); nor is IA32_CORE_CAPABILITIES.  The speculation-control bits
+ * are as the CPU has them (spec_ctrl.h). */
 #define CPUID7_EBX_HIDE (BIT(14) /* MPX */)
 #define CPUID7_ECX_HIDE (BIT(3) /* PKU */ | BIT(4) /* OSPKE */)
-#define CPUID7_EDX_HIDE                                                      \
-	(BIT(22) /* AMX-BF16 */ | BIT(24) /* AMX-TILE */ |                   \
-	 BIT(25) /* AMX-INT8 */ | BIT(26) /* IBRS/IBPB */ |                  \
-	 BIT(27) /* STIBP */ | BIT(28) /* L1D_FLUSH */ |                     \
-	 BIT(29) /* ARCH_CAPABILITIES */ | BIT(30) /* CORE_CAPABILITIES */ | \
-	 BIT(31) /* SSBD */)
+#define CPUID7_EDX_HIDE                                    \
+	(BIT(22) /* AMX-BF16 */ | BIT(24) /* AMX-TILE */ | \
+	 BIT(25) /* AMX-INT8 */ | BIT(30) /* CORE_CAPABILITIES */)
 /* CPUID.7.0 features that need XCR0.AVX, and those that need AVX-512. */
 #define CPUID7_EBX_AVX (BIT(5) /* AVX2 */)
 #define CPUID7_ECX_AVX (BIT(9) /* VAES */ | BIT(10) /* VPCLMULQDQ */)
@@ -131,7 +130,7 @@ static void handle_cpuid(struct vm *vm)
 		a = 0;
 		b &= ~CPUID7_EBX_HIDE;
 		c &= ~CPUID7_ECX_HIDE;
-		d &= ~CPUID7_EDX_HIDE;
+		d = spec_cpuid7_edx(d & ~CPUID7_EDX_HIDE);
 		if (!(xmask & XFEATURE_AVX)) {
 			b &= ~CPUID7_EBX_AVX;
 			c &= ~CPUID7_ECX_AVX;
@@ -358,6 +357,8 @@ static bool msr_read(struct vm *vm, u32 msr, u64 *v)
 	int r = platform_msr_read(&vm->plat, msr, v);
 	int fixed = mtrr_fixed_index(msr);
 
+	if (r == -ENOENT)
+		r = spec_msr_read(vm, msr, v);
 	if (r != -ENOENT)
 		return r == 0;
 	if (fixed >= 0) {
@@ -430,6 +431,8 @@ static bool msr_write(struct vm *vm, u32 msr, u64 v)
 	int r = platform_msr_write(&vm->plat, msr, v);
 	int fixed = mtrr_fixed_index(msr);
 
+	if (r == -ENOENT)
+		r = spec_msr_write(vm, msr, v);
 	if (r != -ENOENT)
 		return r == 0;
 	if (fixed >= 0) {
