@@ -70,6 +70,8 @@
 	X(straddle, EXITED, false, false,                                      \
 	  "an access straddling RAM and MMIO is split")                        \
 	X(ptmmio, GUEST_ERROR, false, false,                                   \
-	  "a guest page table in MMIO stops it by name")
+	  "a guest page table in MMIO stops it by name")                       \
+	X(x2apic, EXITED, false, false,                                        \
+	  "x2APIC mode: MSR registers, IPIs, timer, IA32_APIC_BASE #GPs")
 
 #endif

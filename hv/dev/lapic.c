@@ -1285,9 +1285,12 @@ static int reg_write(struct lapic *l, u32 reg, u64 val, bool x2, u64 now)
 }
 
 /**
- * lapic_mmio_covers() - whether @gpa is in this LAPIC's register page: only
- * in xAPIC mode (hardware-disabled and x2APIC modes have no page; the
- * platform treats the range as it would without a LAPIC).
+ * lapic_mmio_covers() - whether @gpa is in the page IA32_APIC_BASE names.
+ * In xAPIC mode it holds the registers; hardware-disabled and in x2APIC
+ * mode (which the SDM's "x2APIC Register Availability" says behaves as the
+ * globally disabled xAPIC there) nothing answers in it: reads return all
+ * ones and writes are dropped, as on a bus with no device at the address.
+ * The page stays claimed so that such an access is not a guest error.
  * @l: the LAPIC.
  * @gpa: guest-physical address.
  *
@@ -1298,20 +1301,34 @@ bool lapic_mmio_covers(const struct lapic *l, u64 gpa)
 {
 	u64 base = l->base & ~0xfffULL & ~(~0ULL << 52);
 
-	return lapic_mode(l) == LAPIC_XAPIC && gpa - base < 0x1000;
+	return gpa - base < 0x1000;
 }
 
-static bool mmio_ok(const struct lapic *l, u32 offset, unsigned int size)
+static bool mmio_ok(u32 offset, unsigned int size)
 {
-	return lapic_mode(l) == LAPIC_XAPIC &&
-	       (size == 1 || size == 2 || size == 4) && offset < 0x1000 &&
+	return (size == 1 || size == 2 || size == 4) && offset < 0x1000 &&
 	       (offset & 0xf) + size <= 16;
+}
+
+/*
+ * An access to the page outside xAPIC mode (see lapic_mmio_covers()):
+ * counted in mmio_hole; nothing in the model changes.  Any size of 1, 2 or
+ * 4 bytes inside the page is taken, as there are no registers to cross.
+ */
+static int mmio_hole(struct lapic *l, u32 offset, unsigned int size)
+{
+	if ((size != 1 && size != 2 && size != 4) || offset >= 0x1000 ||
+	    0x1000 - offset < size)
+		return -EINVAL;
+	l->mmio_hole++;
+	return 0;
 }
 
 /**
  * lapic_mmio_read() - a guest read of the xAPIC page.  Lanes: bytes 0-3 of
  * each 16-byte slot are the register, bytes 4-15 read 0; a reserved
- * register reads 0 and sets ESR bit 7.
+ * register reads 0 and sets ESR bit 7.  Outside xAPIC mode the page is
+ * empty: every read returns all ones (see lapic_mmio_covers()).
  * @l: the LAPIC.
  * @offset: offset in the page.
  * @size: 1, 2 or 4.
@@ -1319,7 +1336,7 @@ static bool mmio_ok(const struct lapic *l, u32 offset, unsigned int size)
  * @now: guest TSC.
  *
  * Context: any; no callback is made.
- * Return: 0, or -EINVAL: not in xAPIC mode, bad size, outside the page or
+ * Return: 0, or -EINVAL: bad size, outside the page, or (xAPIC mode)
  * across a 16-byte slot (@val untouched).
  */
 int lapic_mmio_read(struct lapic *l, u32 offset, unsigned int size, u32 *val,
@@ -1329,7 +1346,14 @@ int lapic_mmio_read(struct lapic *l, u32 offset, unsigned int size, u32 *val,
 	u64 reg = 0;
 	u32 v;
 
-	if (!mmio_ok(l, offset, size))
+	if (lapic_mode(l) != LAPIC_XAPIC) {
+		int r = mmio_hole(l, offset, size);
+
+		if (!r)
+			*val = size < 4 ? (1u << (size * 8)) - 1 : ~0u;
+		return r;
+	}
+	if (!mmio_ok(offset, size))
 		return -EINVAL;
 	now = clamp_now(l, now);
 	timer_update(l, now);
@@ -1350,7 +1374,8 @@ int lapic_mmio_read(struct lapic *l, u32 offset, unsigned int size, u32 *val,
  * a slot start writes the register; a narrower or offset one merges its
  * bytes 0-3 into the current value first (bad_access counts it), bytes
  * 4-15 are dropped.  Read-only registers ignore writes; a reserved one sets
- * ESR bit 7.  Reserved bits of a register are ignored.
+ * ESR bit 7.  Reserved bits of a register are ignored.  Outside xAPIC mode
+ * the write is dropped (see lapic_mmio_covers()).
  * @l: the LAPIC.
  * @offset: offset in the page.
  * @size: 1, 2 or 4.
@@ -1368,7 +1393,9 @@ int lapic_mmio_write(struct lapic *l, u32 offset, unsigned int size, u32 val,
 	u64 old = 0;
 	int ret;
 
-	if (!mmio_ok(l, offset, size))
+	if (lapic_mode(l) != LAPIC_XAPIC)
+		return mmio_hole(l, offset, size);
+	if (!mmio_ok(offset, size))
 		return -EINVAL;
 	now = clamp_now(l, now);
 	timer_update(l, now);

@@ -27,6 +27,11 @@
  *     are dropped.  An access that crosses a slot, leaves the page or has
  *     another size returns -EINVAL.  A reserved offset reads 0, ignores
  *     writes and sets ESR bit 7 (illegal register address);
+ *   - hardware-disabled and in x2APIC mode the page at IA32_APIC_BASE
+ *     holds no registers, yet stays claimed: reads of 1, 2 or 4 bytes
+ *     return all ones and writes are dropped (counted in mmio_hole), as
+ *     KVM does in x2APIC mode, so that software probing it (kvm-unit-tests'
+ *     apic test writes the page and reads ~0 back) is not stopped;
  *   - x2APIC: reserved MSRs, writes to read-only registers, reads of EOI
  *     and SELF IPI, nonzero reserved bits (bits 63:32 outside ICR) are
  *     -EINVAL (#GP).  Read-only bits that are not reserved (LVT delivery
@@ -232,6 +237,7 @@ struct lapic {
 			 * write, x2APIC #GP */
 	u64 irr_coalesced; /* a vector arrived while already in IRR */
 	u64 bad_ack; /* lapic_ack() of a vector not in IRR */
+	u64 mmio_hole; /* page accesses outside xAPIC mode (all ones, dropped) */
 };
 
 void lapic_init(struct lapic *l, u32 apic_id, bool bsp, u64 tsc_hz,

@@ -114,7 +114,10 @@ static void handle_cpuid(struct vm *vm)
 			c |= X86_FEATURE_OSXSAVE_ECX;
 		if (!(xmask & XFEATURE_AVX))
 			c &= ~CPUID1_ECX_AVX;
-		d = (d & ~CPUID1_EDX_HIDE) | X86_FEATURE_APIC_EDX;
+		/* The SDM: a LAPIC disabled in IA32_APIC_BASE clears APIC. */
+		d &= ~(CPUID1_EDX_HIDE | X86_FEATURE_APIC_EDX);
+		if (lapic_mode(&vm->plat.lapic) != LAPIC_DISABLED)
+			d |= X86_FEATURE_APIC_EDX;
 		/* Initial APIC ID 0, one logical processor. */
 		b = (b & 0xffff) | (1u << 16);
 		break;

@@ -885,14 +885,67 @@ static void test_mmio_vs_msr_by_mode(void **state)
 	assert_int_equal(lapic_msr_read(&l, 0x6e0, &q, 0), 0);
 	assert_int_equal(q, 0);
 	to_x2apic();
-	assert_false(lapic_mmio_covers(&l, 0xfee00030ULL));
-	assert_int_equal(lapic_mmio_read(&l, 0x30, 4, &v, 0), -EINVAL);
-	assert_int_equal(lapic_mmio_write(&l, 0x80, 4, 0, 0), -EINVAL);
+	/* The page stays claimed but holds no registers (all ones). */
+	assert_true(lapic_mmio_covers(&l, 0xfee00030ULL));
+	assert_int_equal(lapic_mmio_read(&l, 0x30, 4, &v, 0), 0);
+	assert_int_equal(v, 0xffffffff);
+	assert_int_equal(lapic_mmio_write(&l, 0x80, 4, 0, 0), 0);
 	assert_int_equal(mrd(0x803), 0x00060014);
 	assert_int_equal(lapic_write_base(&l, LAPIC_DEFAULT_BASE, MAXPHY), 0);
-	assert_false(lapic_mmio_covers(&l, 0xfee00030ULL));
-	assert_int_equal(lapic_mmio_read(&l, 0x30, 4, &v, 0), -EINVAL);
+	assert_true(lapic_mmio_covers(&l, 0xfee00030ULL));
+	assert_int_equal(lapic_mmio_read(&l, 0x30, 4, &v, 0), 0);
+	assert_int_equal(v, 0xffffffff);
 	assert_int_equal(lapic_msr_read(&l, 0x803, &q, 0), -EINVAL);
+}
+
+/*
+ * The SDM's "x2APIC Register Availability": in x2APIC mode the MMIO page
+ * behaves as a globally disabled xAPIC's, i.e. no APIC answers there.
+ * Reads are all ones at every size, writes change nothing (not TPR, not
+ * EOI, not ICR), and after x2APIC -> disabled -> xAPIC the page is the
+ * APIC again.
+ */
+static void test_mmio_hole_outside_xapic(void **state)
+{
+	u32 v = 0;
+
+	(void)state;
+	sw_enable();
+	wr(LAPIC_REG_TPR, 0x20);
+	serve(0x60);
+	to_x2apic();
+	assert_int_equal(lapic_mmio_read(&l, LAPIC_REG_ID, 4, &v, 0), 0);
+	assert_int_equal(v, 0xffffffff);
+	assert_int_equal(lapic_mmio_read(&l, LAPIC_REG_TPR + 1, 1, &v, 0), 0);
+	assert_int_equal(v, 0xff);
+	assert_int_equal(lapic_mmio_read(&l, 0xffe, 2, &v, 0), 0);
+	assert_int_equal(v, 0xffff);
+	/* Inside the page but crossing its end, or of another size: refused. */
+	assert_int_equal(lapic_mmio_read(&l, 0xffe, 4, &v, 0), -EINVAL);
+	assert_int_equal(lapic_mmio_read(&l, 0x20, 8, &v, 0), -EINVAL);
+	assert_int_equal(lapic_mmio_write(&l, 0x1000, 1, 0, 0), -EINVAL);
+	nsent = 0;
+	neoi = 0;
+	wr(LAPIC_REG_TPR, 0x30);
+	wr(LAPIC_REG_EOI, 0);
+	wr(LAPIC_REG_ICR_LO, 0x40000 | 0x50); /* self, fixed 0x50 */
+	assert_int_equal(mrd(0x808), 0x20);
+	assert_int_equal(mrd(0x80a), 0x60); /* PPR: 0x60 still in service */
+	assert_int_equal(nsent, 0);
+	assert_int_equal(l.mmio_hole, 6);
+	/* x2APIC -> disabled -> xAPIC: the registers answer again, reset. */
+	assert_int_equal(lapic_write_base(&l, LAPIC_DEFAULT_BASE, MAXPHY), 0);
+	assert_int_equal(lapic_mmio_read(&l, LAPIC_REG_VERSION, 4, &v, 0), 0);
+	assert_int_equal(v, 0xffffffff);
+	assert_int_equal(lapic_write_base(&l,
+					  LAPIC_DEFAULT_BASE | LAPIC_BASE_EN,
+					  MAXPHY),
+			 0);
+	assert_int_equal(rd(LAPIC_REG_VERSION), LAPIC_VERSION_VALUE);
+	assert_int_equal(rd(LAPIC_REG_ID), MY_ID << 24);
+	assert_int_equal(rd(LAPIC_REG_SPIV), 0xff);
+	assert_int_equal(rd(LAPIC_REG_LVT_ERROR), LAPIC_LVT_MASKED);
+	assert_int_equal(l.mmio_hole, 7);
 }
 
 /* SDM x2APIC register table: absent MSRs and access rules #GP. */
@@ -1442,6 +1495,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lvt_writable_bits, setup),
 		cmocka_unit_test_setup(test_mmio_lanes, setup),
 		cmocka_unit_test_setup(test_mmio_vs_msr_by_mode, setup),
+		cmocka_unit_test_setup(test_mmio_hole_outside_xapic, setup),
 		cmocka_unit_test_setup(test_x2apic_msr_rules, setup),
 		cmocka_unit_test_setup(test_base_transitions, setup),
 		cmocka_unit_test_setup(test_base_reserved_bits, setup),
