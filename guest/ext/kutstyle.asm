@@ -1004,8 +1004,15 @@ check_module:
 	call put_dec
 	PRINT " bytes after edata, NR_CPUS="
 	mov rax, r14
+	cmp rax, -1
+	je .absent
 	call put_dec
 	PRINT " agrees with fw_cfg"
+	jmp endl
+.absent:
+	PRINT "(absent), fw_cfg says "
+	mov rax, [fw_nb_cpus]
+	call put_dec
 	jmp endl
 
 ; ---- exceptions ------------------------------------------------------------
