@@ -94,7 +94,8 @@ IMG_OBJS += $(BUILD)/img/gen/guest_blobs.o
 # formats.  NAME.asm -> NAME.bin (flat/a.out) or NAME.elf (elf64).
 EXT_GUESTS := $(BUILD)/guest/ext/aout.bin $(BUILD)/guest/ext/flat.bin \
 	$(BUILD)/guest/ext/badsum.bin $(BUILD)/guest/ext/elf64.elf \
-	$(BUILD)/guest/ext/long64.elf
+	$(BUILD)/guest/ext/long64.elf $(BUILD)/guest/ext/kutstyle.flat \
+	$(BUILD)/guest/ext/kutlow.flat
 
 # Only boot/efi/ sees the GNU-EFI headers.
 $(BUILD)/img/boot/efi/%.o: IMG_CFLAGS += $(IMG_EFI_CFLAGS)
@@ -163,6 +164,22 @@ $(BUILD)/guest/ext/%.elf: guest/ext/%.asm guest/ext/common.inc $(BUILD)/gen/gues
 	$(Q)$(NASM) -f elf64 -Iguest/ext/ -I$(BUILD)/gen/ $< -o $(@:.elf=.o)
 	$(Q)$(LD) -m elf_x86_64 -nostdlib --no-warn-rwx-segments -N \
 		-Ttext=0x100000 $(@:.elf=.o) -o $@
+
+# kvm-unit-tests' way: an ELF64 linked by a script (kutstyle.lds, like its
+# x86/flat.lds), then objcopy'd to ELF32 as its .flat files are; kutstyle at
+# 4 MiB as its x86_64 tests, kutlow at 32 KiB as its realmode test.
+KUT_BASE_kutstyle := 0x400000
+KUT_BASE_kutlow := 0x8000
+$(BUILD)/guest/ext/kutstyle.o: guest/ext/kutstyle.asm guest/ext/common.inc $(BUILD)/gen/guest_abi.inc
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 -Iguest/ext/ -I$(BUILD)/gen/ $< -o $@
+
+$(BUILD)/guest/ext/kutstyle.flat $(BUILD)/guest/ext/kutlow.flat: $(BUILD)/guest/ext/%.flat: $(BUILD)/guest/ext/kutstyle.o guest/ext/kutstyle.lds Makefile
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_x86_64 -nostdlib --no-warn-rwx-segments \
+		--defsym=KUT_BASE=$(KUT_BASE_$*) -T guest/ext/kutstyle.lds $< -o $(@:.flat=.elf64)
+	$(Q)$(OBJCOPY) -O elf32-i386 $(@:.flat=.elf64) $@
 
 $(BUILD)/gen/guest_blobs.asm: $(GUEST_ELFS) Makefile
 	@mkdir -p $(dir $@)
