@@ -45,6 +45,7 @@ APIC_LVR	equ 0x30
 APIC_EOI	equ 0xb0
 APIC_SPIV	equ 0xf0
 APIC_ISR	equ 0x100
+APIC_TPR	equ 0x80
 APIC_ICR	equ 0x300
 APIC_ICR2	equ 0x310
 APIC_LVTT	equ 0x320
@@ -224,6 +225,7 @@ start64:
 	call check_exceptions
 	call check_smp_init
 	call check_timer_xapic
+	call check_cr8
 	call check_x2apic
 
 	PRINT "SUMMARY: "
@@ -1238,6 +1240,53 @@ timer_round:
 check_timer_xapic:
 	call timer_round
 	CHECK "LAPIC timer one-shot (xAPIC page): vector 0x50 woke HLT, in service in the handler, EOI cleared ISR, TMCCT 0"
+	ret
+
+; CR8 is the LAPIC's TPR[7:4], as apic_set_tpr()/apic_get_tpr() use it
+; on x86_64: MOV to CR8 shows in the TPR register, a TPR write shows in
+; CR8, and a self-IPI of a class not above CR8 waits until CR8 drops.
+check_cr8:
+	mov eax, 2
+	mov cr8, rax
+	mov ecx, APIC_TPR
+	call apic_read
+	mov r12d, eax
+	mov ecx, APIC_TPR
+	mov eax, 0x30
+	call apic_write
+	mov rax, cr8
+	mov r13, rax
+	xor ecx, ecx
+	cmp r12d, 0x20
+	jne .r1
+	cmp r13, 3
+	sete cl
+.r1:	CHECK "MOV to CR8 sets TPR (2 -> 0x20) and a TPR write shows in CR8 (0x30 -> 3)"
+	mov eax, TIMER_VEC >> 4
+	mov cr8, rax
+	mov byte [isr_in_handler], 0
+	mov rbx, [timer_count]
+	mov ecx, APIC_ICR
+	mov eax, 0x40000 | TIMER_VEC	; self, fixed, edge
+	call apic_write
+	sti
+	nop
+	nop
+	cli
+	mov r12, [timer_count]
+	xor eax, eax
+	mov cr8, rax
+	sti
+	nop
+	nop
+	cli
+	xor ecx, ecx
+	cmp r12, rbx
+	jne .r2
+	inc rbx
+	cmp [timer_count], rbx
+	sete cl
+.r2:	CHECK "a self-IPI of class CR8 waits while CR8 holds it and arrives when CR8 drops to 0"
 	ret
 
 ; enable_x2apic(): when CPUID offers it, as kvm-unit-tests does before main

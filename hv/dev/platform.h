@@ -50,7 +50,7 @@ struct platform_config {
 };
 
 struct platform_stats {
-	u64 lapic_mmio, x2apic_msr; /* LAPIC accesses by path */
+	u64 lapic_mmio, x2apic_msr, cr8_accesses; /* LAPIC accesses by path */
 	u64 ioapic_mmio;
 	u64 lapic_timer_fires, pit_ticks, pit_ticks_coalesced, rtc_irqs;
 	u64 ipis; /* ICR messages routed */

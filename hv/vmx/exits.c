@@ -550,7 +550,33 @@ static void handle_wrmsr(struct vm *vm)
 	handle_msr(vm, true);
 }
 
-/* MOV to CR0/CR4 that touches a host-owned bit (CR0.NE, CR4.VMXE). */
+/*
+ * MOV to and from CR8 (64-bit mode only): CR8 is the virtual LAPIC's TPR
+ * bits 7:4 (SDM "Task Priority Register" and "CR8"), in every LAPIC mode;
+ * bits 63:4 of a write are reserved (#GP).  Without these exits the
+ * guest's CR8 would be the real CPU's TPR, which the host keeps at 15.
+ */
+static void cr8_access(struct vm *vm, bool write, unsigned int reg, u64 v)
+{
+	if (write) {
+		if (v & ~0xfULL) {
+			vcpu_inject_exception(13, true, 0);
+			return;
+		}
+		lapic_set_tpr(&vm->plat.lapic, (u8)(v << 4));
+	} else {
+		v = lapic_get_tpr(&vm->plat.lapic) >> 4;
+		if (reg == X86_GPR_RSP)
+			vmcs_writenat(VMCS_GUEST_RSP, v);
+		else
+			*gpr(vm, reg) = v;
+	}
+	vm->plat.stats.cr8_accesses++;
+	vcpu_advance_rip(vm);
+}
+
+/* MOV to CR0/CR4 that touches a host-owned bit (CR0.NE, CR4.VMXE), and
+ * MOV to or from CR8. */
 static void handle_cr_access(struct vm *vm)
 {
 	u64 q = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
@@ -559,6 +585,10 @@ static void handle_cr_access(struct vm *vm)
 				   : *gpr(vm, reg);
 	struct vmcheck_cregs c;
 
+	if (cr == 8 && type <= 1) {
+		cr8_access(vm, type == 0, reg, v);
+		return;
+	}
 	if (type != 0 || (cr != 0 && cr != 4)) {
 		vm_stop(vm, VM_HV_ERROR,
 			"unexpected control-register exit (qualification 0x%llx)",

@@ -47,7 +47,8 @@ static int setup_controls(struct vm *vm)
 		       PIN_BASED_VIRTUAL_NMIS | PIN_BASED_PREEMPTION_TIMER;
 	u32 want_proc = CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 			CPU_BASED_USE_TSC_OFFSETTING | CPU_BASED_MWAIT_EXITING |
-			CPU_BASED_MONITOR_EXITING |
+			CPU_BASED_MONITOR_EXITING | CPU_BASED_CR8_LOAD_EXITING |
+			CPU_BASED_CR8_STORE_EXITING |
 			CPU_BASED_ACTIVATE_SECONDARY;
 	u32 want_sec = SECONDARY_EXEC_EPT | SECONDARY_EXEC_UNRESTRICTED |
 		       SECONDARY_EXEC_VPID;
@@ -60,6 +61,8 @@ static int setup_controls(struct vm *vm)
 		   PIN_BASED_EXT_INTR_EXITING, &pin) ||
 	    adjust("processor-based", c->procbased, want_proc,
 		   CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+			   CPU_BASED_CR8_LOAD_EXITING |
+			   CPU_BASED_CR8_STORE_EXITING |
 			   CPU_BASED_ACTIVATE_SECONDARY,
 		   &proc) ||
 	    adjust("secondary", c->procbased2, want_sec,
