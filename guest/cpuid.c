@@ -13,8 +13,7 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	report("CPUID.1:ECX.hypervisor set", (c >> 31) & 1);
 	report("CPUID.1:ECX.VMX hidden", !((c >> 5) & 1));
 	/* XSAVE offered (XSETBV works); OSXSAVE mirrors CR4.OSXSAVE, clear. */
-	report("CPUID.1:ECX.XSAVE shown, OSXSAVE clear",
-	       ((c >> 26) & 3) == 1);
+	report("CPUID.1:ECX.XSAVE shown, OSXSAVE clear", ((c >> 26) & 3) == 1);
 	report("CPUID.1: APIC, x2APIC and TSC-deadline offered",
 	       ((d >> 9) & 1) && ((c >> 21) & 1) && ((c >> 24) & 1));
 	cpuid(0x40000000, 0, &a, &b, &c, &d);

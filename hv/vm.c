@@ -439,10 +439,11 @@ static void print_events(struct vm *vm)
 		st->exits[EXIT_REASON_NMI_WINDOW], st->hlt_sleeps,
 		st->hlt_wakeups);
 	pr_info("  platform: lapic mmio (EPT misconfig)=%llu x2apic msr=%llu cr8=%llu ioapic mmio=%llu; timer fires lapic=%llu pit=%llu (coalesced %llu) rtc irqs=%llu; com1 rx=%llu dropped=%llu; ipis=%llu; msrs refused=%llu; xsetbv=%llu refused=%llu",
-		ps->lapic_mmio, ps->x2apic_msr, ps->cr8_accesses, ps->ioapic_mmio,
-		ps->lapic_timer_fires, ps->pit_ticks, ps->pit_ticks_coalesced,
-		ps->rtc_irqs, ps->uart_rx, ps->uart_rx_dropped, ps->ipis,
-		st->msr_refused, st->xsetbv, st->xsetbv_refused);
+		ps->lapic_mmio, ps->x2apic_msr, ps->cr8_accesses,
+		ps->ioapic_mmio, ps->lapic_timer_fires, ps->pit_ticks,
+		ps->pit_ticks_coalesced, ps->rtc_irqs, ps->uart_rx,
+		ps->uart_rx_dropped, ps->ipis, st->msr_refused, st->xsetbv,
+		st->xsetbv_refused);
 }
 
 static void print_sept_summary(struct vm *vm)

@@ -35,7 +35,7 @@
 	X(msr, EXITED, true, false, "RDMSR/WRMSR allow-list and #GP")          \
 	X(insn, EXITED, true, false, "VMX insns/XSETBV #UD, INVD, CR #GP")     \
 	X(echo, EXITED, false, false,                                          \
-	  "console input echoed through COM1's receive interrupt")            \
+	  "console input echoed through COM1's receive interrupt")             \
 	X(xsave, EXITED, false, false,                                         \
 	  "XSETBV/XCR0 rules, XSAVE/XRSTOR, clean vector state per VM")        \
 	X(memtest, EXITED, true, false,                                        \

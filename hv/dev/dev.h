@@ -84,9 +84,14 @@ struct apic_msg {
 
 /*
  * The MMIO bus: where an emulated access goes.  @contains says whether
- * some device decodes all of [@gpa, @gpa + @len); @access performs one
- * access of 1, 2, 4 or 8 bytes at @gpa (0, or a negative code the caller
- * reports as the device's refusal).  GPAs come without the shared bit.
+ * some device decodes all of [@gpa, @gpa + @len) (for classifying a
+ * fault); @access performs one access of 1, 2, 4 or 8 bytes at @gpa: 0,
+ * -ENODEV when no device decodes all of it (nothing is touched), or
+ * another negative code the caller reports as the device's refusal.  The
+ * emulator calls only @access, so the hot path looks the device up once.
+ * On the platform bus the LAPIC page wins over any device under it, as
+ * the CPU takes LAPIC accesses before they reach the bus.  GPAs come
+ * without the shared bit.
  */
 struct mmio_bus {
 	void *ctx;

@@ -1284,26 +1284,6 @@ static int reg_write(struct lapic *l, u32 reg, u64 val, bool x2, u64 now)
 	}
 }
 
-/**
- * lapic_mmio_covers() - whether @gpa is in the page IA32_APIC_BASE names.
- * In xAPIC mode it holds the registers; hardware-disabled and in x2APIC
- * mode (which the SDM's "x2APIC Register Availability" says behaves as the
- * globally disabled xAPIC there) nothing answers in it: reads return all
- * ones and writes are dropped, as on a bus with no device at the address.
- * The page stays claimed so that such an access is not a guest error.
- * @l: the LAPIC.
- * @gpa: guest-physical address.
- *
- * Context: any.
- * Return: true when an access at @gpa goes to lapic_mmio_read()/write().
- */
-bool lapic_mmio_covers(const struct lapic *l, u64 gpa)
-{
-	u64 base = l->base & ~0xfffULL & ~(~0ULL << 52);
-
-	return gpa - base < 0x1000;
-}
-
 static bool mmio_ok(u32 offset, unsigned int size)
 {
 	return (size == 1 || size == 2 || size == 4) && offset < 0x1000 &&

@@ -240,6 +240,35 @@ struct lapic {
 	u64 mmio_hole; /* page accesses outside xAPIC mode (all ones, dropped) */
 };
 
+/**
+ * lapic_mmio_covers() - whether @gpa is in the page IA32_APIC_BASE names.
+ * In xAPIC mode it holds the registers; hardware-disabled and in x2APIC
+ * mode (which the SDM's "x2APIC Register Availability" says behaves as the
+ * globally disabled xAPIC there) nothing answers in it: reads return all
+ * ones and writes are dropped, as on a bus with no device at the address.
+ * The page stays claimed so that such an access is not a guest error.
+ * @l: the LAPIC.
+ * @gpa: guest-physical address.
+ *
+ * Context: any.
+ * Return: true when an access at @gpa goes to lapic_mmio_read()/write().
+ */
+static inline bool lapic_mmio_covers(const struct lapic *l, u64 gpa)
+{
+	u64 base = l->base & ~0xfffULL & ~(~0ULL << 52);
+
+	return gpa - base < 0x1000;
+}
+
+/* Whether all of [@gpa, @gpa + @len) is in that page (one look-up). */
+static inline bool lapic_mmio_covers_range(const struct lapic *l, u64 gpa,
+					   u64 len)
+{
+	u64 off = gpa - (l->base & ~0xfffULL & ~(~0ULL << 52));
+
+	return off < 0x1000 && len <= 0x1000 - off;
+}
+
 void lapic_init(struct lapic *l, u32 apic_id, bool bsp, u64 tsc_hz,
 		u64 timer_hz, const struct lapic_ops *ops);
 void lapic_init_signal(struct lapic *l);
@@ -247,7 +276,6 @@ u64 lapic_read_base(const struct lapic *l);
 int lapic_write_base(struct lapic *l, u64 val, unsigned int maxphyaddr);
 enum lapic_mode lapic_mode(const struct lapic *l);
 bool lapic_sw_enabled(const struct lapic *l);
-bool lapic_mmio_covers(const struct lapic *l, u64 gpa);
 int lapic_mmio_read(struct lapic *l, u32 offset, unsigned int size, u32 *val,
 		    u64 now);
 int lapic_mmio_write(struct lapic *l, u32 offset, unsigned int size, u32 val,

@@ -287,45 +287,48 @@ static bool bus_contains(void *ctx, gpa_t gpa, u64 len)
 	struct platform *p = ctx;
 
 	return testdev_contains(gpa, len) ||
-	       (lapic_mmio_covers(&p->lapic, gpa) &&
-		lapic_mmio_covers(&p->lapic, gpa + len - 1)) ||
+	       lapic_mmio_covers_range(&p->lapic, gpa, len) ||
 	       ioapic_page(gpa, len);
 }
 
-/* One 32-bit-or-narrower access to the LAPIC or IOAPIC page. */
-static int apic_access(struct platform *p, gpa_t gpa, u32 size, bool write,
-		       u32 *v)
+/* One 32-bit-or-narrower access to the LAPIC (@lapic) or IOAPIC page. */
+static int apic_access(struct platform *p, bool lapic, u32 off, u32 size,
+		       bool write, u32 *v)
 {
-	if (lapic_mmio_covers(&p->lapic, gpa)) {
-		u32 off = (u32)(gpa & 0xfff);
-
-		p->stats.lapic_mmio++;
+	if (lapic)
 		return write ? lapic_mmio_write(&p->lapic, off, size, *v,
 						p->now)
 			     : lapic_mmio_read(&p->lapic, off, size, v, p->now);
-	}
-	p->stats.ioapic_mmio++;
-	return write ? ioapic_mmio_write(&p->ioapic, (u32)(gpa & 0xfff), size,
-					 *v)
-		     : ioapic_mmio_read(&p->ioapic, (u32)(gpa & 0xfff), size,
-					v);
+	return write ? ioapic_mmio_write(&p->ioapic, off, size, *v)
+		     : ioapic_mmio_read(&p->ioapic, off, size, v);
 }
 
+/* The bus's one look-up per access: which device, if any (-ENODEV). */
 static int bus_access(void *ctx, gpa_t gpa, u32 size, bool write, u64 *val)
 {
 	struct platform *p = ctx;
-	u32 lo = (u32)*val, hi = (u32)(*val >> 32);
+	u32 lo = (u32)*val, hi = (u32)(*val >> 32), off = (u32)(gpa & 0xfff);
+	bool lapic;
 	int r;
 
-	if (testdev_contains(gpa, size))
+	if (lapic_mmio_covers_range(&p->lapic, gpa, size)) {
+		lapic = true;
+		p->stats.lapic_mmio++;
+	} else if (ioapic_page(gpa, size)) {
+		lapic = false;
+		p->stats.ioapic_mmio++;
+	} else if (testdev_contains(gpa, size)) {
 		return testdev_access(&p->testdev, gpa, size, write, val);
+	} else {
+		return -ENODEV;
+	}
 	/* The APICs' registers are 32 bits wide: a 64-bit access is two. */
 	if (size == 8) {
-		r = apic_access(p, gpa, 4, write, &lo);
+		r = apic_access(p, lapic, off, 4, write, &lo);
 		if (!r)
-			r = apic_access(p, gpa + 4, 4, write, &hi);
+			r = apic_access(p, lapic, off + 4, 4, write, &hi);
 	} else {
-		r = apic_access(p, gpa, size, write, &lo);
+		r = apic_access(p, lapic, off, size, write, &lo);
 	}
 	if (!write)
 		*val = size == 8 ? ((u64)hi << 32 | lo) : lo;

@@ -76,6 +76,8 @@ static bool bus_contains(void *ctx, gpa_t gpa, u64 len)
 
 static int bus_access(void *ctx, gpa_t gpa, u32 size, bool write, u64 *val)
 {
+	if (!testdev_contains(gpa, size))
+		return -ENODEV;
 	return testdev_access(ctx, gpa, size, write, val);
 }
 

@@ -30,10 +30,10 @@
  * OVERCLOCKING_STATUS, GDS_CTRL) are cleared: tdpvisor does not offer
  * those MSRs.
  */
-#define ARCH_CAP_PASSED                                                 \
-	(GENMASK_ULL(6, 0) | BIT_ULL(8) | GENMASK_ULL(15, 13) |        \
-	 BIT_ULL(17) | BIT_ULL(19) | BIT_ULL(20) | BIT_ULL(24) |       \
-	 BIT_ULL(27) | BIT_ULL(29) | BIT_ULL(30))
+#define ARCH_CAP_PASSED                                                        \
+	(GENMASK_ULL(6, 0) | BIT_ULL(8) | GENMASK_ULL(15, 13) | BIT_ULL(17) |  \
+	 BIT_ULL(19) | BIT_ULL(20) | BIT_ULL(24) | BIT_ULL(27) | BIT_ULL(29) | \
+	 BIT_ULL(30))
 
 static u32 host_c7edx(void)
 {
