@@ -7,6 +7,7 @@
  */
 #include "boot_info.h"
 #include "console.h"
+#include "hv/vmx/xsave.h"
 #include "hv/cpu.h"
 #include "hv/guests.h"
 #include "hv/pool.h"
@@ -81,10 +82,13 @@ void hv_main(struct boot_info *bi)
 	if (mmu_selftest())
 		status = TDP_STATUS_FAIL;
 	if (caps.usable && status == TDP_STATUS_OK) {
-		if (vmx_enable(&caps))
+		if (vmx_enable(&caps)) {
 			status = TDP_STATUS_FAIL;
-		else if (guests_run_all(bi, &caps))
-			status = TDP_STATUS_FAIL;
+		} else {
+			xsave_host_init(); /* needs host CR4 as VMXON left it */
+			if (guests_run_all(bi, &caps))
+				status = TDP_STATUS_FAIL;
+		}
 		vmx_disable();
 	}
 	power_off(status);

@@ -34,6 +34,39 @@ static void handle_ud(struct vm *vm)
 	vm->stats.ud_injected++;
 }
 
+/*
+ * XSETBV (SDM Vol. 2C): #UD without CR4.OSXSAVE, #GP(0) at CPL > 0, for
+ * an XCR other than 0, or for an XCR0 value the rules refuse.  Hardware
+ * checks the first two before the exit; they are checked here too.
+ */
+static void handle_xsetbv(struct vm *vm)
+{
+	u32 idx = (u32)*gpr(vm, X86_GPR_RCX);
+	u64 v = (u32)*gpr(vm, X86_GPR_RAX) | (u64)(u32)*gpr(vm, X86_GPR_RDX)
+						     << 32;
+	unsigned int cpl = (vmcs_read32(VMCS_GUEST_SS_AR) >> 5) & 3;
+	const char *why;
+
+	if (!xsave_guest_mask() ||
+	    !(vmcs_readnat(VMCS_GUEST_CR4) & X86_CR4_OSXSAVE)) {
+		handle_ud(vm);
+		return;
+	}
+	why = cpl   ? "CPL > 0"
+	      : idx ? "an XCR other than XCR0"
+		    : xsave_set_xcr0(vm, v);
+	if (why) {
+		vm->stats.xsetbv_refused++;
+		vm_warn(vm,
+			"XSETBV of 0x%llx to XCR%u at RIP 0x%llx refused (%s): #GP",
+			v, idx, vmcs_readnat(VMCS_GUEST_RIP), why);
+		vcpu_inject_exception(13, true, 0);
+		return;
+	}
+	vm->stats.xsetbv++;
+	vcpu_advance_rip(vm);
+}
+
 /* INVD: nothing is cached that the guest could lose; retire it. */
 static void handle_invd(struct vm *vm)
 {

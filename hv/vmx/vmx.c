@@ -8,7 +8,6 @@
 #include "hv/vm.h"
 #include "hv/vmx/vmx_caps.h"
 #include "hv/vmx/vmx_ops.h"
-#include "hv/vmx/xsave.h"
 #include "errno_codes.h"
 #include "string_util.h"
 #include "x86.h"
@@ -67,7 +66,6 @@ int vmx_enable(const struct vmx_caps *caps)
 	cr4 = (read_cr4() | caps->cr4_fixed0 | X86_CR4_VMXE) & caps->cr4_fixed1;
 	write_cr0(cr0);
 	write_cr4(cr4);
-	xsave_host_init();
 
 	vmxon_region = pool_alloc_page();
 	if (!vmxon_region)

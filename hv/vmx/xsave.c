@@ -6,7 +6,6 @@
 #include "console.h"
 #include "hv/emul/x86_xsave.h"
 #include "hv/vm.h"
-#include "hv/vmx/vmx_ops.h"
 #include "hv/vmx/xsave.h"
 #include "string_util.h"
 #include "x86.h"
@@ -109,37 +108,13 @@ void xsave_cpuid(const struct vm *vm, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 	}
 }
 
-/*
- * XSETBV (SDM Vol. 2C): #UD without CR4.OSXSAVE, #GP(0) at CPL > 0, for
- * an XCR other than 0, or for an XCR0 value the rules refuse.  Hardware
- * checks the first two before the exit; they are checked here too.
- */
-void handle_xsetbv(struct vm *vm)
+const char *xsave_set_xcr0(struct vm *vm, u64 v)
 {
-	u32 idx = (u32)vm->vcpu.regs.regs[X86_GPR_RCX];
-	u64 v = (u32)vm->vcpu.regs.regs[X86_GPR_RAX] |
-		(u64)(u32)vm->vcpu.regs.regs[X86_GPR_RDX] << 32;
-	unsigned int cpl = (vmcs_read32(VMCS_GUEST_SS_AR) >> 5) & 3;
-	const char *why;
+	const char *why = x86_xcr0_error(v, guest_mask);
 
-	if (!guest_mask || !(vmcs_readnat(VMCS_GUEST_CR4) & X86_CR4_OSXSAVE)) {
-		vcpu_inject_exception(6, false, 0);
-		vm->stats.ud_injected++;
-		return;
-	}
-	why = cpl   ? "CPL > 0"
-	      : idx ? "an XCR other than XCR0"
-		    : x86_xcr0_error(v, guest_mask);
-	if (why) {
-		vm->stats.xsetbv_refused++;
-		vm_warn(vm,
-			"XSETBV of 0x%llx to XCR%u at RIP 0x%llx refused (%s): #GP",
-			v, idx, vmcs_readnat(VMCS_GUEST_RIP), why);
-		vcpu_inject_exception(13, true, 0);
-		return;
-	}
-	vm->stats.xsetbv++;
+	if (why)
+		return why;
 	vm->vcpu.xcr0 = v;
 	xsetbv(0, v);
-	vcpu_advance_rip(vm);
+	return NULL;
 }

@@ -36,7 +36,8 @@ void xsave_reset_vcpu_state(struct vm *vm);
 /* CPUID.(EAX=0xd, ECX=@sub) as this virtual CPU has it. */
 void xsave_cpuid(const struct vm *vm, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
 
-/* Exit handler for XSETBV: validates and loads XCR0, or injects #GP/#UD. */
-void handle_xsetbv(struct vm *vm);
+/* XSETBV to XCR0 at CPL 0: NULL when @v is loaded, else the rule it
+ * breaks (the caller injects #GP and leaves XCR0 as it was). */
+const char *xsave_set_xcr0(struct vm *vm, u64 v);
 
 #endif /* TDP_HV_VMX_XSAVE_H */
