@@ -39,7 +39,7 @@ IMG_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP \
 	-fshort-wchar -mno-red-zone -maccumulate-outgoing-args \
 	-mno-mmx -mno-sse -mno-sse2 -mgeneral-regs-only \
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-builtin \
-	-Iinclude -I.
+	-Iinclude -I. -I$(BUILD)/gen
 IMG_EFI_CFLAGS := -I$(EFI_INC) -I$(EFI_INC)/x86_64
 IMG_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	-T linker.ld -L$(EFI_LIB)
@@ -125,6 +125,19 @@ $(BUILD)/gen/asm_offsets.inc: hv/gen/asm_offsets.c $(wildcard include/*.h hv/*.h
 	@echo "  GEN     $@"
 	$(Q)$(IMG_CC) $(filter-out -MMD -MP -g,$(IMG_CFLAGS)) -S $< -o $@.s
 	$(Q)sed -n 's/.*@@OFFSET@@ \([A-Za-z_0-9]*\) \$$\{0,1\}\([0-9-]*\).*/%define \1 \2/p' $@.s > $@
+
+# The guest's DSDT: iasl (acpica-tools) compiles hv/load/dsdt.asl into
+# $(BUILD)/gen/dsdt.hex, a C array that hv/load/acpi.c includes, in every
+# build of it (image, host variants, fuzzers).
+IASL       ?= iasl
+DSDT_HEX   := $(BUILD)/gen/dsdt.hex
+$(DSDT_HEX): hv/load/dsdt.asl
+	@mkdir -p $(dir $@)
+	@command -v $(IASL) >/dev/null || { \
+	  echo "tdpvisor: iasl (acpica-tools) is not installed: run 'make deps'" >&2; exit 1; }
+	@echo "  IASL    $<"
+	$(Q)$(IASL) -vs -p $(basename $@) -tc $< >/dev/null
+$(BUILD)/img/hv/load/acpi.o: | $(DSDT_HEX)
 
 $(BUILD)/guest/%.o: guest/%.c Makefile | have-build-deps
 	@mkdir -p $(dir $@)
@@ -218,7 +231,8 @@ all: $(BUILD)/tdpvisor.efi $(EXT_GUESTS)
 HOST_CC      ?= gcc
 FUZZ_CC      ?= clang
 HOST_BASE    := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP -DTDP_HOSTED \
-	-DTDP_DEBUG -Iinclude -I. -Itests/host -pthread -fno-omit-frame-pointer
+	-DTDP_DEBUG -Iinclude -I. -I$(BUILD)/gen -Itests/host -pthread \
+	-fno-omit-frame-pointer
 HOST_ASAN    := $(HOST_BASE) -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 HOST_TSAN    := $(HOST_BASE) -O1 -fsanitize=thread
@@ -246,6 +260,7 @@ $(BUILD)/host/$(1)/cbin/%: $(BUILD)/host/$(1)/tests/conc/%.o $$(HOST_OBJS_$(1))
 	@echo "  HOSTLD  $$@"
 	$(Q)$(HOST_CC) $(2) $$^ -o $$@ -lcmocka -lm
 endef
+$(foreach v,asan tsan bench,$(BUILD)/host/$(v)/hv/load/acpi.o): | $(DSDT_HEX)
 $(eval $(call host_variant,asan,$(HOST_ASAN)))
 $(eval $(call host_variant,tsan,$(HOST_TSAN)))
 $(eval $(call host_variant,bench,$(HOST_BENCH)))
@@ -257,7 +272,7 @@ $(BUILD)/host/bench/bbin/%: $(BUILD)/host/bench/bench/%.o $(HOST_OBJS_bench)
 
 FUZZ_FLAGS := $(filter-out -Werror -MMD -MP,$(HOST_BASE)) -O1 \
 	-fsanitize=fuzzer,address,undefined
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(HOST_SUPPORT)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(HOST_SUPPORT) | $(DSDT_HEX)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@

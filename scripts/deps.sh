@@ -12,7 +12,8 @@
 # `make test`.
 set -euo pipefail
 
-build=(gcc make binutils gnu-efi nasm)
+# acpica-tools: iasl compiles the guest DSDT (hv/load/dsdt.asl).
+build=(gcc make binutils gnu-efi nasm acpica-tools)
 image=(mtools dosfstools)
 # python3: bochs.sh picks a free port for a socket-driven COM1.
 emul=(qemu-system-x86 ovmf bochs bochsbios bochs-sdl vgabios python3-minimal)
