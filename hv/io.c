@@ -74,6 +74,11 @@ void vm_handle_io(struct vm *vm, u64 q)
 		vm_console_flush(vm);
 		vm_stop(vm, VM_RESET, "reset requested (port 0x%x)", port);
 		break;
+	case PLATFORM_IO_POWEROFF:
+		vm_console_flush(vm);
+		vm_stop(vm, VM_POWEROFF, "ACPI S5 through PM1a_CNT (port 0x%x)",
+			port);
+		break;
 	case PLATFORM_IO_UNHANDLED:
 		vm->stats.io_unhandled++;
 		break;

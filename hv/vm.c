@@ -171,6 +171,7 @@ const char *vm_outcome_name(enum vm_outcome o)
 		[VM_HV_ERROR] = "hypervisor error",
 		[VM_STOPPED] = "stopped from the console",
 		[VM_RESET] = "reset requested",
+		[VM_POWEROFF] = "powered off",
 	};
 
 	return o < ARRAY_SIZE(names) ? names[o] : "?";

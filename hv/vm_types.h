@@ -36,6 +36,7 @@ enum vm_outcome {
 	VM_HV_ERROR, /* a host-side bug stopped this VM */
 	VM_STOPPED, /* stopped from the host console (escape key) */
 	VM_RESET, /* the guest asked for a reset (i8042 0xFE, port 0xcf9) */
+	VM_POWEROFF, /* the guest powered off through ACPI (PM1_CNT, S5) */
 };
 
 /* Guest GPRs in x86_gpr order; vmx_entry.asm uses the VCPU_* offsets. */

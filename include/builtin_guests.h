@@ -34,6 +34,8 @@
 	X(io, EXITED, true, false, "port I/O: COM1, absent ports, debug-exit") \
 	X(msr, EXITED, true, false, "RDMSR/WRMSR allow-list and #GP")          \
 	X(insn, EXITED, true, false, "VMX insns/XSETBV #UD, INVD, CR #GP")     \
+	X(acpipm, POWEROFF, false, false,                                      \
+	  "ACPI PM timer rate, SCI_EN, power-off through PM1a_CNT (S5)")       \
 	X(echo, EXITED, false, false,                                          \
 	  "console input echoed through COM1's receive interrupt")             \
 	X(xsave, EXITED, false, false,                                         \

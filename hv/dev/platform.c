@@ -84,6 +84,7 @@ static void platform_sync(struct platform *p)
 	if (rtc_irq(&p->rtc, p->now) && !p->isa[8])
 		p->stats.rtc_irqs++;
 	set_isa(p, 8, rtc_irq(&p->rtc, p->now));
+	set_isa(p, 9, acpi_pm_sci(&p->pm, p->now));
 	intr = pic_intr(&p->pic);
 	if (intr != p->pic_intr) {
 		p->pic_intr = intr;
@@ -116,6 +117,7 @@ void platform_init(struct platform *p, const struct platform_config *cfg,
 	pic_init(&p->pic);
 	pit_init(&p->pit, cfg->tsc_hz, now);
 	rtc_init(&p->rtc, cfg->tsc_hz, &cfg->time, now);
+	acpi_pm_init(&p->pm, cfg->tsc_hz, now);
 	uart16550_init(&p->com1);
 	i8042_init(&p->kbd);
 	pci_host_init(&p->pci);
@@ -156,6 +158,7 @@ u64 platform_next_deadline(const struct platform *p)
 	u64 d = lapic_next_deadline(&p->lapic);
 
 	d = min_u64(d, pit_next_deadline(&p->pit, p->now));
+	d = min_u64(d, acpi_pm_next_deadline(&p->pm, p->now));
 	return min_u64(d, rtc_next_deadline(&p->rtc, p->now));
 }
 
@@ -250,6 +253,19 @@ enum platform_io platform_pio(struct platform *p, u16 port, unsigned int size,
 		}
 	} else if (port == DEBUG_EXIT_PORT && !in) {
 		act = PLATFORM_IO_EXIT;
+	} else if (acpi_pm_port(port) && acpi_pm_port((u16)(port + size - 1))) {
+		if (in) {
+			u64 acc = 0;
+
+			for (unsigned int i = 0; i < size; i++)
+				acc |= (u64)acpi_pm_read(
+					       &p->pm, (u16)(port + i), p->now)
+				       << (8 * i);
+			*val = acc;
+		} else if (acpi_pm_write(&p->pm, port, size, (u32)*val,
+					 p->now) == ACPI_PM_IO_POWEROFF) {
+			act = PLATFORM_IO_POWEROFF;
+		}
 	} else {
 		u64 acc = 0;
 
@@ -271,7 +287,8 @@ enum platform_io platform_pio(struct platform *p, u16 port, unsigned int size,
 	}
 	/* Only the ISA devices move a wire. */
 	if ((port < 0x100 && port != POST_PORT) ||
-	    (port >= PLATFORM_COM1 && port <= PLATFORM_COM1 + 7))
+	    (port >= PLATFORM_COM1 && port <= PLATFORM_COM1 + 7) ||
+	    acpi_pm_port(port))
 		platform_sync(p);
 	return act;
 }

@@ -25,6 +25,7 @@
 #ifndef TDP_HV_DEV_PLATFORM_H
 #define TDP_HV_DEV_PLATFORM_H
 
+#include "hv/dev/acpi_pm.h"
 #include "hv/dev/dev.h"
 #include "hv/dev/fw_cfg.h"
 #include "hv/dev/i8042.h"
@@ -71,6 +72,8 @@ struct platform {
 	struct i8042 kbd; /* 0x60/0x64, IRQ1/12; 0xFE resets */
 	struct pci_host pci; /* 0xcf8/0xcfc, one host bridge; 0xcf9 reset */
 	struct fw_cfg fw_cfg; /* 0x510/0x511 */
+	struct acpi_pm
+		pm; /* ACPI PM1 blocks and PM timer, 0x600-0x60b; SCI IRQ9 */
 	struct testdev testdev;
 	bool isa[PLATFORM_ISA_IRQS]; /* each ISA line's level */
 	bool pic_intr; /* the PIC's INTR output as last propagated */
@@ -83,6 +86,7 @@ enum platform_io {
 	PLATFORM_IO_TX, /* *byte: the guest's COM1 transmitted it */
 	PLATFORM_IO_EXIT, /* *val: isa-debug-exit status */
 	PLATFORM_IO_RESET, /* i8042 0xFE, port 0xcf9: reset requested */
+	PLATFORM_IO_POWEROFF, /* ACPI PM1_CNT: SLP_EN with SLP_TYP = S5 */
 	PLATFORM_IO_UNHANDLED, /* no device: reads all-ones, writes dropped */
 };
 
